@@ -1,0 +1,580 @@
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using SwarmCoverage.Core.Parallel;
+using SwarmCoverage.Core.Targets;
+
+namespace SwarmCoverage.Core.Blob;
+
+/// <summary>What one evaluation of the field measured besides the velocities.</summary>
+/// <param name="Energy">E_h = 1/2 cellvol sum over box cells U^2 / rhobar.</param>
+/// <param name="Chi2">chi2_eps = cellvol sum over box cells (U - rhobar)^2 / rhobar.</param>
+/// <param name="Mass">cellvol sum over box cells U (1 up to the quadrature error).</param>
+/// <param name="MaxRatio">max over box cells of W = U / rhobar (sets the explicit time step).</param>
+public readonly record struct BlobEvaluation(double Energy, double Chi2, double Mass, double MaxRatio)
+{
+    /// <summary>Linear stability bound of explicit Euler, <c>2 e eps^2 / max W</c> (blob-method.md section 5).</summary>
+    public double StableTimeStep(double epsilon) => 2 * Math.E * epsilon * epsilon / MaxRatio;
+}
+
+/// <summary>
+/// The discrete blob field of blob-method.md sections 2 to 4: particles -> grid -> particles with mirror
+/// walls. <see cref="Evaluate"/> gives <c>v_i = -cellvol sum_l grad phi_eps(x_i - y_l) W_l</c> with
+/// <c>W = U / rhobar</c>, exactly <c>-(1/m_i) dE_h/dx_i</c>.
+/// <para>
+/// Positions are interleaved <c>(x0, y0, x1, y1, ...)</c>, N x d; masses are N positive numbers summing to
+/// one, or empty for equal masses 1/N. Results are bit-identical whatever the thread count and the
+/// vector width: particles are deposited in fixed chunks (chosen from N and the grid only) onto private
+/// grids that are summed in a fixed order, and every kernel path computes the same 4-lane arithmetic.
+/// Not thread-safe: one evaluation at a time per instance. Buffers are allocated once per particle count.
+/// </para>
+/// </summary>
+public sealed unsafe class BlobField : IDisposable, IParallelWork
+{
+    private const int GatherBlock = 256;
+    private const long WorkPerChunk = 1L << 21;    // stencil cells per deposit chunk
+    private const int MaxChunks = 16;
+    private const long ChunkMemoryBudget = 256L << 20;
+    private const long ParallelThreshold = 1L << 19; // stencil cells below which everything runs serially
+
+    private readonly BlobGrid _grid;
+    private readonly KernelPath _path;
+    private readonly int _threads;
+    private readonly double _invEps2;
+    private readonly double _norm1;           // (2 pi eps^2)^(-1/2)
+    private readonly double[] _ck;             // exp(-k^2 delta_axis^2 / (2 eps^2)), per axis, Kmax+1 each
+    private readonly int _ckStride;
+    private readonly int _scratchStride;
+    private readonly double[][] _scratch;      // per worker: g and dg per axis
+    private double[] _rhobar = [];
+    private double[] _invRhobar = [];
+    private readonly double[] _uBox;
+    private readonly double[] _wExt;
+    private double[][] _chunkGrids = [];
+    private WorkerPool? _pool;
+
+    // State of the evaluation in progress (read by Execute).
+    private Stage _stage;
+    private int _n;
+    private int _chunks;
+    private int _chunkSize;
+    private double* _pos;
+    private double* _mass;
+    private double _equalMass;
+    private double* _vel;
+
+    private enum Stage { Deposit, Reduce, Gather }
+
+    public BlobField(TargetDensity target, BlobOptions options, KernelPath path = KernelPath.Auto)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _grid = new BlobGrid(target.Domain, options);
+        Options = options;
+        _path = path switch
+        {
+            KernelPath.Auto when Vector256.IsHardwareAccelerated => KernelPath.Vector256,
+            KernelPath.Auto when Vector128.IsHardwareAccelerated => KernelPath.Vector128,
+            KernelPath.Auto => KernelPath.Scalar,
+            _ => path,
+        };
+        _threads = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
+        double eps = options.Epsilon;
+        _invEps2 = 1.0 / (eps * eps);
+        _norm1 = 1.0 / Math.Sqrt(2 * Math.PI * eps * eps);
+        int d = _grid.D;
+        int kmax = 0;
+        for (int k = 0; k < d; k++) kmax = Math.Max(kmax, _grid.Taps[k]);
+        _ckStride = kmax + 1;
+        _ck = new double[d * _ckStride];
+        for (int k = 0; k < d; k++)
+            for (int j = 0; j <= kmax; j++)
+            {
+                double t = j * _grid.Delta[k];
+                _ck[k * _ckStride + j] = DetMath.Exp(-0.5 * t * t * _invEps2);
+            }
+        _scratchStride = Math.Max(kmax, _grid.LastTapsPadded) + 4;
+        _scratch = new double[_threads][];
+        _uBox = new double[_grid.BoxCellCount];
+        _wExt = GC.AllocateArray<double>(_grid.ExtendedLength, pinned: true);
+        SetTarget(target);
+    }
+
+    public BlobOptions Options { get; }
+    public BlobGrid Grid => _grid;
+    public TargetDensity Target { get; private set; } = null!;
+    public int Dimension => _grid.D;
+    public Box Domain => _grid.Box;
+    public double Epsilon => _grid.Epsilon;
+
+    /// <summary>The kernel path actually used (Vector256, Vector128 or Scalar).</summary>
+    public KernelPath Path => _path;
+
+    /// <summary>rhobar on the box cells (last axis fastest), floored and normalized.</summary>
+    public ReadOnlySpan<double> Rhobar => _rhobar;
+
+    /// <summary>The blob density U on the box cells after the last evaluation.</summary>
+    public ReadOnlySpan<double> Density => _uBox;
+
+    /// <summary>Largest neighbouring-cell ratio of rhobar and the spacing that would resolve it (see <see cref="BlobGrid.Resolution"/>).</summary>
+    public (double MaxNeighbourRatio, double SuggestedSpacing) Resolution { get; private set; }
+
+    /// <summary>Replaces the target (same box); the grid and buffers are kept.</summary>
+    public void SetTarget(TargetDensity target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var rhobar = _grid.DiscretizeTarget(target);
+        var inv = new double[rhobar.Length];
+        for (int l = 0; l < inv.Length; l++) inv[l] = 1.0 / rhobar[l];
+        _rhobar = rhobar;
+        _invRhobar = inv;
+        Target = target;
+        Resolution = _grid.Resolution(rhobar);
+    }
+
+    /// <summary>Velocities of all particles (pass 1, divide, pass 2) and the energy of the configuration.</summary>
+    public BlobEvaluation Evaluate(ReadOnlySpan<double> positions, ReadOnlySpan<double> masses, Span<double> velocities)
+    {
+        int n = CheckInputs(positions, masses);
+        if (velocities.Length != positions.Length)
+            throw new ArgumentException($"velocities has length {velocities.Length}, expected {positions.Length} (N x d)", nameof(velocities));
+        return Run(positions, masses, velocities, n, gather: true);
+    }
+
+    /// <summary>Only pass 1 and the energy (no velocities): E_h, chi2_eps, mass and max W.</summary>
+    public BlobEvaluation Measure(ReadOnlySpan<double> positions, ReadOnlySpan<double> masses)
+    {
+        int n = CheckInputs(positions, masses);
+        return Run(positions, masses, default, n, gather: false);
+    }
+
+    private int CheckInputs(ReadOnlySpan<double> positions, ReadOnlySpan<double> masses)
+    {
+        int d = _grid.D;
+        if (positions.Length == 0 || positions.Length % d != 0)
+            throw new ArgumentException($"positions has length {positions.Length}, not a positive multiple of the dimension {d}", nameof(positions));
+        int n = positions.Length / d;
+        if (masses.Length != 0 && masses.Length != n)
+            throw new ArgumentException($"masses has length {masses.Length}, expected 0 (equal) or {n}", nameof(masses));
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < d; k++)
+            {
+                double x = positions[i * d + k];
+                if (!(x >= _grid.Min[k] && x <= _grid.Max[k]))
+                    throw new ArgumentOutOfRangeException(nameof(positions), x,
+                        $"particle {i} coordinate {k} is {x}, outside the box [{_grid.Min[k]}, {_grid.Max[k]}]");
+            }
+        for (int i = 0; i < masses.Length; i++)
+            if (!(masses[i] > 0) || !double.IsFinite(masses[i]))
+                throw new ArgumentOutOfRangeException(nameof(masses), masses[i], $"mass {i} must be a finite number > 0");
+        return n;
+    }
+
+    private BlobEvaluation Run(ReadOnlySpan<double> positions, ReadOnlySpan<double> masses, Span<double> velocities, int n, bool gather)
+    {
+        int d = _grid.D;
+        long stencil = 1;
+        for (int k = 0; k < d; k++) stencil *= _grid.Taps[k];
+        long work = n * stencil;
+        EnsureBuffers(n, work);
+        bool parallel = _threads > 1 && work >= ParallelThreshold;
+        fixed (double* pos = positions)
+        fixed (double* mass = masses)
+        fixed (double* vel = velocities)
+        {
+            _pos = pos;
+            _mass = masses.Length == 0 ? null : mass;
+            _equalMass = 1.0 / n;
+            _vel = vel;
+            _n = n;
+            try
+            {
+                _stage = Stage.Deposit;
+                RunItems(_chunks, parallel);
+                if (_chunks > 1)
+                {
+                    _stage = Stage.Reduce;
+                    RunItems(ReduceBlocks, parallel);
+                }
+                var chunk0 = _chunkGrids[0];
+                Fold(chunk0);
+                var result = Divide(chunk0);
+                if (gather)
+                {
+                    Unfold();
+                    _stage = Stage.Gather;
+                    RunItems((n + GatherBlock - 1) / GatherBlock, parallel);
+                }
+                return result;
+            }
+            finally
+            {
+                _pos = null; _mass = null; _vel = null;
+            }
+        }
+    }
+
+    private const int ReduceBlocks = 64;
+
+    private void RunItems(int count, bool parallel)
+    {
+        if (!parallel || count == 1)
+        {
+            for (int i = 0; i < count; i++) Execute(i, 0);
+            return;
+        }
+        _pool ??= new WorkerPool(Math.Min(_threads, _scratch.Length));
+        _pool.Run(this, count);
+    }
+
+    private void EnsureBuffers(int n, long work)
+    {
+        // The chunk count depends only on N and the grid, never on the thread count.
+        long byWork = Math.Max(1, work / WorkPerChunk);
+        long byMemory = Math.Max(1, ChunkMemoryBudget / (8L * _grid.ExtendedLength));
+        int chunks = (int)Math.Min(Math.Min(byWork, byMemory), Math.Min(MaxChunks, n));
+        if (_chunkGrids.Length != chunks)
+        {
+            var grids = new double[chunks][];
+            for (int c = 0; c < chunks; c++)
+                grids[c] = c < _chunkGrids.Length ? _chunkGrids[c] : GC.AllocateArray<double>(_grid.ExtendedLength, pinned: true);
+            _chunkGrids = grids;
+        }
+        _chunks = chunks;
+        _chunkSize = (n + chunks - 1) / chunks;
+        for (int w = 0; w < _scratch.Length; w++)
+            _scratch[w] ??= GC.AllocateArray<double>(4 * _grid.D * _scratchStride, pinned: true);
+    }
+
+    void IParallelWork.Execute(int item, int worker) => Execute(item, worker);
+
+    private void Execute(int item, int worker)
+    {
+        switch (_stage)
+        {
+            case Stage.Deposit:
+                DepositChunk(item, worker);
+                break;
+            case Stage.Reduce:
+                ReduceBlock(item);
+                break;
+            default:
+                GatherBlockOf(item, worker);
+                break;
+        }
+    }
+
+    // ---------------- weights ----------------
+
+    /// <summary>
+    /// 1-D Gaussian weights g and derivative weights dg (d/dx of g(x - c_j)) for the cells within the
+    /// cut-off along one axis, by the recurrence exp(-(t0 - k h)^2/(2 eps^2)) = E0 q^k c_k from the nearest
+    /// cell outwards (two exponentials per axis). Entries past the active taps, up to <paramref name="clearTo"/>, are zero.
+    /// </summary>
+    private void AxisWeights(int axis, double x, double* g, double* dg, int clearTo, out int start, out int count)
+    {
+        double a = _grid.Min[axis], h = _grid.Delta[axis];
+        int pad = _grid.Pad[axis];
+        double reach = _grid.CutoffRadius / h;
+        double u = (x - a) / h + pad - 0.5;
+        int s = (int)Math.Ceiling(u - reach);
+        int e = (int)Math.Floor(u + reach);
+        int j0 = (int)Math.Round(u, MidpointRounding.ToEven);
+        if (j0 < s) j0 = s;
+        if (j0 > e) j0 = e;
+        double t0 = x - (a + (j0 - pad + 0.5) * h);
+        double e0 = _norm1 * DetMath.Exp(-0.5 * t0 * t0 * _invEps2);
+        double q = DetMath.Exp(t0 * h * _invEps2);
+        int ck = axis * _ckStride;
+        double p = e0;
+        int i0 = j0 - s;
+        for (int k = 0; j0 + k <= e; k++)
+        {
+            double w = p * _ck[ck + k];
+            double t = t0 - k * h;
+            g[i0 + k] = w;
+            dg[i0 + k] = -t * _invEps2 * w;
+            p *= q;
+        }
+        double qi = 1.0 / q;
+        p = e0 * qi;
+        for (int k = 1; j0 - k >= s; k++)
+        {
+            double w = p * _ck[ck + k];
+            double t = t0 + k * h;
+            g[i0 - k] = w;
+            dg[i0 - k] = -t * _invEps2 * w;
+            p *= qi;
+        }
+        count = e - s + 1;
+        for (int i = count; i < clearTo; i++) { g[i] = 0; dg[i] = 0; }
+        start = s;
+    }
+
+    private void ParticleWeights(double* x, double* scratch, Span<int> start, Span<int> count)
+    {
+        int d = _grid.D;
+        for (int k = 0; k < d; k++)
+        {
+            double* g = scratch + 2 * k * _scratchStride;
+            double* dg = g + _scratchStride;
+            int clear = k == d - 1 ? _grid.LastTapsPadded : _grid.Taps[k];
+            AxisWeights(k, x[k], g, dg, clear, out start[k], out count[k]);
+        }
+    }
+
+    // ---------------- pass 1 ----------------
+
+    private void DepositChunk(int chunk, int worker)
+    {
+        var grid = _chunkGrids[chunk];
+        Array.Clear(grid);
+        int lo = chunk * _chunkSize, hi = Math.Min(_n, lo + _chunkSize);
+        int d = _grid.D;
+        int blocks = _grid.LastTapsPadded / 4;
+        Span<int> start = stackalloc int[3];
+        Span<int> count = stackalloc int[3];
+        fixed (double* u = grid)
+        fixed (double* scratch = _scratch[worker])
+        {
+            double* g0 = scratch, g1 = scratch + 2 * _scratchStride, g2 = scratch + 4 * _scratchStride;
+            for (int i = lo; i < hi; i++)
+            {
+                double* x = _pos + i * d;
+                double m = _mass == null ? _equalMass : _mass[i];
+                ParticleWeights(x, scratch, start, count);
+                switch (d)
+                {
+                    case 1:
+                        Deposit1(u + start[0], m, g0, blocks);
+                        break;
+                    case 2:
+                        Deposit2(u + start[0] * _grid.Stride[0] + start[1], _grid.Stride[0], m, g0, count[0], g1, blocks);
+                        break;
+                    default:
+                        Deposit3(u + start[0] * _grid.Stride[0] + start[1] * _grid.Stride[1] + start[2], _grid.Stride[0], _grid.Stride[1],
+                            m, g0, count[0], g1, count[1], g2, blocks);
+                        break;
+                }
+            }
+        }
+    }
+
+    private void Deposit1(double* u, double m, double* g0, int blocks)
+    {
+        switch (_path)
+        {
+            case KernelPath.Vector256: BlobKernels<Lanes256>.Deposit1(u, m, g0, blocks); break;
+            case KernelPath.Vector128: BlobKernels<Lanes128x2>.Deposit1(u, m, g0, blocks); break;
+            default: BlobKernels<LanesScalar>.Deposit1(u, m, g0, blocks); break;
+        }
+    }
+
+    private void Deposit2(double* u, int s0, double m, double* g0, int n0, double* g1, int blocks)
+    {
+        switch (_path)
+        {
+            case KernelPath.Vector256: BlobKernels<Lanes256>.Deposit2(u, s0, m, g0, n0, g1, blocks); break;
+            case KernelPath.Vector128: BlobKernels<Lanes128x2>.Deposit2(u, s0, m, g0, n0, g1, blocks); break;
+            default: BlobKernels<LanesScalar>.Deposit2(u, s0, m, g0, n0, g1, blocks); break;
+        }
+    }
+
+    private void Deposit3(double* u, int s0, int s1, double m, double* g0, int n0, double* g1, int n1, double* g2, int blocks)
+    {
+        switch (_path)
+        {
+            case KernelPath.Vector256: BlobKernels<Lanes256>.Deposit3(u, s0, s1, m, g0, n0, g1, n1, g2, blocks); break;
+            case KernelPath.Vector128: BlobKernels<Lanes128x2>.Deposit3(u, s0, s1, m, g0, n0, g1, n1, g2, blocks); break;
+            default: BlobKernels<LanesScalar>.Deposit3(u, s0, s1, m, g0, n0, g1, n1, g2, blocks); break;
+        }
+    }
+
+    private void ReduceBlock(int block)
+    {
+        int len = _grid.ExtendedLength;
+        int size = (len + ReduceBlocks - 1) / ReduceBlocks;
+        int lo = block * size;
+        if (lo >= len) return;
+        int cnt = Math.Min(size, len - lo);
+        var target = _chunkGrids[0].AsSpan(lo, cnt);
+        for (int c = 1; c < _chunks; c++)
+            TensorPrimitives.Add(target, _chunkGrids[c].AsSpan(lo, cnt), target);
+    }
+
+    // ---------------- walls, divide, energy ----------------
+
+    /// <summary>Adds every padding cell onto the box cell it mirrors, axis by axis (the image sum).</summary>
+    private void Fold(double[] u)
+    {
+        int d = _grid.D;
+        Span<int> lo = stackalloc int[3];
+        Span<int> hi = stackalloc int[3];
+        for (int axis = 0; axis < d; axis++)
+        {
+            for (int k = 0; k < d; k++)
+            {
+                // Axes already folded: box range only; axes not yet folded: the whole extended range.
+                lo[k] = k < axis ? _grid.Pad[k] : 0;
+                hi[k] = k < axis ? _grid.Pad[k] + _grid.N[k] : _grid.Ext[k];
+            }
+            ForEachLine(axis, lo, hi, u, fold: true);
+        }
+    }
+
+    /// <summary>Copies box values of W onto the padding cells that mirror them.</summary>
+    private void Unfold()
+    {
+        int d = _grid.D;
+        Span<int> lo = stackalloc int[3];
+        Span<int> hi = stackalloc int[3];
+        for (int axis = 0; axis < d; axis++)
+        {
+            for (int k = 0; k < d; k++)
+            {
+                lo[k] = k < axis ? 0 : _grid.Pad[k];
+                hi[k] = k < axis ? _grid.Ext[k] : _grid.Pad[k] + _grid.N[k];
+            }
+            ForEachLine(axis, lo, hi, _wExt, fold: false);
+        }
+    }
+
+    private void ForEachLine(int axis, ReadOnlySpan<int> lo, ReadOnlySpan<int> hi, double[] a, bool fold)
+    {
+        int d = _grid.D;
+        Span<int> idx = stackalloc int[3];
+        for (int k = 0; k < d; k++) idx[k] = lo[k];
+        int stride = _grid.Stride[axis];
+        int ext = _grid.Ext[axis], pad = _grid.Pad[axis], n = _grid.N[axis];
+        while (true)
+        {
+            int baseIndex = 0;
+            for (int k = 0; k < d; k++) if (k != axis) baseIndex += idx[k] * _grid.Stride[k];
+            for (int j = 0; j < ext; j++)
+            {
+                if (j >= pad && j < pad + n) continue;
+                int target = baseIndex + (pad + _grid.FoldIndex(axis, j)) * stride;
+                int source = baseIndex + j * stride;
+                if (fold) a[target] += a[source];
+                else a[source] = a[target];
+            }
+            // Odometer over the other axes.
+            int kk = d - 1;
+            for (; kk >= 0; kk--)
+            {
+                if (kk == axis) continue;
+                if (++idx[kk] < hi[kk]) break;
+                idx[kk] = lo[kk];
+            }
+            if (kk < 0) return;
+        }
+    }
+
+    private BlobEvaluation Divide(double[] u)
+    {
+        int d = _grid.D;
+        double cv = _grid.CellVolume;
+        double e = 0, chi = 0, mass = 0, maxW = 0;
+        int last = d - 1, nLast = _grid.N[last];
+        for (int l = 0; l < _uBox.Length; l += nLast)
+        {
+            // Extended index of the first cell of this row of box cells.
+            int rem = l / nLast, ext = _grid.Pad[last];
+            for (int k = last - 1; k >= 0; k--)
+            {
+                ext += (rem % _grid.N[k] + _grid.Pad[k]) * _grid.Stride[k];
+                rem /= _grid.N[k];
+            }
+            for (int c = 0; c < nLast; c++)
+            {
+                double uu = u[ext + c];
+                double w = uu * _invRhobar[l + c];
+                _uBox[l + c] = uu;
+                _wExt[ext + c] = w;
+                e += uu * w;
+                double diff = uu - _rhobar[l + c];
+                chi += diff * diff * _invRhobar[l + c];
+                mass += uu;
+                if (w > maxW) maxW = w;
+            }
+        }
+        return new BlobEvaluation(0.5 * cv * e, cv * chi, cv * mass, maxW);
+    }
+
+    // ---------------- pass 2 ----------------
+
+    private void GatherBlockOf(int block, int worker)
+    {
+        int lo = block * GatherBlock, hi = Math.Min(_n, lo + GatherBlock);
+        int d = _grid.D;
+        int blocks = _grid.LastTapsPadded / 4;
+        double scale = -_grid.CellVolume;
+        Span<int> start = stackalloc int[3];
+        Span<int> count = stackalloc int[3];
+        fixed (double* w = _wExt)
+        fixed (double* scratch = _scratch[worker])
+        {
+            double* g0 = scratch, dg0 = scratch + _scratchStride;
+            double* g1 = scratch + 2 * _scratchStride, dg1 = scratch + 3 * _scratchStride;
+            double* g2 = scratch + 4 * _scratchStride, dg2 = scratch + 5 * _scratchStride;
+            for (int i = lo; i < hi; i++)
+            {
+                double* x = _pos + i * d;
+                double* v = _vel + i * d;
+                ParticleWeights(x, scratch, start, count);
+                switch (d)
+                {
+                    case 1:
+                        v[0] = scale * Gather1(w + start[0], dg0, blocks);
+                        break;
+                    case 2:
+                    {
+                        Gather2(w + start[0] * _grid.Stride[0] + start[1], _grid.Stride[0], g0, dg0, count[0], g1, dg1, blocks, out double s0, out double s1);
+                        v[0] = scale * s0;
+                        v[1] = scale * s1;
+                        break;
+                    }
+                    default:
+                    {
+                        Gather3(w + start[0] * _grid.Stride[0] + start[1] * _grid.Stride[1] + start[2], _grid.Stride[0], _grid.Stride[1],
+                            g0, dg0, count[0], g1, dg1, count[1], g2, dg2, blocks, out double s0, out double s1, out double s2);
+                        v[0] = scale * s0;
+                        v[1] = scale * s1;
+                        v[2] = scale * s2;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    private double Gather1(double* w, double* dg0, int blocks) => _path switch
+    {
+        KernelPath.Vector256 => BlobKernels<Lanes256>.Gather1(w, dg0, blocks),
+        KernelPath.Vector128 => BlobKernels<Lanes128x2>.Gather1(w, dg0, blocks),
+        _ => BlobKernels<LanesScalar>.Gather1(w, dg0, blocks),
+    };
+
+    private void Gather2(double* w, int s0, double* g0, double* dg0, int n0, double* g1, double* dg1, int blocks, out double r0, out double r1)
+    {
+        switch (_path)
+        {
+            case KernelPath.Vector256: BlobKernels<Lanes256>.Gather2(w, s0, g0, dg0, n0, g1, dg1, blocks, out r0, out r1); break;
+            case KernelPath.Vector128: BlobKernels<Lanes128x2>.Gather2(w, s0, g0, dg0, n0, g1, dg1, blocks, out r0, out r1); break;
+            default: BlobKernels<LanesScalar>.Gather2(w, s0, g0, dg0, n0, g1, dg1, blocks, out r0, out r1); break;
+        }
+    }
+
+    private void Gather3(double* w, int s0, int s1, double* g0, double* dg0, int n0, double* g1, double* dg1, int n1, double* g2, double* dg2, int blocks,
+        out double r0, out double r1, out double r2)
+    {
+        switch (_path)
+        {
+            case KernelPath.Vector256: BlobKernels<Lanes256>.Gather3(w, s0, s1, g0, dg0, n0, g1, dg1, n1, g2, dg2, blocks, out r0, out r1, out r2); break;
+            case KernelPath.Vector128: BlobKernels<Lanes128x2>.Gather3(w, s0, s1, g0, dg0, n0, g1, dg1, n1, g2, dg2, blocks, out r0, out r1, out r2); break;
+            default: BlobKernels<LanesScalar>.Gather3(w, s0, s1, g0, dg0, n0, g1, dg1, n1, g2, dg2, blocks, out r0, out r1, out r2); break;
+        }
+    }
+
+    public void Dispose() => _pool?.Dispose();
+}
