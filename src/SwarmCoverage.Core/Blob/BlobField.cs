@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using SwarmCoverage.Core.Parallel;
 using SwarmCoverage.Core.Targets;
@@ -41,7 +42,8 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
     private readonly int _threads;
     private readonly double _invEps2;
     private readonly double _norm1;           // (2 pi eps^2)^(-1/2)
-    private readonly double[] _ck;             // exp(-k^2 delta_axis^2 / (2 eps^2)), per axis, Kmax+1 each
+    private readonly double[] _ck;             // exp(-k^2 delta_axis^2 / (2 eps^2)), per axis
+    private readonly double[] _kh;             // k delta_axis, per axis
     private readonly int _ckStride;
     private readonly int _scratchStride;
     private readonly double[][] _scratch;      // per worker: g and dg per axis
@@ -85,15 +87,17 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
         int d = _grid.D;
         int kmax = 0;
         for (int k = 0; k < d; k++) kmax = Math.Max(kmax, _grid.Taps[k]);
-        _ckStride = kmax + 1;
+        _scratchStride = ((Math.Max(kmax, _grid.LastTapsPadded) + 3) & ~3) + 4;
+        _ckStride = _scratchStride;
         _ck = new double[d * _ckStride];
+        _kh = new double[d * _ckStride];
         for (int k = 0; k < d; k++)
-            for (int j = 0; j <= kmax; j++)
+            for (int j = 0; j < _ckStride; j++)
             {
                 double t = j * _grid.Delta[k];
                 _ck[k * _ckStride + j] = DetMath.Exp(-0.5 * t * t * _invEps2);
+                _kh[k * _ckStride + j] = t;
             }
-        _scratchStride = Math.Max(kmax, _grid.LastTapsPadded) + 4;
         _scratch = new double[_threads][];
         _uBox = new double[_grid.BoxCellCount];
         _wExt = GC.AllocateArray<double>(_grid.ExtendedLength, pinned: true);
@@ -268,9 +272,10 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
 
     /// <summary>
     /// 1-D Gaussian weights g and derivative weights dg (d/dx of g(x - c_j)) for the cells within the
-    /// cut-off along one axis, by the recurrence exp(-(t0 - k h)^2/(2 eps^2)) = E0 q^k c_k from the nearest
-    /// cell outwards (two exponentials per axis). Entries past the active taps, up to <paramref name="clearTo"/>, are zero.
+    /// cut-off along one axis, starting at the first cell inside it (two exponentials per axis, then
+    /// the recurrence in 4-lane blocks). Entries past the active taps, up to <paramref name="clearTo"/>, are zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AxisWeights(int axis, double x, double* g, double* dg, int clearTo, out int start, out int count)
     {
         double a = _grid.Min[axis], h = _grid.Delta[axis];
@@ -279,38 +284,27 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
         double u = (x - a) / h + pad - 0.5;
         int s = (int)Math.Ceiling(u - reach);
         int e = (int)Math.Floor(u + reach);
-        int j0 = (int)Math.Round(u, MidpointRounding.ToEven);
-        if (j0 < s) j0 = s;
-        if (j0 > e) j0 = e;
-        double t0 = x - (a + (j0 - pad + 0.5) * h);
+        double t0 = x - (a + (s - pad + 0.5) * h);
         double e0 = _norm1 * DetMath.Exp(-0.5 * t0 * t0 * _invEps2);
         double q = DetMath.Exp(t0 * h * _invEps2);
-        int ck = axis * _ckStride;
-        double p = e0;
-        int i0 = j0 - s;
-        for (int k = 0; j0 + k <= e; k++)
+        int blocks = (clearTo + 3) >> 2;
+        fixed (double* ck = _ck)
+        fixed (double* kh = _kh)
         {
-            double w = p * _ck[ck + k];
-            double t = t0 - k * h;
-            g[i0 + k] = w;
-            dg[i0 + k] = -t * _invEps2 * w;
-            p *= q;
-        }
-        double qi = 1.0 / q;
-        p = e0 * qi;
-        for (int k = 1; j0 - k >= s; k++)
-        {
-            double w = p * _ck[ck + k];
-            double t = t0 + k * h;
-            g[i0 - k] = w;
-            dg[i0 - k] = -t * _invEps2 * w;
-            p *= qi;
+            int off = axis * _ckStride;
+            switch (_path)
+            {
+                case KernelPath.Vector256: BlobKernels<Lanes256>.Weights(t0, e0, q, -_invEps2, ck + off, kh + off, blocks, g, dg); break;
+                case KernelPath.Vector128: BlobKernels<Lanes128x2>.Weights(t0, e0, q, -_invEps2, ck + off, kh + off, blocks, g, dg); break;
+                default: BlobKernels<LanesScalar>.Weights(t0, e0, q, -_invEps2, ck + off, kh + off, blocks, g, dg); break;
+            }
         }
         count = e - s + 1;
         for (int i = count; i < clearTo; i++) { g[i] = 0; dg[i] = 0; }
         start = s;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ParticleWeights(double* x, double* scratch, Span<int> start, Span<int> count)
     {
         int d = _grid.D;
@@ -325,6 +319,7 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
 
     // ---------------- pass 1 ----------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DepositChunk(int chunk, int worker)
     {
         var grid = _chunkGrids[chunk];
@@ -390,6 +385,7 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReduceBlock(int block)
     {
         int len = _grid.ExtendedLength;
@@ -439,6 +435,7 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForEachLine(int axis, ReadOnlySpan<int> lo, ReadOnlySpan<int> hi, double[] a, bool fold)
     {
         int d = _grid.D;
@@ -470,6 +467,7 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private BlobEvaluation Divide(double[] u)
     {
         int d = _grid.D;
@@ -503,6 +501,7 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
 
     // ---------------- pass 2 ----------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void GatherBlockOf(int block, int worker)
     {
         int lo = block * GatherBlock, hi = Math.Min(_n, lo + GatherBlock);

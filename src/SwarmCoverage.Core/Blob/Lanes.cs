@@ -14,6 +14,9 @@ internal unsafe interface ILanes4<TSelf> where TSelf : struct, ILanes4<TSelf>
     static abstract TSelf Zero { get; }
     static abstract TSelf Load(double* p);
     static abstract TSelf Broadcast(double x);
+    static abstract TSelf Create(double l0, double l1, double l2, double l3);
+    static abstract TSelf Mul(TSelf a, TSelf b);
+    static abstract TSelf Sub(TSelf a, TSelf b);
 
     /// <summary>a * b + c, one rounding per lane.</summary>
     static abstract TSelf Fma(TSelf a, TSelf b, TSelf c);
@@ -39,6 +42,15 @@ internal readonly unsafe struct Lanes256 : ILanes4<Lanes256>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 Broadcast(double x) => new(Vector256.Create(x));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Create(double l0, double l1, double l2, double l3) => new(Vector256.Create(l0, l1, l2, l3));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Mul(Lanes256 a, Lanes256 b) => new(a._v * b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Sub(Lanes256 a, Lanes256 b) => new(a._v - b._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 Fma(Lanes256 a, Lanes256 b, Lanes256 c) => new(Vector256.FusedMultiplyAdd(a._v, b._v, c._v));
@@ -70,6 +82,15 @@ internal readonly unsafe struct Lanes128x2 : ILanes4<Lanes128x2>
     public static Lanes128x2 Broadcast(double x) => new(Vector128.Create(x), Vector128.Create(x));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128x2 Create(double l0, double l1, double l2, double l3) => new(Vector128.Create(l0, l1), Vector128.Create(l2, l3));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128x2 Mul(Lanes128x2 a, Lanes128x2 b) => new(a._lo * b._lo, a._hi * b._hi);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128x2 Sub(Lanes128x2 a, Lanes128x2 b) => new(a._lo - b._lo, a._hi - b._hi);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128x2 Fma(Lanes128x2 a, Lanes128x2 b, Lanes128x2 c) =>
         new(Vector128.FusedMultiplyAdd(a._lo, b._lo, c._lo), Vector128.FusedMultiplyAdd(a._hi, b._hi, c._hi));
 
@@ -91,6 +112,12 @@ internal readonly unsafe struct LanesScalar : ILanes4<LanesScalar>
     public static LanesScalar Load(double* p) => new(p[0], p[1], p[2], p[3]);
 
     public static LanesScalar Broadcast(double x) => new(x, x, x, x);
+
+    public static LanesScalar Create(double l0, double l1, double l2, double l3) => new(l0, l1, l2, l3);
+
+    public static LanesScalar Mul(LanesScalar a, LanesScalar b) => new(a._a * b._a, a._b * b._b, a._c * b._c, a._d * b._d);
+
+    public static LanesScalar Sub(LanesScalar a, LanesScalar b) => new(a._a - b._a, a._b - b._b, a._c - b._c, a._d - b._d);
 
     public static LanesScalar Fma(LanesScalar a, LanesScalar b, LanesScalar c) => new(
         Math.FusedMultiplyAdd(a._a, b._a, c._a), Math.FusedMultiplyAdd(a._b, b._b, c._b),
