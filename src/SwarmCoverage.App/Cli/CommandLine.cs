@@ -1,0 +1,61 @@
+using System.CommandLine;
+using SwarmCoverage.Core;
+
+namespace SwarmCoverage.App.Cli;
+
+/// <summary>
+/// The <c>swarm-coverage</c> command. Exit codes: 0 success, 1 a check failed (for example the convergence order
+/// of <c>verify</c>), 2 bad input (a one-line message on stderr that names the file, line, key or option).
+/// </summary>
+public static class CommandLine
+{
+    public const int Ok = 0;
+    public const int CheckFailed = 1;
+    public const int BadInput = 2;
+
+    public static RootCommand Build(TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand(
+            "SwarmCoverage: deterministic robot swarm coverage by the blob method (Wasserstein gradient flow of the chi-squared divergence).");
+        root.Subcommands.Add(VelocitiesCommand.Create(stdout, stderr));
+        root.Subcommands.Add(FlowCommand.Create(stdout, stderr));
+        root.Subcommands.Add(SampleCommand.Create(stdout, stderr));
+        root.Subcommands.Add(VerifyCommand.Create(stdout, stderr));
+        root.Subcommands.Add(BenchCommand.Create(stdout, stderr));
+        foreach (var extra in ExtraCommands)
+            root.Subcommands.Add(extra(stdout, stderr));
+        return root;
+    }
+
+    /// <summary>Verbs contributed by other parts of the program (simulate, controller, sim).</summary>
+    internal static List<Func<TextWriter, TextWriter, Command>> ExtraCommands { get; } = [];
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        var root = Build(stdout, stderr);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) stderr.WriteLine($"error: {e.Message}");
+            stderr.WriteLine("Run with --help for usage.");
+            return BadInput;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (InputException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("cancelled");
+            return 130;
+        }
+    }
+}

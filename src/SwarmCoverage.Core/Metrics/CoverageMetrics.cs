@@ -1,0 +1,133 @@
+namespace SwarmCoverage.Core.Metrics;
+
+/// <summary>
+/// How good a coverage is (blob-method.md section 7): energy distance to rhobar, the coverage cost H of
+/// Cortes et al., the largest uncovered radius and the minimum pairwise distance. Points are interleaved
+/// N x d; masses are N weights summing to one, or empty for equal weights.
+/// </summary>
+public static class CoverageMetrics
+{
+    /// <summary>
+    /// Székely's energy distance <c>2 E|X - Y| - E|X - X'| - E|Y - Y'|</c> between the weighted points and
+    /// rhobar (by the quadrature; V-statistics, so the value is never negative).
+    /// </summary>
+    public static double EnergyDistance(ReadOnlySpan<double> points, ReadOnlySpan<double> masses, TargetQuadrature target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        int d = target.Dimension;
+        var m = Masses(points.Length / d, masses);
+        double xy = MeanDistance(points, m, target.Points, target.Weights, d, symmetric: false);
+        double xx = MeanDistance(points, m, points, m, d, symmetric: true);
+        return Math.Max(0, 2 * xy - xx - target.SelfTerm);
+    }
+
+    /// <summary><c>sum_i sum_j a_i b_j |x_i - y_j|</c>, summed in a fixed order (deterministic whatever the threads).</summary>
+    internal static double MeanDistance(ReadOnlySpan<double> x, ReadOnlySpan<double> a, ReadOnlySpan<double> y, ReadOnlySpan<double> b, int d, bool symmetric)
+    {
+        int nx = a.Length, ny = b.Length;
+        var rows = new double[nx];
+        var xa = x.ToArray();
+        var ya = y.ToArray();
+        var ba = b.ToArray();
+        System.Threading.Tasks.Parallel.For(0, nx, i =>
+        {
+            double s = 0;
+            int j0 = symmetric ? i + 1 : 0;
+            for (int j = j0; j < ny; j++)
+            {
+                double q = 0;
+                for (int k = 0; k < d; k++)
+                {
+                    double t = xa[i * d + k] - ya[j * d + k];
+                    q += t * t;
+                }
+                s += ba[j] * Math.Sqrt(q);
+            }
+            rows[i] = s;
+        });
+        double total = 0;
+        for (int i = 0; i < nx; i++) total += a[i] * rows[i];
+        return symmetric ? 2 * total : total;
+    }
+
+    /// <summary>
+    /// Coverage cost <c>H = int min_i |y - x_i|^2 rhobar(y) dy</c> by the quadrature, and the largest uncovered
+    /// radius <c>max_y min_i |y - x_i|</c> over the quadrature points and the box corners.
+    /// </summary>
+    public static (double Cost, double UncoveredRadius) Coverage(ReadOnlySpan<double> points, TargetQuadrature target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        int d = target.Dimension;
+        var x = points.ToArray();
+        var q = target.Points;
+        var w = target.Weights;
+        var nearest = new double[w.Length];
+        System.Threading.Tasks.Parallel.For(0, w.Length, l => nearest[l] = NearestSquared(x, q.AsSpan(l * d, d), d));
+        double cost = 0, radius2 = 0;
+        for (int l = 0; l < w.Length; l++)
+        {
+            cost += w[l] * nearest[l];
+            radius2 = Math.Max(radius2, nearest[l]);
+        }
+        Span<double> corner = stackalloc double[d];
+        for (int c = 0; c < 1 << d; c++)
+        {
+            for (int k = 0; k < d; k++) corner[k] = ((c >> k) & 1) == 0 ? target.Box.Min[k] : target.Box.Max[k];
+            radius2 = Math.Max(radius2, NearestSquared(x, corner, d));
+        }
+        return (cost, Math.Sqrt(radius2));
+    }
+
+    private static double NearestSquared(double[] x, ReadOnlySpan<double> y, int d)
+    {
+        double best = double.PositiveInfinity;
+        for (int i = 0; i < x.Length; i += d)
+        {
+            double s = 0;
+            for (int k = 0; k < d; k++)
+            {
+                double t = x[i + k] - y[k];
+                s += t * t;
+            }
+            if (s < best) best = s;
+        }
+        return best;
+    }
+
+    /// <summary>Smallest distance between two of the points (plane sweep along the first axis); +inf for fewer than two.</summary>
+    public static double MinPairwiseDistance(ReadOnlySpan<double> points, int dimension)
+    {
+        int n = points.Length / dimension;
+        if (n < 2) return double.PositiveInfinity;
+        var order = new int[n];
+        var key = new double[n];
+        for (int i = 0; i < n; i++) { order[i] = i; key[i] = points[i * dimension]; }
+        Array.Sort(key, order);
+        double best2 = double.PositiveInfinity, best = double.PositiveInfinity;
+        for (int a = 0; a < n; a++)
+        {
+            int i = order[a];
+            for (int b = a + 1; b < n && key[b] - key[a] < best; b++)
+            {
+                int j = order[b];
+                double s = 0;
+                for (int k = 0; k < dimension; k++)
+                {
+                    double t = points[i * dimension + k] - points[j * dimension + k];
+                    s += t * t;
+                }
+                if (s < best2) { best2 = s; best = Math.Sqrt(s); }
+            }
+        }
+        return best;
+    }
+
+    internal static double[] Masses(int n, ReadOnlySpan<double> masses)
+    {
+        if (masses.Length == n) return masses.ToArray();
+        if (masses.Length != 0) throw new ArgumentException($"masses has length {masses.Length}, expected 0 or {n}", nameof(masses));
+        var m = new double[n];
+        Array.Fill(m, 1.0 / n);
+        return m;
+    }
+}

@@ -1,0 +1,88 @@
+using SwarmCoverage.Core;
+using SwarmCoverage.Core.Blob;
+using SwarmCoverage.Core.Metrics;
+using SwarmCoverage.Core.Targets;
+
+namespace SwarmCoverage.Core.Tests;
+
+public class MetricsTests
+{
+    [Fact]
+    public void Energy_distance_in_1d_equals_twice_the_integrated_squared_cdf_difference()
+    {
+        // Székely's identity for distributions on the line: 2E|X-Y| - E|X-X'| - E|Y-Y'| = 2 int (F - G)^2.
+        var box = new Box([0.0], [2.0]);
+        using var field = new BlobField(new GaussianMixtureDensity(box, [new GaussianComponent(1, [0.7], [0.3])]), new BlobOptions { Epsilon = 0.05 });
+        var quad = new TargetQuadrature(field);
+        var rng = new Random(4);
+        var x = Enumerable.Range(0, 37).Select(_ => 2 * rng.NextDouble()).ToArray();
+        var m = TestData.Masses(x.Length, 3);
+        double ed = CoverageMetrics.EnergyDistance(x, m, quad);
+        // integrate (F - G)^2 exactly: both are step functions; sweep over all atoms in order
+        var atoms = x.Select((v, i) => (v, w: m[i])).Concat(quad.Points.Select((v, l) => (v, w: -quad.Weights[l]))).OrderBy(a => a.v).ToArray();
+        double diff = 0, integral = 0;
+        for (int i = 0; i < atoms.Length - 1; i++)
+        {
+            diff += atoms[i].w;
+            integral += diff * diff * (atoms[i + 1].v - atoms[i].v);
+        }
+        Assert.Equal(2 * integral, ed, 1e-12);
+        Assert.True(ed > 0);
+    }
+
+    [Fact]
+    public void Energy_distance_of_the_quadrature_itself_is_zero_and_grows_with_a_shift()
+    {
+        var box = Box.Unit(2);
+        using var field = new BlobField(new UniformDensity(box), new BlobOptions { Epsilon = 0.05 });
+        var quad = new TargetQuadrature(field);
+        Assert.Equal(0, CoverageMetrics.EnergyDistance(quad.Points, quad.Weights, quad), 12);
+        var shifted = quad.Points.Select((v, i) => i % 2 == 0 ? Math.Min(1, v + 0.1) : v).ToArray();
+        var shifted2 = quad.Points.Select((v, i) => i % 2 == 0 ? Math.Min(1, v + 0.2) : v).ToArray();
+        double e1 = CoverageMetrics.EnergyDistance(shifted, quad.Weights, quad);
+        double e2 = CoverageMetrics.EnergyDistance(shifted2, quad.Weights, quad);
+        Assert.True(e1 > 1e-4 && e2 > e1, $"{e1} {e2}");
+    }
+
+    [Fact]
+    public void Coverage_cost_and_uncovered_radius_of_one_central_robot()
+    {
+        var box = Box.Unit(2);
+        using var field = new BlobField(new UniformDensity(box), new BlobOptions { Epsilon = 0.02 });
+        var quad = new TargetQuadrature(field);
+        var (cost, radius) = CoverageMetrics.Coverage([0.5, 0.5], quad);
+        Assert.Equal(1.0 / 6, cost, 1e-4);         // int |y - c|^2 over the unit square = 2 / 12
+        Assert.Equal(Math.Sqrt(0.5), radius, 12);  // the corners
+    }
+
+    [Fact]
+    public void Minimum_pairwise_distance_matches_brute_force()
+    {
+        var rng = new Random(12);
+        for (int trial = 0; trial < 20; trial++)
+        {
+            int d = 1 + trial % 3, n = 2 + rng.Next(300);
+            var x = Enumerable.Range(0, n * d).Select(_ => rng.NextDouble()).ToArray();
+            double brute = double.PositiveInfinity;
+            for (int i = 0; i < n; i++)
+                for (int j = i + 1; j < n; j++)
+                    brute = Math.Min(brute, Math.Sqrt(Enumerable.Range(0, d).Sum(k => (x[i * d + k] - x[j * d + k]) * (x[i * d + k] - x[j * d + k]))));
+            Assert.Equal(brute, CoverageMetrics.MinPairwiseDistance(x, d));
+        }
+    }
+
+    [Fact]
+    public void Chi2_is_small_for_a_fine_lattice_of_a_uniform_target_and_large_for_a_cluster()
+    {
+        var box = Box.Unit(2);
+        using var field = new BlobField(new UniformDensity(box), new BlobOptions { Epsilon = 0.05 });
+        var lattice = new List<double>();
+        for (int i = 0; i < 40; i++)
+            for (int j = 0; j < 40; j++) { lattice.Add((i + 0.5) / 40); lattice.Add((j + 0.5) / 40); }
+        var good = field.Measure(lattice.ToArray(), []);
+        var cluster = field.Measure(lattice.Select(v => 0.1 + 0.2 * v).ToArray(), []);
+        Assert.True(good.Chi2 < 1e-2, $"lattice chi2 {good.Chi2}");
+        Assert.True(cluster.Chi2 > 5, $"cluster chi2 {cluster.Chi2}");
+        Assert.Equal(1.0, good.Mass, 10);
+    }
+}
