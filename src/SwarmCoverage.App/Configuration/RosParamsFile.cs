@@ -1,0 +1,214 @@
+using System.Globalization;
+using SwarmCoverage.Core;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace SwarmCoverage.App.Configuration;
+
+/// <summary>
+/// A ROS 2 parameters file (the format <c>ros2 run ... --ros-args --params-file</c> and launch files load):
+/// <code>
+/// swarm_coverage:          # node name, or /** for every node
+///   ros__parameters:
+///     control_rate_hz: 20.0
+///     safety:
+///       radius_m: 0.25     # nested maps are dotted names: safety.radius_m
+/// </code>
+/// Typed getters remember what was read; <see cref="ThrowOnUnknown"/> then refuses every parameter nobody
+/// asked for, naming it and its line, so a misspelt parameter never passes silently. Every error names the
+/// parameter, its value and the allowed range.
+/// </summary>
+public sealed class RosParamsFile
+{
+    private readonly Dictionary<string, (YamlNode Node, int Line)> _values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+
+    private RosParamsFile(string source, string? directory)
+    {
+        Source = source;
+        Directory = directory;
+    }
+
+    /// <summary>The file name, for messages.</summary>
+    public string Source { get; }
+
+    /// <summary>Folder of the file: relative paths in parameters resolve against it.</summary>
+    public string? Directory { get; }
+
+    public IEnumerable<string> Names => _values.Keys;
+
+    public static RosParamsFile Load(string path, string nodeName)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"{path}: cannot read params file: {e.Message}", e);
+        }
+        return Parse(text, path, nodeName, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)));
+    }
+
+    /// <summary>An empty set of parameters (every getter returns its default).</summary>
+    public static RosParamsFile Empty(string source = "defaults") => new(source, null);
+
+    public static RosParamsFile Parse(string text, string source, string nodeName, string? directory = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new InputException($"{source}:{e.Start.Line}: not valid YAML: {e.InnerException?.Message ?? e.Message}", e);
+        }
+        var file = new RosParamsFile(source, directory);
+        if (stream.Documents.Count == 0) return file;
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw new InputException($"{source}:1: a params file is a mapping '<node name>: {{ ros__parameters: ... }}'");
+        bool found = false;
+        foreach (var (key, value) in root.Children)
+        {
+            string name = ((YamlScalarNode)key).Value ?? "";
+            string bare = name.TrimStart('/');
+            if (name != "/**" && bare != nodeName && !bare.EndsWith("/" + nodeName, StringComparison.Ordinal))
+                continue; // another node's section
+            if (value is not YamlMappingNode section || !section.Children.TryGetValue(new YamlScalarNode("ros__parameters"), out var p) || p is not YamlMappingNode parameters)
+                throw new InputException($"{source}:{key.Start.Line}: section '{name}' must contain 'ros__parameters:'");
+            foreach (var other in section.Children.Keys)
+                if (((YamlScalarNode)other).Value != "ros__parameters")
+                    throw new InputException($"{source}:{other.Start.Line}: unknown key '{other}' in section '{name}'; only ros__parameters is allowed");
+            file.Flatten(parameters, "");
+            found = true;
+        }
+        if (!found)
+            throw new InputException($"{source}: no section for node '{nodeName}' (expected '{nodeName}:' or '/**:' with ros__parameters)");
+        return file;
+    }
+
+    private void Flatten(YamlMappingNode map, string prefix)
+    {
+        foreach (var (key, value) in map.Children)
+        {
+            string name = prefix + ((YamlScalarNode)key).Value;
+            if (value is YamlMappingNode nested) Flatten(nested, name + ".");
+            else _values[name] = (value, (int)key.Start.Line);
+        }
+    }
+
+    public bool Has(string name) => _values.ContainsKey(name);
+
+    private string Where(string name) => _values.TryGetValue(name, out var v) ? $"{Source}:{v.Line}" : Source;
+
+    private InputException Error(string name, string message) => new($"{Where(name)}: parameter '{name}' {message}");
+
+    private YamlScalarNode? Scalar(string name)
+    {
+        _read.Add(name);
+        if (!_values.TryGetValue(name, out var v)) return null;
+        return v.Node as YamlScalarNode ?? throw Error(name, "must be a single value, not a list or map");
+    }
+
+    public double Double(string name, double defaultValue, double min = double.NegativeInfinity, double max = double.PositiveInfinity, bool minExclusive = false)
+    {
+        var s = Scalar(name);
+        double v = defaultValue;
+        if (s is not null && !(double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out v) && double.IsFinite(v)))
+            throw Error(name, $"is '{s.Value}'; it must be a finite number");
+        CheckRange(name, v, min, max, minExclusive);
+        return v;
+    }
+
+    public double? OptionalDouble(string name, double min = double.NegativeInfinity, double max = double.PositiveInfinity, bool minExclusive = false) =>
+        Has(name) ? Double(name, 0, min, max, minExclusive) : Touch(name);
+
+    private double? Touch(string name)
+    {
+        _read.Add(name);
+        return null;
+    }
+
+    public int Int(string name, int defaultValue, int min = int.MinValue, int max = int.MaxValue)
+    {
+        var s = Scalar(name);
+        int v = defaultValue;
+        if (s is not null && !int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out v))
+            throw Error(name, $"is '{s.Value}'; it must be a whole number");
+        if (v < min || v > max) throw Error(name, $"is {v}; allowed range {min}..{max}");
+        return v;
+    }
+
+    public bool Bool(string name, bool defaultValue)
+    {
+        var s = Scalar(name);
+        if (s is null) return defaultValue;
+        return s.Value switch
+        {
+            "true" or "True" or "TRUE" => true,
+            "false" or "False" or "FALSE" => false,
+            _ => throw Error(name, $"is '{s.Value}'; it must be true or false"),
+        };
+    }
+
+    public string String(string name, string defaultValue, params string[] allowed)
+    {
+        var s = Scalar(name);
+        string v = s?.Value ?? defaultValue;
+        if (allowed.Length > 0 && Array.IndexOf(allowed, v) < 0)
+            throw Error(name, $"is '{v}'; allowed: {string.Join(", ", allowed)}");
+        return v;
+    }
+
+    /// <summary>A path parameter resolved against the params file's folder; null when absent or empty.</summary>
+    public string? Path(string name)
+    {
+        var s = Scalar(name);
+        if (s is null || string.IsNullOrEmpty(s.Value)) return null;
+        return System.IO.Path.IsPathRooted(s.Value) || Directory is null ? s.Value : System.IO.Path.Combine(Directory, s.Value);
+    }
+
+    public double[] Doubles(string name, double[] defaultValue, int? length = null)
+    {
+        _read.Add(name);
+        if (!_values.TryGetValue(name, out var v)) return defaultValue;
+        if (v.Node is not YamlSequenceNode seq) throw Error(name, "must be a list of numbers, like [0.0, 1.0]");
+        var xs = new double[seq.Children.Count];
+        for (int i = 0; i < xs.Length; i++)
+            if (seq.Children[i] is not YamlScalarNode { Value: { } t } || !double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out xs[i]) || !double.IsFinite(xs[i]))
+                throw Error(name, $"element {i} must be a finite number");
+        if (length is { } n && xs.Length != n) throw Error(name, $"has {xs.Length} values; it needs {n}");
+        return xs;
+    }
+
+    public string[] Strings(string name, string[] defaultValue)
+    {
+        _read.Add(name);
+        if (!_values.TryGetValue(name, out var v)) return defaultValue;
+        if (v.Node is not YamlSequenceNode seq) throw Error(name, "must be a list of strings, like [robot_0, robot_1]");
+        return seq.Children.Select((c, i) => c is YamlScalarNode { Value: { Length: > 0 } t } ? t : throw Error(name, $"element {i} must be a non-empty string")).ToArray();
+    }
+
+    /// <summary>Refuses every parameter in the file that no getter asked for.</summary>
+    public void ThrowOnUnknown()
+    {
+        var unknown = _values.Keys.Where(k => !_read.Contains(k)).OrderBy(k => _values[k].Line).ToList();
+        if (unknown.Count > 0)
+        {
+            string first = unknown[0];
+            throw new InputException($"{Where(first)}: unknown parameter '{first}'{(unknown.Count > 1 ? $" (and {unknown.Count - 1} more: {string.Join(", ", unknown.Skip(1))})" : "")}; see the README's parameter table");
+        }
+    }
+
+    private void CheckRange(string name, double v, double min, double max, bool minExclusive)
+    {
+        bool ok = (minExclusive ? v > min : v >= min) && v <= max;
+        if (!ok)
+            throw Error(name, string.Create(CultureInfo.InvariantCulture,
+                $"is {v:R}; allowed range {(minExclusive ? "(" : "[")}{min:R}, {max:R}]"));
+    }
+}
