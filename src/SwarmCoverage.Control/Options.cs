@@ -29,14 +29,23 @@ public sealed record SafetyFilterOptions
     /// <summary>Speed (m/s) at which robots already too close (or too near a wall) are required to separate. Raised automatically to what the hold-error margin needs.</summary>
     public double RecoverySpeedMps { get; init; } = 0.05;
 
-    /// <summary>The solver stops when no constraint update moves the velocities by more than this (m/s).</summary>
-    public double ConvergenceToleranceMps { get; init; } = 1e-9;
+    /// <summary>The solver stops when no constraint update in a sweep moves the velocities by more than this (m/s).</summary>
+    public double ConvergenceToleranceMps { get; init; } = 1e-7;
 
-    /// <summary>Every constraint is tightened by this much (m/s) while solving, so an approximately converged solution satisfies the untightened constraints exactly. Must exceed the tolerance.</summary>
-    public double ConstraintTighteningMps { get; init; } = 1e-6;
+    /// <summary>
+    /// Every constraint is tightened by this much (m/s) while solving, so an approximately converged solution satisfies the
+    /// untightened constraints exactly (1e-5 m/s over a 0.05 s period is 0.5 micrometre). Must exceed the tolerance.
+    /// </summary>
+    public double ConstraintTighteningMps { get; init; } = 1e-5;
 
-    /// <summary>Sweeps over the constraints of one connected group of robots before it counts as not converged.</summary>
-    public int MaxSweeps { get; init; } = 2000;
+    /// <summary>Sweeps over the constraints of one connected group of robots before the group counts as not converged.</summary>
+    public int MaxSweeps { get; init; } = 200;
+
+    /// <summary>
+    /// Over-relaxation factor omega in (0, 2) of the projected SOR sweeps (1 = Hildreth's method). Values near 1.6 converge
+    /// several times faster on crowded swarms; any value in range converges to the same solution.
+    /// </summary>
+    public double OverRelaxation { get; init; } = 1.6;
 
     /// <summary>Every problem as a message naming the parameter, its value and the allowed range; empty when valid.</summary>
     public IReadOnlyList<string> ValidationErrors()
@@ -53,6 +62,7 @@ public sealed record SafetyFilterOptions
             double.IsFinite(ConstraintTighteningMps) && ConstraintTighteningMps > ConvergenceToleranceMps && ConstraintTighteningMps < 1e-2,
             string.Create(CultureInfo.InvariantCulture, $"({ConvergenceToleranceMps} = ConvergenceToleranceMps, 0.01)"));
         Check(e, nameof(MaxSweeps), MaxSweeps, MaxSweeps is >= 1 and <= 1_000_000, "[1, 1000000]");
+        Check(e, nameof(OverRelaxation), OverRelaxation, OverRelaxation > 0 && OverRelaxation < 2, "(0, 2)");
         return e;
     }
 

@@ -14,7 +14,7 @@ public readonly record struct SafetyFilterDiagnostics
     /// <summary>Robot-obstacle constraints (stale robots held as fixed obstacles).</summary>
     public int ObstacleConstraints { get; init; }
 
-    /// <summary>Neighbour radius used this tick (m): pairs farther apart cannot collide within one period.</summary>
+    /// <summary>Neighbour radius used this tick (m): a pair farther apart has a constraint that every actuator-feasible command satisfies (so it is omitted without changing the QP) and cannot collide within one period.</summary>
     public double NeighbourRadiusM { get; init; }
 
     /// <summary>Connected groups of robots (coupled by pair constraints) solved separately.</summary>
@@ -32,7 +32,10 @@ public readonly record struct SafetyFilterDiagnostics
     /// <summary>Robots whose acceleration limits were dropped because no safe command respected them (safety first).</summary>
     public int AccelerationLimitOverrides { get; init; }
 
-    /// <summary>Groups that hit <see cref="SafetyFilterOptions.MaxSweeps"/> but whose iterate satisfied every constraint (safe, possibly not the minimal change).</summary>
+    /// <summary>
+    /// Groups whose solve did not converge within <see cref="SafetyFilterOptions.MaxSweeps"/>: their iterate was scaled towards
+    /// zero by the largest factor in [0, 1] that satisfies every constraint (safe; close to, but not exactly, the minimal change).
+    /// </summary>
     public int NonConvergedComponents { get; init; }
 
     /// <summary>Total sweeps over all groups.</summary>
@@ -182,8 +185,7 @@ public sealed class SafetyFilter
         }
 
         double r = _o.SafetyRadiusM;
-        // Pairs farther apart than this cannot come closer than r within one period (see README).
-        double neighbourRadius = (r + 2 * maxHold + 2 * periodS * maxU) * (1 + 1e-9) + 1e-9;
+        double neighbourRadius = NeighbourRadius(r + 2 * maxHold, 2 * maxU, periodS, _o.PairBarrierGain, _o.DiscreteDecayFraction);
         double tighten = _o.ConstraintTighteningMps;
 
         // 1. Actuator and wall rows per robot.
@@ -208,8 +210,8 @@ public sealed class SafetyFilter
                 double lowClear = x - (_arena.MinM(axis) + _o.WallMarginM);
                 double highClear = (_arena.MaxM(axis) - _o.WallMarginM) - x;
                 minWall = Math.Min(minWall, Math.Min(lowClear, highClear));
-                AddWallRow(i, axis, +1.0, lowClear - _hold[i], periodS, vRec, tighten);
-                AddWallRow(i, axis, -1.0, highClear - _hold[i], periodS, vRec, tighten);
+                AddWallRow(i, axis, +1.0, lowClear - _hold[i], periodS, vRec, _uMax[i], tighten);
+                AddWallRow(i, axis, -1.0, highClear - _hold[i], periodS, vRec, _uMax[i], tighten);
             }
         }
 
@@ -371,6 +373,42 @@ public sealed class SafetyFilter
         };
     }
 
+    /// <summary>
+    /// The distance beyond which a pair constraint is implied by the actuator rows, so omitting it does not change the QP:
+    /// the smallest s with min(gamma h^3 / (2 s), kappa (s - rm) / T) &gt;= relMax (h = s^2 - rm^2), where relMax bounds
+    /// |e . (u_i - u_j)| for any actuator-feasible velocities. It also exceeds rm + T relMax, so such pairs cannot collide in one period.
+    /// </summary>
+    internal static double NeighbourRadius(double marginM, double relativeSpeedMps, double periodS, double gain, double kappa)
+    {
+        double sLinear = marginM + relativeSpeedMps * periodS / kappa;
+        double lo = marginM, hi = Math.Max(2 * marginM, sLinear);
+        while (CubicBound(hi) < relativeSpeedMps)
+        {
+            hi *= 2;
+        }
+
+        for (int it = 0; it < 200 && hi - lo > 1e-12 * hi; it++)
+        {
+            double mid = 0.5 * (lo + hi);
+            if (CubicBound(mid) >= relativeSpeedMps)
+            {
+                hi = mid;
+            }
+            else
+            {
+                lo = mid;
+            }
+        }
+
+        return Math.Max(hi, sLinear) * (1 + 1e-9) + 1e-12;
+
+        double CubicBound(double s)
+        {
+            double h = s * s - marginM * marginM;
+            return gain * h * h * h / (2 * s);
+        }
+    }
+
     private bool IsZeroedComponent(int robot) => _comp[robot] < 0;
 
     private enum SolveStatus
@@ -413,27 +451,92 @@ public sealed class SafetyFilter
             }
         }
 
+        if (converged && Verify(rowStart, rowEnd, u))
+        {
+            MarkComponent(comp, comp);
+            return SolveStatus.Converged;
+        }
+
+        // Not converged (or not verified): the largest alpha in [0, 1] with alpha * u inside every original constraint. The
+        // feasible set is convex, so when it contains u = 0 the segment [0, alpha u] lies in it.
+        double alpha = 1.0;
+        for (int p = rowStart; p < rowEnd; p++)
+        {
+            int row = _rowOrder[p];
+            double lo = _loOrig[row], hi = _hiOrig[row];
+            double t = RowValue(row, u);
+            if (!(lo <= 0 && hi >= 0) || !double.IsFinite(t))
+            {
+                if (!(t >= lo && t <= hi))
+                {
+                    MarkComponent(comp, -1);
+                    return SolveStatus.Failed;
+                }
+
+                continue;
+            }
+
+            if (t < lo)
+            {
+                alpha = Math.Min(alpha, lo / t);
+            }
+            else if (t > hi)
+            {
+                alpha = Math.Min(alpha, hi / t);
+            }
+        }
+
+        for (int attempt = 0; attempt < 4; attempt++)
+        {
+            ScaleComponent(comp, alpha, u);
+            if (Verify(rowStart, rowEnd, u))
+            {
+                MarkComponent(comp, comp);
+                return SolveStatus.FeasibleNotConverged;
+            }
+
+            // Rounding put a row a hair outside: back off a little more (u is already scaled by alpha).
+            alpha = 1 - 1e-9 * Math.Pow(100, attempt);
+        }
+
+        MarkComponent(comp, -1);
+        return SolveStatus.Failed;
+    }
+
+    private bool Verify(int rowStart, int rowEnd, ReadOnlySpan<double> u)
+    {
         for (int p = rowStart; p < rowEnd; p++)
         {
             int row = _rowOrder[p];
             double t = RowValue(row, u);
             if (!(t >= _loOrig[row] && t <= _hiOrig[row]))
             {
-                for (int q = _compRobotStart[comp]; q < _compRobotStart[comp + 1]; q++)
-                {
-                    _comp[_robotOrder[q]] = -1;
-                }
-
-                return SolveStatus.Failed;
+                return false;
             }
         }
 
+        return true;
+    }
+
+    private void ScaleComponent(int comp, double alpha, Span<double> u)
+    {
+        int d = _dim;
         for (int q = _compRobotStart[comp]; q < _compRobotStart[comp + 1]; q++)
         {
-            _comp[_robotOrder[q]] = comp;
+            var ui = u.Slice(_robotOrder[q] * d, d);
+            for (int k = 0; k < d; k++)
+            {
+                ui[k] *= alpha;
+            }
         }
+    }
 
-        return converged ? SolveStatus.Converged : SolveStatus.FeasibleNotConverged;
+    private void MarkComponent(int comp, int value)
+    {
+        for (int q = _compRobotStart[comp]; q < _compRobotStart[comp + 1]; q++)
+        {
+            _comp[_robotOrder[q]] = value;
+        }
     }
 
     private double Sweep2(int rowStart, int rowEnd, Span<double> u)
@@ -447,6 +550,7 @@ public sealed class SafetyFilter
         var hi = _hi;
         var nrm2 = _nrm2;
         var mu = _mu;
+        double omega = _o.OverRelaxation;
         for (int p = rowStart; p < rowEnd; p++)
         {
             int row = rowOrder[p];
@@ -463,6 +567,10 @@ public sealed class SafetyFilter
             double muOld = mu[row];
             double t0 = t + muOld * w;
             double muNew = t0 > hi[row] ? (t0 - hi[row]) / w : t0 < lo[row] ? (t0 - lo[row]) / w : 0.0;
+            // Projected over-relaxation: go past the exact coordinate maximiser, but never across zero (the sign of a
+            // multiplier says which side of the slab is active).
+            double relaxed = muOld + omega * (muNew - muOld);
+            muNew = muNew > 0 ? Math.Max(relaxed, 0.0) : muNew < 0 ? Math.Min(relaxed, 0.0) : (muOld > 0 ? Math.Max(relaxed, 0.0) : Math.Min(relaxed, 0.0));
             double delta = muNew - muOld;
             if (delta == 0)
             {
@@ -497,6 +605,7 @@ public sealed class SafetyFilter
     {
         int d = _dim;
         double maxStep = 0;
+        double omega = _o.OverRelaxation;
         for (int p = rowStart; p < rowEnd; p++)
         {
             int row = _rowOrder[p];
@@ -505,6 +614,8 @@ public sealed class SafetyFilter
             double muOld = _mu[row];
             double t0 = t + muOld * w;
             double muNew = t0 > _hi[row] ? (t0 - _hi[row]) / w : t0 < _lo[row] ? (t0 - _lo[row]) / w : 0.0;
+            double relaxed = muOld + omega * (muNew - muOld);
+            muNew = muNew > 0 ? Math.Max(relaxed, 0.0) : muNew < 0 ? Math.Min(relaxed, 0.0) : (muOld > 0 ? Math.Max(relaxed, 0.0) : Math.Min(relaxed, 0.0));
             double delta = muNew - muOld;
             if (delta == 0)
             {
@@ -595,8 +706,14 @@ public sealed class SafetyFilter
         return -Math.Min(cubic, _o.DiscreteDecayFraction * g / periodS);
     }
 
-    private void AddWallRow(int i, int axis, double sign, double clearance, double periodS, double recoverySpeed, double tighten)
+    private void AddWallRow(int i, int axis, double sign, double clearance, double periodS, double recoverySpeed, double uMax, double tighten)
     {
+        if (clearance >= 0 && Math.Min(_o.WallBarrierGain * clearance * clearance * clearance, _o.DiscreteDecayFraction * clearance / periodS) >= uMax)
+        {
+            // Implied by the actuator rows (|u| <= uMax): omitting it does not change the QP.
+            return;
+        }
+
         double bound;
         if (clearance < 0)
         {
@@ -648,8 +765,10 @@ public sealed class SafetyFilter
         _loOrig[row] = lo;
         _hiOrig[row] = hi;
         // Tighten in units of displacement of u (a row with |a| = sqrt(nrm2) moves its value sqrt(nrm2) times faster).
+        // Where u = 0 satisfies the row, tighten by at most half the room zero has, so zero stays strictly feasible.
         double t = tighten * Math.Sqrt(_nrm2[row]);
-        double tl = lo + t, th = hi - t;
+        double tl = lo + (lo <= 0 ? Math.Min(t, -0.5 * lo) : t);
+        double th = hi - (hi >= 0 ? Math.Min(t, 0.5 * hi) : t);
         if (tl > th)
         {
             tl = th = 0.5 * (lo + hi);
