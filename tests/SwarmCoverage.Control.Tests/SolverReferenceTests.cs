@@ -10,7 +10,7 @@ public class SolverReferenceTests
 
     private static RobotModel Holo => new() { Name = "holo", Kind = RobotKind.Holonomic2D, MaxLinearSpeedMps = 0.3 };
 
-    private static (double[] Points, double[] Headings, double[] Nominal) Scenario(int n, int seed, double r)
+    private static (double[] Points, double[] Headings, double[] Nominal) Scenario(int n, int seed, double r, bool allowOverlap = true)
     {
         var rng = new Random(seed);
         var pts = new double[2 * n];
@@ -23,11 +23,21 @@ public class SolverReferenceTests
         pts[1] = cy;
         for (int i = 1; i < n; i++)
         {
-            int anchor = rng.Next(i);
-            double ang = rng.NextDouble() * 2 * Math.PI;
-            double dist = r * (seed % 5 == 0 ? 0.9 : 1.0) + 0.06 * rng.NextDouble();
-            pts[2 * i] = pts[2 * anchor] + dist * Math.Cos(ang);
-            pts[2 * i + 1] = pts[2 * anchor + 1] + dist * Math.Sin(ang);
+            // Each robot just outside r (or inside it for some seeds) from a random earlier one; without overlap, every pair
+            // keeps at least r + 0.01 (rejection), so zero is a feasible command and the QP must be feasible.
+            for (int attempt = 0; ; attempt++)
+            {
+                int anchor = rng.Next(i);
+                double ang = rng.NextDouble() * 2 * Math.PI;
+                double dist = r * (allowOverlap && seed % 5 == 0 ? 0.9 : 1.0) + 0.01 + 0.06 * rng.NextDouble();
+                pts[2 * i] = pts[2 * anchor] + dist * Math.Cos(ang);
+                pts[2 * i + 1] = pts[2 * anchor + 1] + dist * Math.Sin(ang);
+                bool inside = Math.Abs(pts[2 * i]) < 0.92 && Math.Abs(pts[2 * i + 1]) < 0.72;
+                if (allowOverlap || (inside && TestSupport.MinPairDistance(pts.AsSpan(0, 2 * (i + 1)), 2) >= r + 0.01) || attempt > 10_000)
+                {
+                    break;
+                }
+            }
         }
 
         for (int i = 0; i < n; i++)
@@ -104,15 +114,12 @@ public class SolverReferenceTests
         int checkedInstances = 0;
         for (int seed = 100; seed < 106; seed++)
         {
-            var (pts, head, nom) = Scenario(n, seed, o.SafetyRadiusM);
+            var (pts, head, nom) = Scenario(n, seed, o.SafetyRadiusM, allowOverlap: false);
+            Assert.True(TestSupport.MinPairDistance(pts, 2) >= o.SafetyRadiusM + 0.01);
             var models = Enumerable.Repeat(unicycle ? RobotPresets.TurtleBot3Burger with { MaxLinearAccelerationMps2 = double.PositiveInfinity } : Holo, n).ToArray();
             var prev = new double[2 * n];
             var u = RunFilter(o, pts, models, head, prev, nom, out var diag);
-            if (diag.InfeasibleComponents > 0)
-            {
-                continue;
-            }
-
+            Assert.Equal(0, diag.InfeasibleComponents);
             Assert.Equal(0, diag.NonConvergedComponents);
             checkedInstances++;
             var rows = ReferenceQp.Build(pts, models, head, prev, Period, Arena, o);
@@ -122,7 +129,7 @@ public class SolverReferenceTests
             Assert.True(active > 0);
         }
 
-        Assert.True(checkedInstances >= 4, $"only {checkedInstances} feasible instances");
+        Assert.Equal(6, checkedInstances);
     }
 
     [Fact]
