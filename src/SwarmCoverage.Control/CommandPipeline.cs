@@ -225,7 +225,7 @@ public sealed class CommandPipeline
                 nonFiniteInputs++;
             }
 
-            int rows = ActuatorRows.Fill(model, d, heading, prevU, period, _aN, _aSpeed, _aCenter, _aHalf);
+            int rows = FillTightened(model, heading, prevU, period);
             _scale[k] = ActuatorRows.SpeedScale(rows, d, _aN, _aSpeed, nominal);
         }
 
@@ -256,7 +256,7 @@ public sealed class CommandPipeline
             //    limit allows. A convex combination of two commands inside the speed limits stays inside them.
             var model = _models[k];
             var prevU = _prevU.AsSpan(k * d, d);
-            int rows = ActuatorRows.Fill(model, d, _headings[k], prevU, period, _aN, _aSpeed, _aCenter, _aHalf);
+            int rows = FillTightened(model, _headings[k], prevU, period);
             double t = ActuatorRows.AccelerationFraction(rows, d, _aN, _aCenter, _aHalf, nominal);
             if (t < 1.0)
             {
@@ -338,6 +338,25 @@ public sealed class CommandPipeline
         tot.NonFiniteCommandsReplaced += replaced;
         tot.MinPairDistanceM = Math.Min(tot.MinPairDistanceM, safety.MinPairDistanceM);
         return diag;
+    }
+
+    /// <summary>
+    /// The actuator rows with every bound reduced by the safety filter's constraint tightening, so a nominal saturated here
+    /// is not moved again by the filter (commands end at most ConstraintTighteningMps inside a limit).
+    /// </summary>
+    private int FillTightened(RobotModel model, double heading, ReadOnlySpan<double> prevU, double period)
+    {
+        int d = _dim;
+        int rows = ActuatorRows.Fill(model, d, heading, prevU, period, _aN, _aSpeed, _aCenter, _aHalf);
+        double tighten = _options.Safety.Enabled ? _options.Safety.ConstraintTighteningMps : 0.0;
+        for (int r = 0; r < rows; r++)
+        {
+            double norm = Math.Sqrt(ActuatorRows.Dot(_aN.AsSpan(r * d, d), _aN.AsSpan(r * d, d)));
+            _aSpeed[r] = Math.Max(_aSpeed[r] - 2 * tighten * norm, 0.5 * _aSpeed[r]);
+            _aHalf[r] = Math.Max(_aHalf[r] - 2 * tighten * norm, 0.5 * _aHalf[r]);
+        }
+
+        return rows;
     }
 
     private void CheckInput(in ControlStepInput input, Span<RobotCommand> commands, int n, int d)

@@ -39,7 +39,7 @@ public sealed record SafetyFilterOptions
     public double ConstraintTighteningMps { get; init; } = 1e-5;
 
     /// <summary>Sweeps over the constraints of one connected group of robots before the group counts as not converged.</summary>
-    public int MaxSweeps { get; init; } = 200;
+    public int MaxSweeps { get; init; } = 100;
 
     /// <summary>
     /// Over-relaxation factor omega in (0, 2) of the projected SOR sweeps (1 = Hildreth's method). Values near 1.6 converge

@@ -86,6 +86,9 @@ public sealed class SafetyFilter
     private int[] _comp = [];
     private int[] _robotOrder = [];
     private int[] _compRobotStart = [];
+    private int[] _robotRowStart = [];
+    private int[] _robotRowCount = [];
+    private double[] _y = [];
 
     // Constraint rows (structure of arrays).
     private int _rowCount;
@@ -102,6 +105,8 @@ public sealed class SafetyFilter
     private double[] _mu = [];
     private int[] _rowOrder = [];
     private int[] _compRowStart = [];
+    private int[] _couplingOrder = [];
+    private int[] _compCouplingStart = [];
 
     // Cell list.
     private int[] _cellStart = [];
@@ -194,6 +199,7 @@ public sealed class SafetyFilter
         for (int i = 0; i < n; i++)
         {
             var model = models[i];
+            _robotRowStart[i] = _rowCount;
             int rows = ActuatorRows.Fill(model, d, headingsRad[i], previousVelocities.Slice(i * d, d), periodS, _aN, _aSpeed, _aCenter, _aHalf);
             for (int k = 0; k < rows; k++)
             {
@@ -213,6 +219,8 @@ public sealed class SafetyFilter
                 AddWallRow(i, axis, +1.0, lowClear - _hold[i], periodS, vRec, _uMax[i], tighten);
                 AddWallRow(i, axis, -1.0, highClear - _hold[i], periodS, vRec, _uMax[i], tighten);
             }
+
+            _robotRowCount[i] = _rowCount - _robotRowStart[i];
         }
 
         // 2. Pair and obstacle rows from a cell list; union-find joins robots coupled by pair rows.
@@ -437,13 +445,35 @@ public sealed class SafetyFilter
             _mu[_rowOrder[p]] = 0;
         }
 
+        for (int p = _compRobotStart[comp]; p < _compRobotStart[comp + 1]; p++)
+        {
+            _y.AsSpan(_robotOrder[p] * d, d).Clear();
+        }
+
+        int cStart = _compCouplingStart[comp], cEnd = _compCouplingStart[comp + 1];
         double tol = _o.ConvergenceToleranceMps;
         bool converged = false;
         sweeps = 0;
         while (sweeps < _o.MaxSweeps)
         {
             sweeps++;
-            double maxStep = d == 2 ? Sweep2(rowStart, rowEnd, u) : SweepN(rowStart, rowEnd, u);
+            double maxStep = ProjectRobots(comp, u);
+            if (double.IsNaN(maxStep))
+            {
+                break;
+            }
+
+            if (cEnd > cStart)
+            {
+                maxStep = Math.Max(maxStep, d == 2 ? Sweep2(cStart, cEnd, u) : SweepN(cStart, cEnd, u));
+            }
+            else
+            {
+                // No coupling rows: the exact projection of each robot is the solution.
+                converged = true;
+                break;
+            }
+
             if (!(maxStep > tol))
             {
                 converged = !double.IsNaN(maxStep);
@@ -503,6 +533,48 @@ public sealed class SafetyFilter
         return SolveStatus.Failed;
     }
 
+    /// <summary>
+    /// Exact block step for each robot of the component: with w_i = u_i + y_i (u_i without its own constraints' correction),
+    /// u_i becomes the projection of w_i onto the robot's polytope (actuator slabs and walls) and y_i = w_i - u_i. Returns the
+    /// largest change of any u_i (NaN when a projection failed).
+    /// </summary>
+    private double ProjectRobots(int comp, Span<double> u)
+    {
+        int d = _dim;
+        Span<double> w = stackalloc double[3];
+        Span<double> proj = stackalloc double[3];
+        double maxStep = 0;
+        for (int p = _compRobotStart[comp]; p < _compRobotStart[comp + 1]; p++)
+        {
+            int i = _robotOrder[p];
+            var ui = u.Slice(i * d, d);
+            var yi = _y.AsSpan(i * d, d);
+            for (int a = 0; a < d; a++)
+            {
+                w[a] = ui[a] + yi[a];
+            }
+
+            int r0 = _robotRowStart[i], rc = _robotRowCount[i];
+            if (!PolytopeProjection.Project(d, rc, _rowN.AsSpan(r0 * d, rc * d), _lo.AsSpan(r0, rc), _hi.AsSpan(r0, rc), w[..d], proj))
+            {
+                return double.NaN;
+            }
+
+            double step = 0;
+            for (int a = 0; a < d; a++)
+            {
+                double diff = proj[a] - ui[a];
+                step += diff * diff;
+                ui[a] = proj[a];
+                yi[a] = w[a] - proj[a];
+            }
+
+            maxStep = Math.Max(maxStep, Math.Sqrt(step));
+        }
+
+        return maxStep;
+    }
+
     private bool Verify(int rowStart, int rowEnd, ReadOnlySpan<double> u)
     {
         for (int p = rowStart; p < rowEnd; p++)
@@ -542,7 +614,7 @@ public sealed class SafetyFilter
     private double Sweep2(int rowStart, int rowEnd, Span<double> u)
     {
         double maxStep = 0;
-        var rowOrder = _rowOrder;
+        var rowOrder = _couplingOrder;
         var rowI = _rowI;
         var rowJ = _rowJ;
         var rowN = _rowN;
@@ -608,7 +680,7 @@ public sealed class SafetyFilter
         double omega = _o.OverRelaxation;
         for (int p = rowStart; p < rowEnd; p++)
         {
-            int row = _rowOrder[p];
+            int row = _couplingOrder[p];
             double t = RowValue(row, u);
             double w = _nrm2[row];
             double muOld = _mu[row];
@@ -914,6 +986,45 @@ public sealed class SafetyFilter
             _rowOrder = new int[_rowI.Length];
         }
 
+        if (_couplingOrder.Length < _rowCount)
+        {
+            _couplingOrder = new int[_rowI.Length];
+        }
+
+        if (_compCouplingStart.Length < components + 1)
+        {
+            _compCouplingStart = new int[_compRobotStart.Length];
+        }
+
+        Array.Clear(_compCouplingStart, 0, components + 1);
+        for (int r = 0; r < _rowCount; r++)
+        {
+            if (_rowKind[r] >= KindPair)
+            {
+                _compCouplingStart[_comp[_rowI[r]] + 1]++;
+            }
+        }
+
+        for (int c = 0; c < components; c++)
+        {
+            _compCouplingStart[c + 1] += _compCouplingStart[c];
+        }
+
+        for (int r = 0; r < _rowCount; r++)
+        {
+            if (_rowKind[r] >= KindPair)
+            {
+                _couplingOrder[_compCouplingStart[_comp[_rowI[r]]]++] = r;
+            }
+        }
+
+        for (int c = components; c > 0; c--)
+        {
+            _compCouplingStart[c] = _compCouplingStart[c - 1];
+        }
+
+        _compCouplingStart[0] = 0;
+
         // Place robots and rows (stable) using the start arrays as cursors, then restore the starts.
         for (int i = 0; i < n; i++)
         {
@@ -946,6 +1057,9 @@ public sealed class SafetyFilter
             _parent = new int[cap];
             _comp = new int[cap];
             _robotOrder = new int[cap];
+            _robotRowStart = new int[cap];
+            _robotRowCount = new int[cap];
+            _y = new double[cap * _dim];
         }
 
         if (_itemCell.Length < n + m)
