@@ -127,7 +127,6 @@ public sealed class CommandPipeline
     private double[] _scale = [];
     private RobotModel[] _models = [];
     private int[] _map = [];
-    private bool[] _valid = [];
     private double[] _velocities = [];
     private int _lastCount;
 
@@ -180,7 +179,6 @@ public sealed class CommandPipeline
             var p = input.ControlledPoints.Slice(i * d, d);
             double heading = input.HeadingsRad[i];
             bool ok = AllFinite(p) && (model.Kind != RobotKind.DifferentialDrive || double.IsFinite(heading));
-            _valid[i] = ok;
             if (!ok)
             {
                 nonFiniteInputs++;
@@ -418,7 +416,6 @@ public sealed class CommandPipeline
         _scale = new double[cap];
         _models = new RobotModel[cap];
         _map = new int[cap];
-        _valid = new bool[cap];
     }
 
     private static bool AllFinite(ReadOnlySpan<double> v)
