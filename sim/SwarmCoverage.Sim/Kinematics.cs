@@ -1,0 +1,162 @@
+namespace SwarmCoverage.Sim;
+
+/// <summary>Limits of one velocity axis, as gz-math's <c>SpeedLimiter</c> holds them.</summary>
+internal readonly struct AxisLimits
+{
+    public readonly double MinVelocity;
+    public readonly double MaxVelocity;
+    public readonly double MinAcceleration;
+    public readonly double MaxAcceleration;
+    public readonly double MinJerk;
+    public readonly double MaxJerk;
+    public readonly bool HasAcceleration;
+    public readonly bool HasJerk;
+
+    public AxisLimits(double minVelocity, double maxVelocity, double minAcceleration, double maxAcceleration, double minJerk, double maxJerk)
+    {
+        MinVelocity = minVelocity;
+        MaxVelocity = maxVelocity;
+        MinAcceleration = minAcceleration;
+        MaxAcceleration = maxAcceleration;
+        MinJerk = minJerk;
+        MaxJerk = maxJerk;
+        HasAcceleration = double.IsFinite(minAcceleration) || double.IsFinite(maxAcceleration);
+        HasJerk = double.IsFinite(minJerk) || double.IsFinite(maxJerk);
+    }
+}
+
+/// <summary>The exact kinematics and the limiter, shared by the simulator and nothing else.</summary>
+internal static class Kinematics
+{
+    /// <summary>
+    /// gz-math <c>SpeedLimiter::Limit</c>: jerk, then acceleration, then velocity, with the previous
+    /// two outputs as history and the step <paramref name="dtSeconds"/>. Where gz would compute
+    /// <c>prev + ((v - prev) / dt) * dt</c> for a limit that does not bind, this returns
+    /// <paramref name="velocity"/> itself (equal in exact arithmetic, and it lets a ramp end exactly
+    /// on the target instead of dithering by an ulp).
+    /// </summary>
+    public static double Limit(double velocity, double previous, double previousPrevious, double dtSeconds, in AxisLimits limits)
+    {
+        if (limits.HasJerk)
+        {
+            double accUnclamped = (velocity - previous) / dtSeconds;
+            double accPrevious = (previous - previousPrevious) / dtSeconds;
+            double jerk = (accUnclamped - accPrevious) / dtSeconds;
+            if (jerk > limits.MaxJerk)
+            {
+                velocity = previous + ((accPrevious + (limits.MaxJerk * dtSeconds)) * dtSeconds);
+            }
+            else if (jerk < limits.MinJerk)
+            {
+                velocity = previous + ((accPrevious + (limits.MinJerk * dtSeconds)) * dtSeconds);
+            }
+        }
+
+        if (limits.HasAcceleration)
+        {
+            double acc = (velocity - previous) / dtSeconds;
+            if (acc > limits.MaxAcceleration)
+            {
+                velocity = previous + (limits.MaxAcceleration * dtSeconds);
+            }
+            else if (acc < limits.MinAcceleration)
+            {
+                velocity = previous + (limits.MinAcceleration * dtSeconds);
+            }
+        }
+
+        // gz::math::clamp(v, min, max)
+        if (velocity > limits.MaxVelocity)
+        {
+            velocity = limits.MaxVelocity;
+        }
+        else if (velocity < limits.MinVelocity)
+        {
+            velocity = limits.MinVelocity;
+        }
+
+        return velocity;
+    }
+
+    /// <summary>sin(u) / u, accurate to a few ulp for every u (series below |u| = 0.1).</summary>
+    public static double Sinc(double u)
+    {
+        double u2 = u * u;
+        if (u2 < 0.01)
+        {
+            // Remainder term u^10 / 11! < 2.6e-18 for |u| < 0.1.
+            return 1.0 - (u2 / 6.0 * (1.0 - (u2 / 20.0 * (1.0 - (u2 / 42.0 * (1.0 - (u2 / 72.0)))))));
+        }
+
+        return Math.Sin(u) / u;
+    }
+
+    /// <summary>
+    /// Exact motion over <paramref name="dtSeconds"/> of a body moving with constant body-frame
+    /// velocity (vx, vy) and yaw rate w from heading <paramref name="yaw"/>: the unicycle arc
+    /// (vy = 0) and its holonomic generalisation. The displacement is
+    /// dt * sinc(w dt / 2) * R(yaw + w dt / 2) * (vx, vy), which has no cancellation for small
+    /// w dt and reduces to a straight line for w = 0.
+    /// </summary>
+    public static void Arc(ref double x, ref double y, ref double yaw, double vx, double vy, double w, double dtSeconds)
+    {
+        double turn = w * dtSeconds;
+        double half = 0.5 * turn;
+        double scale = dtSeconds * Sinc(half);
+        (double s, double c) = Math.SinCos(yaw + half);
+        double bx = vx * scale;
+        double by = vy * scale;
+        x += (c * bx) - (s * by);
+        y += (s * bx) + (c * by);
+        yaw = WrapAngle(yaw + turn);
+    }
+
+    /// <summary>Wraps an angle to [-pi, pi).</summary>
+    public static double WrapAngle(double angle)
+    {
+        if (angle >= Math.PI || angle < -Math.PI)
+        {
+            angle -= 2 * Math.PI * Math.Floor((angle + Math.PI) / (2 * Math.PI));
+            if (angle >= Math.PI)
+            {
+                angle -= 2 * Math.PI;
+            }
+        }
+
+        return angle;
+    }
+}
+
+/// <summary>
+/// Counter-based Gaussian noise: the value for (seed, robot, instant, stream) is a pure function of
+/// those four numbers (SplitMix64 finaliser as the hash, Box-Muller for the normal). Noise therefore
+/// does not depend on how often or in which order a host reads poses, and two reads at the same
+/// instant agree.
+/// </summary>
+internal static class CounterNoise
+{
+    private const ulong Golden = 0x9E3779B97F4A7C15UL;
+
+    public static ulong Mix(ulong z)
+    {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>Two independent standard normal deviates for the key (seed, robot, time, stream).</summary>
+    public static (double A, double B) StandardNormalPair(ulong seed, int robot, long timeNs, int stream)
+    {
+        ulong key = Mix(seed + Golden);
+        key = Mix(key ^ ((ulong)(uint)robot * Golden) ^ ((ulong)(uint)stream << 40));
+        key = Mix(key + ((ulong)timeNs * 0xD1B54A32D192ED03UL));
+        ulong second = Mix(key + Golden);
+
+        // u1 in (0, 1], u2 in [0, 1): 53-bit uniforms.
+        double u1 = ((key >> 11) + 1) * (1.0 / 9007199254740992.0);
+        double u2 = (second >> 11) * (1.0 / 9007199254740992.0);
+        double radius = Math.Sqrt(-2.0 * Math.Log(u1));
+        (double s, double c) = Math.SinCos(2.0 * Math.PI * u2);
+        return (radius * c, radius * s);
+    }
+}
