@@ -165,6 +165,7 @@ public static class SdfWorldReader
             }
 
             bool isStatic = model.Element("static") is { } s && ParseBool(s);
+            _ = ReadPose(model.Element("pose"), allowRelative: true); // malformed poses are errors in every model
             XElement? diffDrive = null;
             XElement? velocityControl = null;
             XElement? odometryPublisher = null;
