@@ -54,14 +54,17 @@ internal static class Kinematics
 
         if (limits.HasAcceleration)
         {
-            double acc = (velocity - previous) / dtSeconds;
-            if (acc > limits.MaxAcceleration)
+            // (v - prev) / dt > max  <=>  v - prev > max * dt (dt > 0), without the division.
+            double change = velocity - previous;
+            double up = limits.MaxAcceleration * dtSeconds;
+            double down = limits.MinAcceleration * dtSeconds;
+            if (change > up)
             {
-                velocity = previous + (limits.MaxAcceleration * dtSeconds);
+                velocity = previous + up;
             }
-            else if (acc < limits.MinAcceleration)
+            else if (change < down)
             {
-                velocity = previous + (limits.MinAcceleration * dtSeconds);
+                velocity = previous + down;
             }
         }
 
@@ -111,6 +114,41 @@ internal static class Kinematics
         yaw = WrapAngle(yaw + turn);
     }
 
+    /// <summary>
+    /// <see cref="Arc"/> for a caller that also carries (cos yaw, sin yaw) in <paramref name="cosYaw"/> and
+    /// <paramref name="sinYaw"/>: for a small turn (|w dt / 2| &lt; 0.05, every limiter sub-step) it rotates
+    /// them with Taylor polynomials accurate to 1e-19 instead of calling sin and cos, and for a large turn
+    /// it falls back to <see cref="Arc"/> and recomputes them. The caller refreshes them from yaw at the
+    /// start of every step, so they never drift more than a few ulp from (cos yaw, sin yaw).
+    /// </summary>
+    public static void ArcIncremental(ref double x, ref double y, ref double yaw, ref double cosYaw, ref double sinYaw, double vx, double vy, double w, double dtSeconds)
+    {
+        double turn = w * dtSeconds;
+        double half = 0.5 * turn;
+        double h2 = half * half;
+        if (h2 >= 0.0025)
+        {
+            Arc(ref x, ref y, ref yaw, vx, vy, w, dtSeconds);
+            (sinYaw, cosYaw) = Math.SinCos(yaw);
+            return;
+        }
+
+        // |half| < 0.05: remainders below |half|^11 / 11! and |half|^10 / 10! (< 3e-20).
+        double sinc = 1.0 - (h2 / 6.0 * (1.0 - (h2 / 20.0 * (1.0 - (h2 / 42.0 * (1.0 - (h2 / 72.0)))))));
+        double sh = half * sinc;
+        double ch = 1.0 - (h2 / 2.0 * (1.0 - (h2 / 12.0 * (1.0 - (h2 / 30.0 * (1.0 - (h2 / 56.0)))))));
+        double cm = (cosYaw * ch) - (sinYaw * sh);
+        double sm = (sinYaw * ch) + (cosYaw * sh);
+        double scale = dtSeconds * sinc;
+        double bx = vx * scale;
+        double by = vy * scale;
+        x += (cm * bx) - (sm * by);
+        y += (sm * bx) + (cm * by);
+        cosYaw = (cm * ch) - (sm * sh);
+        sinYaw = (sm * ch) + (cm * sh);
+        yaw = WrapAngle(yaw + turn);
+    }
+
     /// <summary>Wraps an angle to [-pi, pi).</summary>
     public static double WrapAngle(double angle)
     {
@@ -129,7 +167,7 @@ internal static class Kinematics
 
 /// <summary>
 /// Counter-based Gaussian noise: the value for (seed, robot, instant, stream) is a pure function of
-/// those four numbers (SplitMix64 finaliser as the hash, Box-Muller for the normal). Noise therefore
+/// those four numbers (SplitMix64 finaliser as the hash, Marsaglia's polar method for the normal). Noise therefore
 /// does not depend on how often or in which order a host reads poses, and two reads at the same
 /// instant agree.
 /// </summary>
@@ -144,19 +182,30 @@ internal static class CounterNoise
         return z ^ (z >> 31);
     }
 
-    /// <summary>Two independent standard normal deviates for the key (seed, robot, time, stream).</summary>
+    /// <summary>
+    /// Two independent standard normal deviates for the key (seed, robot, time, stream), by
+    /// Marsaglia's polar method (no sine or cosine; a rejected pair is redrawn from the next hash,
+    /// so the result is still a pure function of the key).
+    /// </summary>
     public static (double A, double B) StandardNormalPair(ulong seed, int robot, long timeNs, int stream)
     {
         ulong key = Mix(seed + Golden);
         key = Mix(key ^ ((ulong)(uint)robot * Golden) ^ ((ulong)(uint)stream << 40));
         key = Mix(key + ((ulong)timeNs * 0xD1B54A32D192ED03UL));
-        ulong second = Mix(key + Golden);
+        while (true)
+        {
+            ulong a = Mix(key += Golden);
+            ulong b = Mix(key += Golden);
 
-        // u1 in (0, 1], u2 in [0, 1): 53-bit uniforms.
-        double u1 = ((key >> 11) + 1) * (1.0 / 9007199254740992.0);
-        double u2 = (second >> 11) * (1.0 / 9007199254740992.0);
-        double radius = Math.Sqrt(-2.0 * Math.Log(u1));
-        (double s, double c) = Math.SinCos(2.0 * Math.PI * u2);
-        return (radius * c, radius * s);
+            // Uniforms in (-1, 1) from the top 53 bits.
+            double u = ((a >> 11) * (2.0 / 9007199254740992.0)) - 1.0;
+            double v = ((b >> 11) * (2.0 / 9007199254740992.0)) - 1.0;
+            double s = (u * u) + (v * v);
+            if (s < 1.0 && s > 0.0)
+            {
+                double factor = Math.Sqrt(-2.0 * Math.Log(s) / s);
+                return (u * factor, v * factor);
+            }
+        }
     }
 }

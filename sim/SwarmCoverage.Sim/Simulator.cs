@@ -384,76 +384,86 @@ public sealed class Simulator
     private void AdvanceDiffDrive(ref RobotState r, int robot, long t0, long t1)
     {
         long t = t0;
+        long limiterActiveNs = 0;
+        long wheelSaturatedNs = 0;
+        (double sinYaw, double cosYaw) = Math.SinCos(r.Yaw);
         while (t < t1)
         {
+            // The target is constant on [t, segmentEnd): no command activation or timeout inside.
             long segmentEnd = UpdateTarget(ref r, robot, t, t1);
-            long remaining = segmentEnd - t;
-            long segmentNs;
-            if (r.Instantaneous)
+            while (t < segmentEnd)
             {
-                // No acceleration or jerk limit: the (velocity-clamped) target takes effect at once.
-                r.V0 = Kinematics.Limit(r.TargetX, r.V0, r.V1, _limiterStepSeconds, r.Linear);
-                r.W0 = Kinematics.Limit(r.TargetW, r.W0, r.W1, _limiterStepSeconds, r.Angular);
-                r.V1 = r.V0;
-                r.W1 = r.W0;
-                segmentNs = remaining;
-            }
-            else
-            {
-                long stepNs = Math.Min(_limiterStepNs, remaining);
-                double dt = stepNs == _limiterStepNs ? _limiterStepSeconds : stepNs * 1e-9;
-                double v = Kinematics.Limit(r.TargetX, r.V0, r.V1, dt, r.Linear);
-                double w = Kinematics.Limit(r.TargetW, r.W0, r.W1, dt, r.Angular);
-                bool steady = v == r.V0 && w == r.W0 && (!r.HasJerk || (r.V0 == r.V1 && r.W0 == r.W1));
-                r.V1 = r.V0;
-                r.W1 = r.W0;
-                if (steady)
+                long remaining = segmentEnd - t;
+                long segmentNs;
+                if (r.Instantaneous)
                 {
+                    // No acceleration or jerk limit: the (velocity-clamped) target takes effect at once.
+                    r.V0 = r.V1 = Kinematics.Limit(r.TargetX, r.V0, r.V1, _limiterStepSeconds, r.Linear);
+                    r.W0 = r.W1 = Kinematics.Limit(r.TargetW, r.W0, r.W1, _limiterStepSeconds, r.Angular);
                     segmentNs = remaining;
                 }
                 else
                 {
-                    r.V0 = v;
-                    r.W0 = w;
-                    segmentNs = stepNs;
-                    _limiterActiveTimeNs += stepNs;
+                    long stepNs = remaining < _limiterStepNs ? remaining : _limiterStepNs;
+                    double dt = stepNs == _limiterStepNs ? _limiterStepSeconds : stepNs * 1e-9;
+                    double v = Kinematics.Limit(r.TargetX, r.V0, r.V1, dt, r.Linear);
+                    double w = Kinematics.Limit(r.TargetW, r.W0, r.W1, dt, r.Angular);
+                    bool steady = v == r.V0 && w == r.W0 && (!r.HasJerk || (r.V0 == r.V1 && r.W0 == r.W1));
+                    r.V1 = r.V0;
+                    r.W1 = r.W0;
+                    if (steady)
+                    {
+                        // The limiter would return the same velocities at every sub-step: one exact arc.
+                        segmentNs = remaining;
+                    }
+                    else
+                    {
+                        r.V0 = v;
+                        r.W0 = w;
+                        segmentNs = stepNs;
+                        limiterActiveNs += stepNs;
+                    }
                 }
-            }
 
-            // Wheel speeds (gz DiffDrive), each clipped to the joint velocity limit (DART servo).
-            double v1 = r.V0;
-            double w1 = r.W0;
-            if (r.HasWheelLimit)
-            {
-                double right = (v1 + (w1 * r.HalfSeparationM)) * r.InverseWheelRadius;
-                double left = (v1 - (w1 * r.HalfSeparationM)) * r.InverseWheelRadius;
-                double max = r.MaxWheelSpeedRadps;
-                if (right > max || right < -max || left > max || left < -max)
+                // Wheel speeds (gz DiffDrive), each clipped to the joint velocity limit (DART servo).
+                double v1 = r.V0;
+                double w1 = r.W0;
+                if (r.HasWheelLimit)
                 {
-                    right = Math.Clamp(right, -max, max);
-                    left = Math.Clamp(left, -max, max);
-                    v1 = 0.5 * (right + left) * r.WheelRadiusM;
-                    w1 = (right - left) * r.WheelRadiusM / r.SeparationM;
-                    _wheelSaturatedTimeNs += segmentNs;
+                    double right = (v1 + (w1 * r.HalfSeparationM)) * r.InverseWheelRadius;
+                    double left = (v1 - (w1 * r.HalfSeparationM)) * r.InverseWheelRadius;
+                    double max = r.MaxWheelSpeedRadps;
+                    if (right > max || right < -max || left > max || left < -max)
+                    {
+                        right = Math.Clamp(right, -max, max);
+                        left = Math.Clamp(left, -max, max);
+                        v1 = 0.5 * (right + left) * r.WheelRadiusM;
+                        w1 = (right - left) * r.WheelRadiusM / r.SeparationM;
+                        wheelSaturatedNs += segmentNs;
+                    }
                 }
-            }
 
-            r.AppliedX = v1;
-            r.AppliedW = w1;
-            Kinematics.Arc(ref r.X, ref r.Y, ref r.Yaw, v1, 0, w1, segmentNs * 1e-9);
-            if (_enforceArena)
-            {
-                KeepInArena(ref r);
-            }
+                r.AppliedX = v1;
+                r.AppliedW = w1;
+                Kinematics.ArcIncremental(ref r.X, ref r.Y, ref r.Yaw, ref cosYaw, ref sinYaw, v1, 0, w1, segmentNs * 1e-9);
+                if (_enforceArena)
+                {
+                    KeepInArena(ref r);
+                }
 
-            t += segmentNs;
+                t += segmentNs;
+            }
         }
+
+        _limiterActiveTimeNs += limiterActiveNs;
+        _wheelSaturatedTimeNs += wheelSaturatedNs;
     }
 
     private void AdvanceHolonomic(ref RobotState r, int robot, long t0, long t1)
     {
         long t = t0;
         bool aerial = r.Kind == DriveKind.Holonomic3D;
+        (double sinYaw, double cosYaw) = Math.SinCos(r.Yaw);
         while (t < t1)
         {
             long segmentEnd = UpdateTarget(ref r, robot, t, t1);
@@ -514,7 +524,7 @@ public sealed class Simulator
             r.AppliedZ = vz;
             r.AppliedW = w;
             double seconds = segmentNs * 1e-9;
-            Kinematics.Arc(ref r.X, ref r.Y, ref r.Yaw, vx, vy, w, seconds);
+            Kinematics.ArcIncremental(ref r.X, ref r.Y, ref r.Yaw, ref cosYaw, ref sinYaw, vx, vy, w, seconds);
             r.Z += vz * seconds;
             if (_enforceArena)
             {

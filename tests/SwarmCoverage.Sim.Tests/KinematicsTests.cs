@@ -67,6 +67,28 @@ public class KinematicsTests
     }
 
     [Fact]
+    public void Incremental_arc_with_polynomial_rotation_agrees_with_the_trigonometric_arc()
+    {
+        var random = new Random(5);
+        double x1 = 0, y1 = 0, yaw1 = 0.3;
+        double x2 = 0, y2 = 0, yaw2 = 0.3;
+        (double s, double c) = Math.SinCos(yaw2);
+        for (int k = 0; k < 5000; k++)
+        {
+            double vx = random.NextDouble() - 0.5, vy = random.NextDouble() - 0.5;
+            double w = (random.NextDouble() - 0.5) * (k % 10 == 0 ? 400 : 20); // some steps take the large-turn branch
+            Kinematics.Arc(ref x1, ref y1, ref yaw1, vx, vy, w, 0.001);
+            Kinematics.ArcIncremental(ref x2, ref y2, ref yaw2, ref c, ref s, vx, vy, w, 0.001);
+            Assert.Equal(yaw1, yaw2);
+            Assert.Equal(Math.Cos(yaw2), c, 1e-13);
+            Assert.Equal(Math.Sin(yaw2), s, 1e-13);
+        }
+
+        Assert.Equal(x1, x2, 1e-13);
+        Assert.Equal(y1, y2, 1e-13);
+    }
+
+    [Fact]
     public void Sinc_series_agrees_with_sin_over_u()
     {
         for (double u = 1e-6; u < 0.2; u *= 1.1)
