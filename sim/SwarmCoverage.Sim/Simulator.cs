@@ -695,6 +695,20 @@ public sealed class Simulator
         }
     }
 
+    /// <summary>Writes every robot's full body-frame velocity (after every limit). Each span must have <see cref="RobotCount"/> elements.</summary>
+    public void GetTwists(Span<double> linearXMps, Span<double> linearYMps, Span<double> linearZMps, Span<double> angularZRadps)
+    {
+        CheckLength(linearYMps.Length, nameof(linearYMps));
+        CheckLength(linearZMps.Length, nameof(linearZMps));
+        GetTwists(linearXMps, angularZRadps);
+        ReadOnlySpan<RobotState> robots = _robots;
+        for (int i = 0; i < robots.Length; i++)
+        {
+            linearYMps[i] = robots[i].AppliedY;
+            linearZMps[i] = robots[i].AppliedZ;
+        }
+    }
+
     private RobotPose Measure(int robot, long timeNs)
     {
         ref readonly RobotState r = ref _robots[robot];

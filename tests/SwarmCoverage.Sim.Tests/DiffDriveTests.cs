@@ -51,6 +51,31 @@ public class DiffDriveTests
     }
 
     [Fact]
+    public void One_control_period_step_agrees_with_fifty_millisecond_steps_to_rounding()
+    {
+        DiffDriveParameters p = AllLimits;
+        var coarse = new Simulator([Diff("r", p)]);
+        var fine = new Simulator([Diff("r", p)]);
+        var random = new Random(19);
+        for (int tick = 0; tick < 200; tick++)
+        {
+            var command = VelocityCommand.Unicycle((random.NextDouble() * 0.6) - 0.3, (random.NextDouble() * 8) - 4);
+            coarse.SetCommand(0, command);
+            fine.SetCommand(0, command);
+            coarse.Step(0.05);
+            for (int ms = 0; ms < 50; ms++)
+            {
+                fine.Step(0.001);
+            }
+        }
+
+        Assert.Equal(fine.GetTruePose(0).XM, coarse.GetTruePose(0).XM, 1e-13);
+        Assert.Equal(fine.GetTruePose(0).YM, coarse.GetTruePose(0).YM, 1e-13);
+        Assert.Equal(fine.GetTruePose(0).YawRad, coarse.GetTruePose(0).YawRad, 1e-13);
+        Assert.Equal(fine.Counters.LimiterActiveTimeNs, coarse.Counters.LimiterActiveTimeNs);
+    }
+
+    [Fact]
     public void Jerk_limited_robot_matches_gz_and_keeps_its_jerk_bound()
     {
         DiffDriveParameters p = Unlimited with

@@ -119,6 +119,9 @@ public class HolonomicTests
         Assert.Equal(-0.1 * 0.4, p.XM, 1e-12); // body y points to world -x at yaw pi/2
         Assert.Equal(0.3 * 0.4, p.YM, 1e-12);
         Assert.Equal(0.05, p.ZM);
+        double[] vx = new double[1], vy = new double[1], vz = new double[1], wz = new double[1];
+        sim.GetTwists(vx, vy, vz, wz);
+        Assert.Equal((0.3, 0.1, 0.0, 0.0), (vx[0], vy[0], vz[0], wz[0]));
     }
 
     [Fact]
