@@ -240,6 +240,15 @@ public class SdfReaderTests
     }
 
     [Fact]
+    public void Custom_elements_with_a_namespace_are_left_alone()
+    {
+        string sdf = "<?xml version=\"1.0\"?>\n<sdf version=\"1.9\" xmlns:lab=\"http://example.org/lab\">\n<world name=\"w\">\n<lab:operator>Ada</lab:operator>\n"
+            + Robot("a", """<plugin filename="gz-sim-diff-drive-system" name="gz::sim::systems::DiffDrive"><left_joint>left</left_joint><right_joint>right</right_joint><lab:note>x</lab:note></plugin><lab:tag>7</lab:tag>""")
+            + Footer;
+        Assert.Single(SdfWorldReader.Parse(sdf).Robots);
+    }
+
+    [Fact]
     public void Degrees_and_quaternion_poses_are_understood()
     {
         string plugin = """<plugin filename="gz-sim-diff-drive-system" name="gz::sim::systems::DiffDrive"><left_joint>left</left_joint><right_joint>right</right_joint></plugin>""";

@@ -119,6 +119,11 @@ public static class SdfWorldReader
             foreach (XElement child in world.Elements())
             {
                 string childName = child.Name.LocalName;
+                if (child.Name.Namespace != XNamespace.None)
+                {
+                    continue; // an SDF custom element (prefix:name with its xmlns declared): not ours to judge
+                }
+
                 if (!WorldChildren.Contains(childName))
                 {
                     throw Error(child, $"unknown element in <world>; SDF 1.9 allows {string.Join(", ", WorldChildren.Order(StringComparer.Ordinal))}.");
@@ -158,7 +163,7 @@ public static class SdfWorldReader
         {
             foreach (XElement child in model.Elements())
             {
-                if (!ModelChildren.Contains(child.Name.LocalName))
+                if (child.Name.Namespace == XNamespace.None && !ModelChildren.Contains(child.Name.LocalName))
                 {
                     throw Error(child, $"unknown element in <model name='{name}'>; SDF 1.9 allows {string.Join(", ", ModelChildren.Order(StringComparer.Ordinal))}.");
                 }
@@ -666,7 +671,7 @@ public static class SdfWorldReader
         {
             foreach (XElement child in plugin.Elements())
             {
-                if (!known.Contains(child.Name.LocalName))
+                if (child.Name.Namespace == XNamespace.None && !known.Contains(child.Name.LocalName))
                 {
                     throw Error(child, $"unknown parameter of the {system} system; known: {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
                 }
