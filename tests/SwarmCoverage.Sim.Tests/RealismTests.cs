@@ -1,0 +1,298 @@
+using SwarmCoverage.Sim;
+using static SwarmCoverage.Sim.Tests.TestSupport;
+
+namespace SwarmCoverage.Sim.Tests;
+
+public class LatencyTests
+{
+    [Fact]
+    public void A_command_takes_effect_exactly_after_the_latency()
+    {
+        var sim = new Simulator([Diff("r", Unlimited)], new SimulationOptions { CommandLatencySeconds = 0.1 });
+        sim.SetCommand(0, VelocityCommand.Unicycle(0.2, 0));
+        for (int ms = 1; ms <= 100; ms++)
+        {
+            sim.Step(0.001);
+            Assert.Equal(0.0, sim.GetTruePose(0).XM);
+        }
+
+        sim.Step(0.001);
+        Assert.Equal(0.2 * 0.001, sim.GetTruePose(0).XM, 1e-15);
+    }
+
+    [Fact]
+    public void Latency_that_is_not_a_multiple_of_the_step_is_still_exact()
+    {
+        // Command at t = 0 with 12.3 ms latency, one 50 ms step: the robot drives for 37.7 ms.
+        var sim = new Simulator([Diff("r", Unlimited)], new SimulationOptions { CommandLatencySeconds = 0.0123 });
+        sim.SetCommand(0, VelocityCommand.Unicycle(0.2, 0));
+        sim.Step(0.05);
+        Assert.Equal(0.2 * (0.05 - 0.0123), sim.GetTruePose(0).XM, 1e-15);
+    }
+
+    [Fact]
+    public void Commands_queue_behind_the_latency_and_each_acts_for_its_own_slot()
+    {
+        // 120 ms latency, commands every 50 ms: v = 0.1, 0.2, 0.3 sent at 0, 50, 100 ms act on
+        // [120, 170), [170, 220), [220, ...).
+        var sim = new Simulator([Diff("r", Unlimited)], new SimulationOptions { CommandLatencySeconds = 0.12 });
+        double[] speeds = [0.1, 0.2, 0.3, 0.3, 0.3];
+        foreach (double v in speeds)
+        {
+            sim.SetCommand(0, VelocityCommand.Unicycle(v, 0));
+            sim.Step(0.05);
+        }
+
+        // Now t = 250 ms: 50 ms at 0.1, 50 ms at 0.2, 30 ms at 0.3.
+        Assert.Equal((0.1 * 0.05) + (0.2 * 0.05) + (0.3 * 0.03), sim.GetTruePose(0).XM, 1e-15);
+    }
+
+    [Fact]
+    public void A_command_received_during_the_last_step_keeps_its_own_arrival_time()
+    {
+        var sim = new Simulator([Diff("r", Unlimited)], new SimulationOptions { CommandLatencySeconds = 0.02 });
+        sim.Step(0.05);
+        sim.SetCommand(0, VelocityCommand.Unicycle(0.2, 0), SimTime.FromSeconds(0.04)); // acts from 0.06 s
+        sim.Step(0.05);
+        Assert.Equal(0.2 * 0.04, sim.GetTruePose(0).XM, 1e-15);
+        Assert.Throws<ArgumentOutOfRangeException>(() => sim.SetCommand(0, VelocityCommand.Zero, SimTime.FromSeconds(0.2)));
+    }
+}
+
+public class TimeoutTests
+{
+    [Fact]
+    public void A_robot_whose_commands_stop_arriving_stops_after_the_timeout()
+    {
+        var sim = new Simulator([Diff("r", Unlimited)]); // default 0.5 s, like diff_drive_controller
+        Assert.Equal(0.5, sim.Options.CommandTimeoutSeconds);
+        sim.SetCommand(0, VelocityCommand.Unicycle(0.2, 0));
+        sim.Step(2.0);
+        Assert.Equal(0.2 * 0.5, sim.GetTruePose(0).XM, 1e-15);
+        Assert.Equal(0.0, sim.GetTwist(0).LinearXMps);
+        Assert.True(sim.IsCommandTimedOut(0));
+        Assert.Equal(1, sim.Counters.CommandTimeouts);
+    }
+
+    [Fact]
+    public void Commands_arriving_in_time_keep_the_robot_moving()
+    {
+        var sim = new Simulator([Diff("r", Unlimited)], new SimulationOptions { CommandTimeoutSeconds = 0.1 });
+        for (int tick = 0; tick < 40; tick++)
+        {
+            sim.SetCommand(0, VelocityCommand.Unicycle(0.2, 0));
+            sim.Step(0.05);
+        }
+
+        Assert.Equal(0.2 * 2.0, sim.GetTruePose(0).XM, 1e-14);
+        Assert.False(sim.IsCommandTimedOut(0));
+        Assert.Equal(0, sim.Counters.CommandTimeouts);
+    }
+
+    [Fact]
+    public void The_timeout_counts_from_when_the_command_took_effect()
+    {
+        // With 0.3 s latency the robot starts at 0.3 s and stops at 0.8 s.
+        var sim = new Simulator([Diff("r", Unlimited)], new SimulationOptions { CommandLatencySeconds = 0.3 });
+        sim.SetCommand(0, VelocityCommand.Unicycle(0.2, 0));
+        sim.Step(2.0);
+        Assert.Equal(0.2 * 0.5, sim.GetTruePose(0).XM, 1e-15);
+    }
+
+    [Fact]
+    public void After_a_timeout_the_robot_brakes_within_its_deceleration_limit()
+    {
+        DiffDriveParameters p = Unlimited with { MinLinearAccelerationMps2 = -1, MaxLinearAccelerationMps2 = 1 };
+        var sim = new Simulator([Diff("r", p)], new SimulationOptions { CommandTimeoutSeconds = 0.5 });
+        sim.SetCommand(0, VelocityCommand.Unicycle(0.2, 0));
+        sim.Step(0.5);
+        Assert.Equal(0.2, sim.GetTwist(0).LinearXMps, 1e-12);
+        sim.Step(0.1);
+        Assert.Equal(0.1, sim.GetTwist(0).LinearXMps, 1e-12);
+        sim.Step(0.2);
+        Assert.Equal(0.0, sim.GetTwist(0).LinearXMps);
+    }
+
+    [Fact]
+    public void An_infinite_timeout_never_stops_the_robot()
+    {
+        var sim = new Simulator([Diff("r", Unlimited)], new SimulationOptions { CommandTimeoutSeconds = double.PositiveInfinity });
+        sim.SetCommand(0, VelocityCommand.Unicycle(0.2, 0));
+        sim.Step(100);
+        Assert.Equal(20.0, sim.GetTruePose(0).XM, 1e-12);
+    }
+
+    [Fact]
+    public void Non_finite_commands_are_dropped_counted_and_do_not_refresh_the_timeout()
+    {
+        var sim = new Simulator([Diff("r", Unlimited)]);
+        sim.SetCommand(0, VelocityCommand.Unicycle(0.2, 0));
+        for (int tick = 0; tick < 20; tick++)
+        {
+            sim.SetCommand(0, VelocityCommand.Unicycle(double.NaN, 0));
+            sim.SetCommand(0, VelocityCommand.Unicycle(0.1, double.PositiveInfinity));
+            sim.Step(0.05);
+        }
+
+        Assert.Equal(0.2 * 0.5, sim.GetTruePose(0).XM, 1e-15);
+        Assert.Equal(40, sim.Counters.CommandsRejectedNonFinite);
+        Assert.Equal(41, sim.Counters.CommandsReceived);
+    }
+}
+
+public class NoiseTests
+{
+    private static Simulator Still(int robots, ulong seed, double sigmaM = 0.01, double sigmaYaw = 0.02) =>
+        new([.. Enumerable.Range(0, robots).Select(i => Diff($"r{i}", Unlimited, new RobotPose(i, -i, 0, 0.1 * i)))],
+            new SimulationOptions { PositionNoiseStdM = sigmaM, YawNoiseStdRad = sigmaYaw, Seed = seed });
+
+    [Fact]
+    public void Pose_noise_is_zero_mean_Gaussian_with_the_configured_deviation()
+    {
+        const int robots = 50, samples = 400;
+        Simulator sim = Still(robots, seed: 42);
+        var ex = new List<double>();
+        var ey = new List<double>();
+        var eyaw = new List<double>();
+        var x = new double[robots];
+        var y = new double[robots];
+        var yaw = new double[robots];
+        for (int k = 0; k < samples; k++)
+        {
+            sim.Step(0.02);
+            sim.GetMeasuredPoses(x, y, yaw);
+            for (int i = 0; i < robots; i++)
+            {
+                RobotPose truth = sim.GetTruePose(i);
+                ex.Add(x[i] - truth.XM);
+                ey.Add(y[i] - truth.YM);
+                eyaw.Add(Kinematics.WrapAngle(yaw[i] - truth.YawRad));
+            }
+        }
+
+        int n = ex.Count;
+        foreach ((List<double> e, double sigma) in new[] { (ex, 0.01), (ey, 0.01), (eyaw, 0.02) })
+        {
+            double mean = e.Average();
+            double std = Math.Sqrt(e.Sum(d => (d - mean) * (d - mean)) / (n - 1));
+            Assert.True(Math.Abs(mean) < 4 * sigma / Math.Sqrt(n), $"mean {mean} for sigma {sigma}");
+            Assert.True(Math.Abs(std / sigma - 1) < 0.02, $"std {std} for sigma {sigma}"); // 4.5 standard errors at n = 20000
+            double within1 = e.Count(d => Math.Abs(d) < sigma) / (double)n;
+            double within2 = e.Count(d => Math.Abs(d) < 2 * sigma) / (double)n;
+            Assert.Equal(0.6827, within1, 0.015);
+            Assert.Equal(0.9545, within2, 0.008);
+        }
+
+        double correlation = ex.Zip(ey, (a, b) => a * b).Sum() / (n * 0.01 * 0.01);
+        Assert.True(Math.Abs(correlation) < 0.03, $"x/y noise correlation {correlation}");
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_bits_and_another_seed_other_noise()
+    {
+        Simulator a = Still(5, seed: 1), b = Still(5, seed: 1), c = Still(5, seed: 2);
+        for (int k = 0; k < 10; k++)
+        {
+            a.Step(0.02);
+            b.Step(0.02);
+            c.Step(0.02);
+            for (int i = 0; i < 5; i++)
+            {
+                RobotPose pa = a.GetMeasuredPose(i), pb = b.GetMeasuredPose(i), pc = c.GetMeasuredPose(i);
+                Assert.Equal(Bits(pa.XM), Bits(pb.XM));
+                Assert.Equal(Bits(pa.YM), Bits(pb.YM));
+                Assert.Equal(Bits(pa.YawRad), Bits(pb.YawRad));
+                Assert.NotEqual(pa.XM, pc.XM);
+                Assert.NotEqual(pa.YawRad, pc.YawRad);
+                Assert.Equal(a.GetTruePose(i), c.GetTruePose(i)); // noise never touches the truth
+            }
+        }
+    }
+
+    [Fact]
+    public void Noise_at_an_instant_does_not_depend_on_how_often_poses_are_read()
+    {
+        Simulator a = Still(3, seed: 9), b = Still(3, seed: 9);
+        for (int k = 0; k < 10; k++)
+        {
+            a.Step(0.01);
+            _ = a.GetMeasuredPose(1);
+            _ = a.GetMeasuredPose(1);
+        }
+
+        b.Step(0.1);
+        Assert.Equal(b.GetMeasuredPose(1), a.GetMeasuredPose(1));
+        Assert.Equal(a.GetMeasuredPose(2), a.GetMeasuredPose(2));
+    }
+
+    [Fact]
+    public void Without_noise_the_measurement_is_the_truth()
+    {
+        Simulator sim = Still(2, seed: 5, sigmaM: 0, sigmaYaw: 0);
+        sim.Step(0.1);
+        Assert.Equal(sim.GetTruePose(1), sim.GetMeasuredPose(1));
+    }
+}
+
+public class DeterminismTests
+{
+    private static (Simulator Sim, double[] X, double[] Y, double[] Yaw) Run(ulong seed)
+    {
+        var robots = Enumerable.Range(0, 30)
+            .Select(i => RobotPresets.GritsBot.CreateRobot($"g{i}", new RobotPose(0.1 * i, 0.05 * i, 0, i)))
+            .ToList();
+        var sim = new Simulator(robots, new SimulationOptions
+        {
+            CommandLatencySeconds = 0.033,
+            PositionNoiseStdM = 0.005,
+            YawNoiseStdRad = 0.01,
+            Seed = seed,
+        });
+        var random = new Random(11);
+        var v = new double[30];
+        var w = new double[30];
+        var x = new double[30];
+        var y = new double[30];
+        var yaw = new double[30];
+        for (int tick = 0; tick < 200; tick++)
+        {
+            sim.GetMeasuredPoses(x, y, yaw);
+            for (int i = 0; i < 30; i++)
+            {
+                v[i] = (0.3 * Math.Sin(x[i] + tick)) + (0.01 * random.NextDouble());
+                w[i] = 4 * Math.Cos(y[i] - yaw[i]);
+            }
+
+            sim.SetCommands(v, w);
+            sim.Step(0.05);
+        }
+
+        return (sim, x, y, yaw);
+    }
+
+    [Fact]
+    public void Same_seed_and_calls_repeat_bit_for_bit_including_closed_loop_feedback_through_noise()
+    {
+        var a = Run(77);
+        var b = Run(77);
+        for (int i = 0; i < 30; i++)
+        {
+            Assert.Equal(Bits(a.X[i]), Bits(b.X[i]));
+            Assert.Equal(Bits(a.Yaw[i]), Bits(b.Yaw[i]));
+            RobotPose pa = a.Sim.GetTruePose(i), pb = b.Sim.GetTruePose(i);
+            Assert.Equal(Bits(pa.XM), Bits(pb.XM));
+            Assert.Equal(Bits(pa.YM), Bits(pb.YM));
+            Assert.Equal(Bits(pa.YawRad), Bits(pb.YawRad));
+        }
+
+        Assert.Equal(a.Sim.Counters, b.Sim.Counters);
+    }
+
+    [Fact]
+    public void A_different_seed_changes_the_noisy_closed_loop()
+    {
+        var a = Run(77);
+        var c = Run(78);
+        Assert.NotEqual(a.Sim.GetTruePose(3), c.Sim.GetTruePose(3));
+    }
+}
