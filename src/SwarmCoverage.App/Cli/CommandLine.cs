@@ -22,6 +22,7 @@ public static class CommandLine
         root.Subcommands.Add(SampleCommand.Create(stdout, stderr));
         root.Subcommands.Add(VerifyCommand.Create(stdout, stderr));
         root.Subcommands.Add(BenchCommand.Create(stdout, stderr));
+        root.Subcommands.Add(SimulateCommand.Create(stdout, stderr, TimeProvider.System));
         foreach (var extra in ExtraCommands)
             root.Subcommands.Add(extra(stdout, stderr));
         return root;

@@ -102,8 +102,9 @@ public static class Plots
             plot.XLabel("time (s)", size: 13);
             plot.YLabel(item.LogScale ? $"log10 {item.Unit}" : item.Unit, size: 13);
             int col = s % columns, row = s / columns;
-            var rect = new PixelRect(col * width / columns, (col + 1) * width / columns, 50 + row * MetricsPanelHeight, 50 + (row + 1) * MetricsPanelHeight);
-            plot.Render(canvas, rect);
+            int pw = width / columns;
+            using var bitmap = SKBitmap.Decode(plot.GetImageBytes(pw, MetricsPanelHeight, ImageFormat.Png));
+            canvas.DrawBitmap(bitmap, col * pw, 50 + row * MetricsPanelHeight);
         }
         using var image = surface.Snapshot();
         using var data = image.Encode(SKEncodedImageFormat.Png, 100);

@@ -169,7 +169,7 @@ public sealed class BlobGrid
     /// How well the grid resolves rhobar: the largest ratio between neighbouring box cells, and the grid
     /// spacing that would bring it down to <paramref name="acceptableRatio"/> (log-linear estimate).
     /// </summary>
-    public (double MaxNeighbourRatio, double SuggestedSpacing) Resolution(ReadOnlySpan<double> rhobar, double acceptableRatio = 1.5)
+    public (double MaxNeighbourRatio, double SuggestedSpacing) Resolution(ReadOnlySpan<double> rhobar, double acceptableRatio = 2.0)
     {
         double worst = 1;
         Span<int> idx = stackalloc int[D];

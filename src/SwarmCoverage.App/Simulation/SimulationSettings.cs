@@ -1,0 +1,104 @@
+using SwarmCoverage.App.Configuration;
+using SwarmCoverage.Core;
+using SwarmCoverage.Sim;
+
+namespace SwarmCoverage.App.Simulation;
+
+/// <summary>Where the simulated robots start when the world is generated.</summary>
+public enum StartFormation
+{
+    /// <summary>A square block in the arena's (min x, min y) corner, every robot facing +x.</summary>
+    Corner,
+
+    /// <summary>A square block in the middle of the arena, every robot facing +x.</summary>
+    Centre,
+}
+
+/// <summary>The in-process simulation of <c>simulate</c> (parameters under <c>sim.</c> and <c>output.</c>).</summary>
+public sealed record SimulationSettings
+{
+    /// <summary>An SDF world with the robots; null generates one from the preset.</summary>
+    public string? WorldFile { get; init; }
+
+    public string RobotPreset { get; init; } = "turtlebot3_burger";
+    public int Robots { get; init; } = 40;
+    public StartFormation Start { get; init; } = StartFormation.Corner;
+
+    /// <summary>Distance between neighbouring robots of the start block; null: safety radius + 2 l + 0.03 m.</summary>
+    public double? StartSpacingM { get; init; }
+
+    public double DurationS { get; init; } = 120;
+    public ulong Seed { get; init; } = 1;
+    public double CommandLatencyS { get; init; }
+    public double PositionNoiseM { get; init; }
+    public double YawNoiseRad { get; init; }
+    public double CommandTimeoutS { get; init; } = 0.5;
+    public double LimiterStepS { get; init; } = 0.001;
+    public double MetricsPeriodS { get; init; } = 0.5;
+    public bool WriteTrajectories { get; init; } = true;
+
+    public SimulationOptions SimulatorOptions() => new()
+    {
+        Seed = Seed,
+        CommandLatencySeconds = CommandLatencyS,
+        PositionNoiseStdM = PositionNoiseM,
+        YawNoiseStdRad = YawNoiseRad,
+        CommandTimeoutSeconds = CommandTimeoutS,
+        LimiterStepSeconds = LimiterStepS,
+    };
+
+    public static SimulationSettings Read(RosParamsFile p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var s = new SimulationSettings
+        {
+            WorldFile = p.Path("sim.world"),
+            RobotPreset = p.String("sim.robot_model", "turtlebot3_burger", RobotPresets.All.Select(r => r.Name).ToArray()),
+            Robots = p.Int("sim.robots", 40, 1, 100_000),
+            Start = p.String("sim.start", "corner", "corner", "centre") == "corner" ? StartFormation.Corner : StartFormation.Centre,
+            StartSpacingM = p.OptionalDouble("sim.start_spacing_m", 0, 100, minExclusive: true),
+            DurationS = p.Double("sim.duration_s", 120, 0, 1e7, minExclusive: true),
+            Seed = (ulong)p.Int("sim.seed", 1, 0, int.MaxValue),
+            CommandLatencyS = p.Double("sim.command_latency_s", 0, 0, 10),
+            PositionNoiseM = p.Double("sim.position_noise_m", 0, 0, 10),
+            YawNoiseRad = p.Double("sim.yaw_noise_rad", 0, 0, Math.PI),
+            CommandTimeoutS = p.Double("sim.command_timeout_s", 0.5, 0, 3600, minExclusive: true),
+            LimiterStepS = p.Double("sim.limiter_step_s", 0.001, 0, 1, minExclusive: true),
+            MetricsPeriodS = p.Double("output.metrics_period_s", 0.5, 0, 3600, minExclusive: true),
+            WriteTrajectories = p.Bool("output.trajectories", true),
+        };
+        if (s.WorldFile is { } w && !File.Exists(w))
+            throw new InputException($"{p.Source}: parameter 'sim.world' names {w}, which does not exist");
+        return s;
+    }
+}
+
+/// <summary>A whole scenario: controller and simulation.</summary>
+public sealed record Scenario(string Source, ControllerSettings Controller, SimulationSettings Simulation)
+{
+    public const string NodeName = "swarm_coverage";
+
+    /// <summary>Name of the embedded default scenario (the same file as launch/simulate_default.yaml).</summary>
+    public const string DefaultResource = "SwarmCoverage.App.simulate_default.yaml";
+
+    public static Scenario Load(RosParamsFile p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var controller = ControllerSettings.Read(p);
+        var sim = SimulationSettings.Read(p);
+        p.ThrowOnUnknown();
+        if (controller.Target.Dimension != 2)
+            throw new InputException($"{p.Source}: simulate runs ground robots on a 2-D target; this target is {controller.Target.Dimension}-D");
+        return new Scenario(p.Source, controller, sim);
+    }
+
+    public static Scenario LoadFile(string path) => Load(RosParamsFile.Load(path, NodeName));
+
+    public static Scenario Default()
+    {
+        using var stream = typeof(Scenario).Assembly.GetManifestResourceStream(DefaultResource)
+            ?? throw new InvalidOperationException($"embedded resource {DefaultResource} is missing");
+        using var reader = new StreamReader(stream);
+        return Load(RosParamsFile.Parse(reader.ReadToEnd(), "embedded default scenario (launch/simulate_default.yaml)", NodeName));
+    }
+}
