@@ -26,6 +26,8 @@ public abstract class RosSubscription : RosEndpoint
     public abstract int MatchedPublisherCount { get; }
 
     internal abstract DdsReadConditionHandle DataCondition { get; }
+
+    internal abstract DdsReaderHandle ReaderHandle { get; }
 }
 
 /// <summary>
@@ -94,7 +96,7 @@ public sealed class RosSubscription<T> : RosSubscription
 
     internal override DdsReadConditionHandle DataCondition => dataCondition;
 
-    internal DdsReaderHandle Reader => reader;
+    internal override DdsReaderHandle ReaderHandle => reader;
 
     /// <summary>Takes the oldest received message into <paramref name="message"/>; false when there is none.</summary>
     public bool TryTake(ref T message) => TryTake(ref message, out _);
