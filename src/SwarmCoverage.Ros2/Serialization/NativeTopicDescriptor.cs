@@ -23,6 +23,7 @@ internal sealed unsafe class NativeTopicDescriptor
         DdsTypeName = ddsTypeName;
         Ops = OpsBuilder.Build(schema);
         FlagSet = OpsBuilder.FlagSet(schema);
+        InstructionCount = OpsBuilder.CountInstructions(schema);
 
         uint* ops = (uint*)NativeMemory.Alloc((nuint)Ops.Length, sizeof(uint));
         Ops.AsSpan().CopyTo(new Span<uint>(ops, Ops.Length));
@@ -34,7 +35,7 @@ internal sealed unsafe class NativeTopicDescriptor
         Pointer->NKeys = 0;
         Pointer->TypeName = AllocUtf8(ddsTypeName);
         Pointer->Keys = null;
-        Pointer->NOps = (uint)Ops.Length;
+        Pointer->NOps = InstructionCount;
         Pointer->Ops = ops;
         Pointer->Meta = EmptyMeta;
         Pointer->RestrictDataRepresentation = 0;
@@ -49,6 +50,9 @@ internal sealed unsafe class NativeTopicDescriptor
     public uint[] Ops { get; }
 
     public uint FlagSet { get; }
+
+    /// <summary><c>m_nops</c> as idlc sets it: the number of instructions (members plus one RTS per struct), not of words.</summary>
+    public uint InstructionCount { get; }
 
     /// <summary>The native descriptor; valid for the life of the process.</summary>
     public DdsTopicDescriptor* Pointer { get; }

@@ -98,6 +98,14 @@ internal static class OpsBuilder
         return [.. ops];
     }
 
+    /// <summary>Instructions in the program (idlc's <c>m_nops</c>): one per member and one RTS per struct block.</summary>
+    public static uint CountInstructions(StructSchema root)
+    {
+        var order = new List<StructSchema>();
+        Visit(root, order, []);
+        return (uint)order.Sum(s => s.Members.Count + 1);
+    }
+
     /// <summary>The descriptor flag set idlc gives the type when built without type information (<c>idlc -t</c>).</summary>
     public static uint FlagSet(StructSchema root) => root.IsFixedSize ? DDS_TOPIC_FIXED_SIZE : 0u;
 
