@@ -10,6 +10,12 @@ internal static class Tools
 
     public static string Assets => Path.Combine(AppContext.BaseDirectory, "Assets");
 
+    /// <summary>
+    /// The Python that ROS's tools run on: the interpreter of the <c>rosidl</c> script (Debian's /usr/bin/python3,
+    /// which sees python3-catkin-pkg), not necessarily the first python3 on PATH.
+    /// </summary>
+    public static string RosPython { get; } = FindRosPython();
+
     /// <summary>Full path of <paramref name="program"/> on PATH, or null.</summary>
     public static string? Find(string program)
     {
@@ -56,6 +62,21 @@ internal static class Tools
         }
 
         return stdout.Result;
+    }
+
+    private static string FindRosPython()
+    {
+        string? rosidl = Find("rosidl");
+        if (rosidl is not null)
+        {
+            string first = File.ReadLines(rosidl).FirstOrDefault() ?? string.Empty;
+            if (first.StartsWith("#!", StringComparison.Ordinal) && File.Exists(first[2..].Trim()))
+            {
+                return first[2..].Trim();
+            }
+        }
+
+        return Find("python3") ?? "python3";
     }
 
     private static string FindRepositoryRoot()
