@@ -53,6 +53,12 @@ public sealed record RosQos(RosReliability Reliability, RosDurability Durability
     /// <summary>ROS 2 sensor data: best effort, volatile, keep last 5. Subscriptions to odometry and poses use it: it matches reliable and best-effort publishers.</summary>
     public static RosQos SensorData { get; } = new(RosReliability.BestEffort, RosDurability.Volatile, RosHistory.KeepLast, 5);
 
+    /// <summary>
+    /// rclcpp's <c>ClockQoS</c> for <c>/clock</c> subscriptions: best effort, volatile, keep last 1 (matches reliable and
+    /// best-effort clock publishers; only the newest time matters).
+    /// </summary>
+    public static RosQos Clock { get; } = new(RosReliability.BestEffort, RosDurability.Volatile, RosHistory.KeepLast, 1);
+
     /// <summary>Reliable, transient local, keep last 1: late joiners (RViz) get the last sample, like a latched ROS 1 topic or a map server.</summary>
     public static RosQos Latched { get; } = new(RosReliability.Reliable, RosDurability.TransientLocal, RosHistory.KeepLast, 1);
 

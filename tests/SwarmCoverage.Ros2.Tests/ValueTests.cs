@@ -77,6 +77,30 @@ public sealed class ValueTests
         Assert.Equal(new RosQos(RosReliability.Reliable, RosDurability.Volatile, RosHistory.KeepLast, 10), RosQos.Default);
         Assert.Equal(new RosQos(RosReliability.BestEffort, RosDurability.Volatile, RosHistory.KeepLast, 5), RosQos.SensorData);
         Assert.Equal(new RosQos(RosReliability.Reliable, RosDurability.TransientLocal, RosHistory.KeepLast, 1), RosQos.Latched);
+        Assert.Equal(new RosQos(RosReliability.BestEffort, RosDurability.Volatile, RosHistory.KeepLast, 1), RosQos.Clock);
+    }
+
+    [Fact]
+    public unsafe void Qos_reaches_cyclone_as_rmw_cyclonedds_sets_it()
+    {
+        var cases = new (RosQos Qos, int Reliability, long MaxBlockingNs, int Durability)[]
+        {
+            (RosQos.Default, Interop.Libddsc.DDS_RELIABILITY_RELIABLE, 100_000_000, Interop.Libddsc.DDS_DURABILITY_VOLATILE),
+            (RosQos.SensorData, Interop.Libddsc.DDS_RELIABILITY_BEST_EFFORT, 0, Interop.Libddsc.DDS_DURABILITY_VOLATILE),
+            (RosQos.Latched, Interop.Libddsc.DDS_RELIABILITY_RELIABLE, 100_000_000, Interop.Libddsc.DDS_DURABILITY_TRANSIENT_LOCAL),
+            (RosQos.Default with { MaxBlockingTime = TimeSpan.MaxValue }, Interop.Libddsc.DDS_RELIABILITY_RELIABLE, long.MaxValue, Interop.Libddsc.DDS_DURABILITY_VOLATILE),
+        };
+        foreach ((RosQos qos, int reliability, long blocking, int durability) in cases)
+        {
+            using Interop.DdsQosHandle native = qos.ToNative();
+            int kind;
+            long maxBlocking;
+            Assert.Equal(1, Interop.Libddsc.dds_qget_reliability(native.Pointer, &kind, &maxBlocking));
+            Assert.Equal(reliability, kind);
+            Assert.Equal(blocking, maxBlocking);
+            Assert.Equal(1, Interop.Libddsc.dds_qget_durability(native.Pointer, &kind));
+            Assert.Equal(durability, kind);
+        }
     }
 
     [Fact]

@@ -63,8 +63,6 @@ public struct Empty : IRosMessage<Empty>
 
     /// <inheritdoc/>
     public static RosMessageType<Empty> MessageType { get; } = new BlittableMessageType<Empty>("std_msgs/msg/Empty", MessageSchemas.Empty);
-
-    internal readonly byte Placeholder => structureNeedsAtLeastOneMember;
 }
 
 /// <summary>
