@@ -18,7 +18,7 @@ internal static class Peer
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: <command> [args]; commands: publish-all, subscribe-all, odom-publishers, graph, load");
+            Console.Error.WriteLine("usage: <command> [args]; commands: publish-all, subscribe-all, odom-publishers, graph, load, bench-robots, bench-controller");
             return 2;
         }
 
@@ -31,6 +31,12 @@ internal static class Peer
                 "odom-publishers" => OdomPublishers(Domain(args[1]), args[2]),
                 "graph" => Graph(Domain(args[1])),
                 "load" => Load(),
+                "bench-local" => LocalBench.Run(Domain(args[1]), int.Parse(args[2], CultureInfo.InvariantCulture)),
+                "bench-robots" => Bench.Robots(Domain(args[1]), int.Parse(args[2], CultureInfo.InvariantCulture), Seconds(args[3]), TimeSpan.FromSeconds(Seconds(args[4])),
+                    args.Length <= 5 ? RosQos.Default : args[5] switch { "best-effort" => RosQos.SensorData, "no-odom" => null, _ => RosQos.Default }),
+                "bench-controller" => Bench.Controller(Domain(args[1]), int.Parse(args[2], CultureInfo.InvariantCulture), Seconds(args[3]),
+                    TimeSpan.FromSeconds(Seconds(args[4])), TimeSpan.FromSeconds(Seconds(args[5])),
+                    withOdometry: !(args.Length > 6 && args[6] == "no-odom"), publishThreads: args.Length > 7 ? int.Parse(args[7], CultureInfo.InvariantCulture) : 1),
                 _ => Unknown(args[0]),
             };
         }
@@ -42,6 +48,8 @@ internal static class Peer
     }
 
     private static uint Domain(string text) => uint.Parse(text, CultureInfo.InvariantCulture);
+
+    private static double Seconds(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 
     private static int Unknown(string command)
     {
