@@ -49,6 +49,19 @@ public sealed class IdlToolchain : IDisposable
             return;
         }
 
+        try
+        {
+            Descriptors = Generate();
+        }
+        catch
+        {
+            Directory.Delete(work, recursive: true);
+            throw;
+        }
+    }
+
+    private Dictionary<string, IdlcDescriptor> Generate()
+    {
         string idlRoot = Path.Combine(work, "idl");
         var packages = StandardPackages.Select(p => (Name: p, Dir: Path.Combine(Tools.Assets, "interfaces", p)))
             .Append((Name: "swarm_coverage_msgs", Dir: Path.Combine(Tools.RepositoryRoot, "msgs")));
@@ -70,7 +83,7 @@ public sealed class IdlToolchain : IDisposable
             Tools.Run("idlc", ["-t", "-f", "case-sensitive", "-I", idlRoot, "-o", outDir, t.Idl]);
         });
 
-        Descriptors = CompileAndDump(types);
+        return CompileAndDump(types);
     }
 
     /// <summary>Null when everything is installed, else why the tests are skipped.</summary>
@@ -90,7 +103,17 @@ public sealed class IdlToolchain : IDisposable
         string[] msgs = [.. Directory.GetFiles(Path.Combine(packageDir, "msg"), "*.msg").Order(StringComparer.Ordinal)];
         var args = new List<string> { "translate", "--to", "idl", "-o", Path.Combine(idlRoot, package), package };
         args.AddRange(msgs.Select(m => $"{packageDir}:msg/{Path.GetFileName(m)}"));
-        _ = Tools.Run("rosidl", args);
+        try
+        {
+            _ = Tools.Run("rosidl", args);
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("No module named", StringComparison.Ordinal) ||
+                                                  e.Message.Contains("No translate extensions", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                "rosidl is installed but cannot translate .msg files: its msg2idl extension needs python3-catkin-pkg and python3-empy " +
+                "(apt-get install python3-catkin-pkg python3-empy)", e);
+        }
     }
 
     /// <summary>
