@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+using SkiaSharp;
+using SwarmCoverage.App.Configuration;
+using SwarmCoverage.App.Simulation;
+using SwarmCoverage.Core;
+
+namespace SwarmCoverage.App.Tests;
+
+public sealed class SimulateTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>A short version of the default scenario: 16 Burgers from a corner of a 3 x 2 m arena, 40 s.</summary>
+    public const string Small = """
+        swarm_coverage:
+          ros__parameters:
+            target:
+              domain_min: [0.0, 0.0]
+              domain_max: [3.0, 2.0]
+              type: gaussian_mixture
+              weights: [0.5, 0.5]
+              means: [0.9, 1.1, 2.2, 0.9]
+              sigmas: [0.45, 0.4, 0.4, 0.45]
+            epsilon: 0.28
+            grid_spacing: 0.09
+            velocity_gain: 0.2
+            safety:
+              radius_m: 0.22
+            sim:
+              robots: 16
+              duration_s: 40.0
+              seed: 3
+            output:
+              metrics_period_s: 0.5
+        """;
+
+    [Fact]
+    public void A_small_scenario_covers_its_target_safely_and_writes_every_file()
+    {
+        string p = _dir.File("small.yaml", Small);
+        string outDir = _dir["run"];
+        var (code, output, err) = Cli.Run("simulate", "--params", p, "--out", outDir);
+        Assert.True(code == 0, err);
+        Assert.Contains("collisions", output, StringComparison.Ordinal);
+
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")))!;
+        foreach (var key in new[] { "robots", "duration_s", "safety_radius_m", "arena", "collisions", "boundary_violations", "clipped_share", "chi2_initial", "chi2_final", "energy_distance_final", "energy_distance_iid_median", "wall_time_s" })
+            Assert.NotNull(summary[key]);
+        Assert.Equal(16, (int)summary["robots"]!);
+        Assert.Equal(40.0, (double)summary["duration_s"]!, 9);
+        Assert.Equal(0, (long)summary["collisions"]!);
+        Assert.Equal(0, (long)summary["boundary_violations"]!);
+        Assert.Equal(0, (long)summary["commands_above_limit"]!);
+        double chi0 = (double)summary["chi2_initial"]!, chi1 = (double)summary["chi2_final"]!;
+        Assert.True(chi0 >= 10 * chi1, $"chi2 {chi0} -> {chi1}");
+        Assert.True((double)summary["energy_distance_final"]! < (double)summary["energy_distance_iid_median"]!);
+        Assert.True((double)summary["min_pair_distance_m"]! >= 0.22);
+
+        // trajectories.csv: header, one row per robot per tick (t = 0 .. 40 s at 20 Hz)
+        var lines = File.ReadAllLines(Path.Combine(outDir, "trajectories.csv"));
+        Assert.Equal("t,robot,x,y,theta,v,omega", lines[0]);
+        Assert.Equal(16 * 801 + 1, lines.Length);
+        Assert.StartsWith("0,robot_00,", lines[1], StringComparison.Ordinal);
+
+        // metrics.csv: a row every 0.5 s
+        var metrics = File.ReadAllLines(Path.Combine(outDir, "metrics.csv"));
+        Assert.StartsWith("t,energy,chi2,energy_distance,", metrics[0], StringComparison.Ordinal);
+        Assert.Equal(81 + 1, metrics.Length);
+
+        // the figures decode and have the documented sizes
+        using (var run = SKBitmap.Decode(Path.Combine(outDir, "run.png")))
+        {
+            Assert.NotNull(run);
+            Assert.Equal((1200, 900), (run.Width, run.Height));
+        }
+        using (var m = SKBitmap.Decode(Path.Combine(outDir, "metrics.png")))
+        {
+            Assert.NotNull(m);
+            Assert.Equal(1400, m.Width);
+            Assert.Equal(3 * 300 + 50, m.Height);
+            // every one of the six panels was drawn (not only the last one): each has non-white pixels
+            for (int panel = 0; panel < 6; panel++)
+            {
+                int x0 = panel % 2 * 700, y0 = 50 + panel / 2 * 300;
+                bool ink = false;
+                for (int y = y0 + 20; y < y0 + 280 && !ink; y += 3)
+                    for (int x = x0 + 20; x < x0 + 680 && !ink; x += 3)
+                        ink = m.GetPixel(x, y) != SKColors.White;
+                Assert.True(ink, $"panel {panel} is blank");
+            }
+        }
+        // the world of the run is a valid SDF for Gazebo (when ign is installed)
+        Assert.Contains("<world", File.ReadAllText(Path.Combine(outDir, "world.sdf")), StringComparison.Ordinal);
+        // nothing partial is left behind
+        Assert.Empty(Directory.GetDirectories(_dir.Path, ".run.partial-*"));
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_bits_and_noise_with_another_seed_does_not()
+    {
+        string noisy = Small.Replace("      seed: 3", "      seed: 3\n      position_noise_m: 0.01\n      command_latency_s: 0.03", StringComparison.Ordinal)
+                            .Replace("duration_s: 40.0", "duration_s: 5.0", StringComparison.Ordinal);
+        var a = SimulationRun.Execute(Scenario.Load(RosParamsFile.Parse(noisy, "a", Scenario.NodeName)));
+        var b = SimulationRun.Execute(Scenario.Load(RosParamsFile.Parse(noisy, "b", Scenario.NodeName)));
+        var c = SimulationRun.Execute(Scenario.Load(RosParamsFile.Parse(noisy.Replace("seed: 3", "seed: 4", StringComparison.Ordinal), "c", Scenario.NodeName)));
+        Assert.Equal(a.X, b.X);
+        Assert.Equal(a.Y, b.Y);
+        Assert.Equal(a.V, b.V);
+        Assert.Equal(a.Omega, b.Omega);
+        Assert.NotEqual(a.X, c.X);
+    }
+
+    [Theory]
+    [InlineData("    velocity_gian: 0.2\n", "unknown parameter 'velocity_gian'")]
+    [InlineData("    control_rate_hz: -5\n", "parameter 'control_rate_hz' is -5; allowed range (0, 1000]")]
+    [InlineData("    saturation: sometimes\n", "parameter 'saturation' is 'sometimes'; allowed: per_robot, common_scale")]
+    [InlineData("    watchdog:\n      pose_timeout_s: abc\n", "parameter 'watchdog.pose_timeout_s' is 'abc'; it must be a finite number")]
+    public void Bad_parameters_stop_the_run_with_a_message_naming_them(string extra, string message)
+    {
+        // insert the bad line at the top level of ros__parameters
+        string text = Small.Replace("    epsilon: 0.28\n", "    epsilon: 0.28\n" + extra, StringComparison.Ordinal);
+        Assert.NotEqual(Small, text);
+        string p = _dir.File("bad.yaml", text);
+        var (code, _, err) = Cli.Run("simulate", "--params", p, "--out", _dir["never"]);
+        Assert.Equal(2, code);
+        Assert.Contains(message, err, StringComparison.Ordinal);
+        Assert.Contains("bad.yaml:", err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_dir["never"]));
+    }
+
+    [Fact]
+    public void The_embedded_default_scenario_loads_and_is_the_shipped_file()
+    {
+        var embedded = Scenario.Default();
+        var shipped = Scenario.LoadFile(Path.Combine(RepoRoot(), "launch", "simulate_default.yaml"));
+        Assert.Equal(40, embedded.Simulation.Robots);
+        Assert.Equal(120, embedded.Simulation.DurationS);
+        Assert.Equal(shipped.Controller with { Target = embedded.Controller.Target }, embedded.Controller);
+        Assert.Equal(shipped.Simulation, embedded.Simulation);
+        Assert.Equal(new Box([0.0, 0.0], [4.0, 3.0]), embedded.Controller.Arena);
+    }
+
+    internal static string RepoRoot()
+    {
+        var d = new DirectoryInfo(AppContext.BaseDirectory);
+        while (d is not null && !File.Exists(Path.Combine(d.FullName, "SwarmCoverage.sln"))) d = d.Parent;
+        return d?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+}
