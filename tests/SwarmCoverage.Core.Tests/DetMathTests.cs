@@ -52,7 +52,11 @@ public class DetMathTests
         double[] special = [0.0, -0.0, 1.0, -1.0, double.PositiveInfinity, double.NegativeInfinity];
         foreach (var y in special)
             foreach (var x in special)
-                Assert.Equal(Math.Atan2(y, x), DetMath.Atan2(y, x));
+            {
+                bool exactCase = y == 0 || x == 0 || double.IsInfinity(x) || double.IsInfinity(y); // signed zeros and infinities
+                if (exactCase) Assert.Equal(Math.Atan2(y, x), DetMath.Atan2(y, x));
+                else Assert.True(Ulps(DetMath.Atan2(y, x), Math.Atan2(y, x)) <= 4);
+            }
         Assert.True(double.IsNaN(DetMath.Atan2(double.NaN, 1)));
     }
 }
