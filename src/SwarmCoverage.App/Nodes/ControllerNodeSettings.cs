@@ -97,6 +97,15 @@ public sealed partial record ControllerNodeSettings
 
     public static string Topic(string pattern, string robot) => pattern.Replace("{robot}", robot, StringComparison.Ordinal);
 
+    /// <summary>True for the parameters only the ROS 2 nodes read (not <c>simulate</c>).</summary>
+    public static bool IsNodeParameter(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name is "use_sim_time" or "frame_id" or "watch_params_file"
+            || name.StartsWith("robots.", StringComparison.Ordinal) || name.StartsWith("topics.", StringComparison.Ordinal)
+            || name.StartsWith("status.", StringComparison.Ordinal) || name.StartsWith("shutdown.", StringComparison.Ordinal);
+    }
+
     /// <summary>Reads and checks a params file; an unknown or bad parameter throws <see cref="InputException"/> naming it.</summary>
     public static ControllerNodeSettings Load(string path, string? ownRobot)
     {

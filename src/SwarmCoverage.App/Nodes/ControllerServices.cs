@@ -21,6 +21,7 @@ public sealed partial class ControllerLoopService(ControllerNode node, TimeProvi
         try
         {
             using var timer = new PeriodicTimer(period, time);
+            LogRunning(log, 1 / period.TotalSeconds, node.Settings.UseSimTime ? "ROS time (/clock)" : "the wall clock");
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 node.Tick();
@@ -41,6 +42,9 @@ public sealed partial class ControllerLoopService(ControllerNode node, TimeProvi
             node.Shutdown(TimeSpan.FromSeconds(node.Settings.ShutdownAckTimeoutS));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Control loop running at {RateHz:G4} Hz on {Clock}")]
+    private static partial void LogRunning(ILogger logger, double rateHz, string clock);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The control loop failed; every robot is commanded zero")]
     private static partial void LogLoopFailed(ILogger logger, Exception e);

@@ -45,7 +45,7 @@ public sealed record SimulatorSetup(World World, SimulationOptions Simulation, s
         if (!File.Exists(paramsFile)) throw new InputException($"{paramsFile}: params file not found");
         var p = RosParamsFile.Load(paramsFile, ControllerNodeSettings.NodeName);
         ControllerSettings controller;
-        if (p.Names.Any(n => n.StartsWith("robots.", StringComparison.Ordinal) || n == "use_sim_time"))
+        if (p.Names.Any(ControllerNodeSettings.IsNodeParameter))
             controller = ControllerNodeSettings.Read(p, null).Controller;
         else
             controller = ControllerSettings.Read(p);
