@@ -207,6 +207,9 @@ public sealed class ControllerNode : IDisposable
     /// <summary>Time taken publishing the commands of every tick.</summary>
     public LatencyRecorder PublishTime { get; } = new();
 
+    /// <summary>Robots with a fresh pose at the last tick.</summary>
+    public int ActiveRobots => _snapshot.ActiveCount;
+
     /// <summary>Ticks run.</summary>
     public ulong Ticks => _tick;
 
@@ -553,10 +556,12 @@ public sealed class ControllerNode : IDisposable
         var points = _controller.LastPositions;
         if (_energyPoints.Length != points.Length) _energyPoints = new double[points.Length];
         points.CopyTo(_energyPoints);
-        var copy = _energyPoints;
-        var quad = _quadrature;
-        _energyTask = Task.Run(() => Volatile.Write(ref _energyDistanceM, CoverageMetrics.EnergyDistance(copy, [], quad)));
+        _energyTask = StartEnergyDistance(_energyPoints, _quadrature);
     }
+
+    // A method of its own: a lambda in MaybeEnergyDistance would allocate its closure on every call, even when it returns early.
+    private Task StartEnergyDistance(double[] points, TargetQuadrature quad) =>
+        Task.Run(() => Volatile.Write(ref _energyDistanceM, CoverageMetrics.EnergyDistance(points, [], quad)));
 
     /// <summary>Smallest distance between two of the points (plane sweep along x, reusing buffers); +inf for fewer than two.</summary>
     private double MinPairDistance(ReadOnlySpan<double> points, int d)

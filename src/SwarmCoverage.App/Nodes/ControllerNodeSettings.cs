@@ -83,6 +83,9 @@ public sealed partial record ControllerNodeSettings
     /// <summary>How long shutdown waits for every robot to acknowledge its zero command.</summary>
     public double ShutdownAckTimeoutS { get; init; } = 1.0;
 
+    /// <summary>SCHED_FIFO priority of the control loop thread (1..99, needs CAP_SYS_NICE); 0: normal scheduling.</summary>
+    public int RealtimePriority { get; init; }
+
     /// <summary>Reload the target when the params file (or its target file) is edited.</summary>
     public bool WatchParamsFile { get; init; } = true;
 
@@ -101,7 +104,7 @@ public sealed partial record ControllerNodeSettings
     public static bool IsNodeParameter(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return name is "use_sim_time" or "frame_id" or "watch_params_file"
+        return name is "use_sim_time" or "frame_id" or "watch_params_file" or "realtime_priority"
             || name.StartsWith("robots.", StringComparison.Ordinal) || name.StartsWith("topics.", StringComparison.Ordinal)
             || name.StartsWith("status.", StringComparison.Ordinal) || name.StartsWith("shutdown.", StringComparison.Ordinal);
     }
@@ -146,6 +149,7 @@ public sealed partial record ControllerNodeSettings
             LogPeriodS = p.Double("status.log_period_s", 10.0, 0, 1e6, minExclusive: true),
             ShutdownAckTimeoutS = p.Double("shutdown.ack_timeout_s", 1.0, 0, 60),
             WatchParamsFile = p.Bool("watch_params_file", true),
+            RealtimePriority = p.Int("realtime_priority", 0, 0, 99),
         };
         if (s.FrameId.Length == 0) throw new InputException($"{p.Source}: parameter 'frame_id' is empty; give the frame of the arena, e.g. map or world");
         return s;

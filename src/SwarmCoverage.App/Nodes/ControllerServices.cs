@@ -9,21 +9,44 @@ namespace SwarmCoverage.App.Nodes;
 
 /// <summary>
 /// The control loop: a <see cref="PeriodicTimer"/> at the control rate on the node's <see cref="TimeProvider"/>
-/// (wall clock, or ROS time from <c>/clock</c>), one <see cref="ControllerNode.Tick"/> per period. On stop (SIGINT,
+/// (wall clock, or ROS time from <c>/clock</c>), one <see cref="ControllerNode.Tick"/> per period, on a dedicated
+/// thread (with <c>realtime_priority</c> &gt; 0 under SCHED_FIFO, as ros2_control runs its loop). On stop (SIGINT,
 /// SIGTERM) or failure it publishes zero to every robot and waits for the acknowledgments.
 /// </summary>
 public sealed partial class ControllerLoopService(ControllerNode node, TimeProvider time, NodeRun run, ILogger<ControllerLoopService> log) : BackgroundService
 {
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => Loop(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Loop(CancellationToken stoppingToken)
     {
         var period = TimeSpan.FromSeconds(node.Settings.Controller.ControlPeriodS);
         try
         {
-            using var timer = new PeriodicTimer(period, time);
-            LogRunning(log, 1 / period.TotalSeconds, node.Settings.UseSimTime ? "ROS time (/clock)" : "the wall clock");
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            int priority = node.Settings.RealtimePriority;
+            if (priority > 0)
             {
+                if (RealtimeThread.TrySetFifo(priority, out int errno)) LogRealtime(log, priority);
+                else LogNoRealtime(log, priority, errno);
+            }
+
+            using var timer = new PeriodicTimer(period, time);
+            using var tick = new ManualResetEventSlim(false);
+            Action signal = tick.Set;
+            LogRunning(log, 1 / period.TotalSeconds, node.Settings.UseSimTime ? "ROS time (/clock)" : "the wall clock");
+            while (true)
+            {
+                // Wait for the timer on this thread without allocating: the continuation only sets the event.
+                var next = timer.WaitForNextTickAsync(stoppingToken);
+                if (!next.IsCompleted)
+                {
+                    tick.Reset();
+                    next.GetAwaiter().UnsafeOnCompleted(signal);
+                    tick.Wait(CancellationToken.None);
+                }
+
+                if (!next.GetAwaiter().GetResult()) break;
                 node.Tick();
             }
         }
@@ -46,8 +69,41 @@ public sealed partial class ControllerLoopService(ControllerNode node, TimeProvi
     [LoggerMessage(Level = LogLevel.Information, Message = "Control loop running at {RateHz:G4} Hz on {Clock}")]
     private static partial void LogRunning(ILogger logger, double rateHz, string clock);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Control loop thread runs under SCHED_FIFO priority {Priority}")]
+    private static partial void LogRealtime(ILogger logger, int priority);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "realtime_priority {Priority}: SCHED_FIFO refused (errno {Errno}; needs CAP_SYS_NICE or root); the loop runs at normal priority")]
+    private static partial void LogNoRealtime(ILogger logger, int priority, int errno);
+
     [LoggerMessage(Level = LogLevel.Critical, Message = "The control loop failed; every robot is commanded zero")]
     private static partial void LogLoopFailed(ILogger logger, Exception e);
+}
+
+/// <summary>Real-time scheduling of the calling thread (Linux <c>sched_setscheduler</c>).</summary>
+public static partial class RealtimeThread
+{
+    private const int SchedFifo = 1;
+
+    /// <summary>Puts the calling thread under SCHED_FIFO at <paramref name="priority"/> (1..99); false (with errno) when refused.</summary>
+    public static bool TrySetFifo(int priority, out int errno)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(priority, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(priority, 99);
+        errno = 0;
+        if (!OperatingSystem.IsLinux())
+        {
+            errno = -1;
+            return false;
+        }
+
+        int p = priority;
+        if (sched_setscheduler(0, SchedFifo, ref p) == 0) return true;
+        errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        return false;
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = true)]
+    private static partial int sched_setscheduler(int pid, int policy, ref int param);
 }
 
 /// <summary>Drives the <see cref="RosClockTimeProvider"/> from <c>/clock</c> (only under <c>use_sim_time</c>), on its own thread.</summary>

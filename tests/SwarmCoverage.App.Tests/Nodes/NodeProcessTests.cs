@@ -249,11 +249,12 @@ public sealed class NodeProcessTests : IDisposable
         string file = _dir.File("term.yaml", Params("""
                   names: [a, b, c]
                   model: turtlebot3_burger
-            """, simTime: false));
+            """, "    realtime_priority: 10\n", simTime: false));
         Pose[] poses = [new(0.3, 0.3, 0, 0), new(0.3, 0.75, 0, 1.0), new(0.3, 1.2, 0, -1.0)];
         using var robots = new FakeRobots(domain, names, poses);
         using var controller = AppProcess.Start(domain, "controller", "--params", file);
         NodeDds.Until(() => names.All(n => robots.Commands(n).Any(t => t.Linear.X != 0 || t.Angular.Z != 0)), "non-zero commands to every robot", null, controller);
+        controller.WaitForLine("Control loop thread runs under SCHED_FIFO priority 10"); // the tests run as root
 
         controller.Signal(AppProcess.SigTerm);
         Assert.Equal(0, controller.WaitForExit());
@@ -401,5 +402,50 @@ public sealed class NodeProcessTests : IDisposable
         }
 
         public void Dispose() => _p.Dispose();
+    }
+}
+
+/// <summary>The controller node in this process, against robots played by the test.</summary>
+[Collection(NodeProcesses.Name)]
+public sealed class ControllerNodeInProcessTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void A_control_tick_allocates_nothing_once_the_buffers_exist()
+    {
+        uint domain = NodeDds.NewDomainId();
+        string[] names = ["a", "b", "c", "d"];
+        string file = _dir.File("alloc.yaml", NodeProcessTests.Params("""
+                  names: [a, b, c, d]
+                  model: turtlebot3_burger
+                  cmd_vel_type: twist_stamped
+            """, "", simTime: false)
+            .Replace("energy_distance_period_s: 0.5", "energy_distance_period_s: 0.0", StringComparison.Ordinal) // its task, once a period, allocates
+            .Replace("log_period_s: 1.0", "log_period_s: 100000.0", StringComparison.Ordinal));
+        using var robots = new FakeRobots(domain, names, [.. names.Select((_, i) => new Control.Pose(0.3, 0.3 + 0.3 * i, 0, 0.5 * i))]);
+        var settings = App.Nodes.ControllerNodeSettings.Load(file, null) with { WatchParamsFile = false };
+        using var node = NodeDds.Sandbox.Run(() => new App.Nodes.ControllerNode(settings, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<App.Nodes.ControllerNode>.Instance,
+            new RosParticipantOptions { DomainId = domain, CycloneDdsConfig = NodeDds.CycloneConfig }));
+        NodeDds.Until(() =>
+        {
+            node.Tick();
+            Thread.Sleep(20);
+            return node.ActiveRobots == 4 && node.Ticks > 50;
+        }, "four active robots");
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 100; k++)
+        {
+            node.Tick();
+            Thread.Sleep(2); // fresh odometry arrives between ticks
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(4, node.ActiveRobots);
+        Assert.True(allocated == 0, $"100 ticks allocated {allocated} bytes on the control thread");
     }
 }
