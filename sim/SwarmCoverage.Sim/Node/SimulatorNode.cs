@@ -256,7 +256,6 @@ public sealed class SimulatorNode : IDisposable
             }
 
             _commandsTaken++;
-            _hadCommand[i] = true;
             _sim.SetCommand(i, cmd, _sim.Now);
         }
     }
@@ -295,7 +294,10 @@ public sealed class SimulatorNode : IDisposable
     {
         for (int i = 0; i < _timedOut.Length; i++)
         {
-            bool now = _hadCommand[i] && _sim.IsCommandTimedOut(i);
+            // A robot counts as driven once a command has taken effect (a command just taken is still queued).
+            bool timedOut = _sim.IsCommandTimedOut(i);
+            _hadCommand[i] |= !timedOut;
+            bool now = _hadCommand[i] && timedOut;
             if (now != _timedOut[i])
             {
                 _timedOut[i] = now;

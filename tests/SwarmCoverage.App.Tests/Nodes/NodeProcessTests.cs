@@ -197,12 +197,18 @@ public sealed class NodeProcessTests : IDisposable
     public void Killing_the_controller_makes_the_simulator_stop_the_robots_by_its_command_timeout()
     {
         uint domain = NodeDds.NewDomainId();
-        string file = _dir.File("kill.yaml", Params(TwelveBurgers));
+        // This run also takes the other interface: motion-capture style poses in, TwistStamped (Jazzy) commands out.
+        string file = _dir.File("kill.yaml", Params(TwelveBurgers + """
+
+                  pose_source: pose
+                  cmd_vel_type: twist_stamped
+            """));
         using var observer = NodeDds.Participant(domain);
         var odom = Twelve.Select(n => observer.CreateSubscription<Odometry>($"/{n}/odom", RosQos.SensorData)).ToArray();
         using var controller = AppProcess.Start(domain, "controller", "--params", file);
         controller.WaitForLine("waiting for /clock");
-        using var sim = AppProcess.Start(domain, "sim", "--params", file, "--speed", "2", "--duration", "30");
+        Assert.Contains(controller.Lines, l => l.Contains("poses from /{robot}/pose (geometry_msgs/msg/PoseStamped), commands on /{robot}/cmd_vel (geometry_msgs/msg/TwistStamped)", StringComparison.Ordinal));
+        using var sim = AppProcess.Start(domain, "sim", "--params", file, "--speed", "2", "--duration", "30", "--publish-pose", "--cmd-vel-type", "twist_stamped");
 
         var latest = new Odometry[12];
         var o = default(Odometry);
