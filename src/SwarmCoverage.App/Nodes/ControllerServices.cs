@@ -166,6 +166,7 @@ public sealed partial class ParamsFileWatcher(ControllerNode node, ILogger<Param
     private readonly Lock _gate = new();
     private readonly Lock _reloadGate = new();
     private readonly List<FileSystemWatcher> _watchers = [];
+    private readonly HashSet<string> _watched = new(StringComparer.Ordinal);
     private ITimer? _debounce;
     private IReadOnlyDictionary<string, string> _values = new Dictionary<string, string>();
     private string _targetFileText = "";
@@ -180,7 +181,8 @@ public sealed partial class ParamsFileWatcher(ControllerNode node, ILogger<Param
         if (path is null || !node.Settings.WatchParamsFile) return Task.CompletedTask;
         (_values, _targetFileText) = Snapshot(path);
         Watch(path);
-        if (TargetFile(_values, path) is { } target) Watch(target);
+        _watched.Add(Path.GetFullPath(path));
+        if (TargetFile(_values, path) is { } target && _watched.Add(Path.GetFullPath(target))) Watch(target);
         LogWatching(log, path);
         return Task.CompletedTask;
     }
@@ -264,6 +266,7 @@ public sealed partial class ParamsFileWatcher(ControllerNode node, ILogger<Param
             if (targetText != _targetFileText && !changed.Contains("target.file")) LogTargetFileChanged(log, TargetFile(values, path) ?? "");
             _values = values;
             _targetFileText = targetText;
+            if (TargetFile(values, path) is { } target && _watched.Add(Path.GetFullPath(target))) Watch(target);
             if (targetChanged) node.RequestTarget(fresh.Controller.Target, "params file " + path);
         }
         catch (InputException e)

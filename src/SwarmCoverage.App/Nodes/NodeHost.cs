@@ -59,7 +59,17 @@ public static class NodeHost
             builder.Services.AddSingleton<NodeRun>();
             configure(builder);
             using var host = builder.Build();
-            start(host.Services);
+            try
+            {
+                start(host.Services);
+            }
+            catch (Exception e) when (e is DllNotFoundException or Ros2.DdsException)
+            {
+                // No Cyclone DDS, or Cyclone refused (a bad CYCLONEDDS_URI, a domain id out of range): say so in one line.
+                Console.Error.WriteLine($"error: {verb}: {e.Message}");
+                return 1;
+            }
+
             var run = host.Services.GetRequiredService<NodeRun>();
             host.RunAsync(cancellationToken).GetAwaiter().GetResult();
             var failure = run.Failure;
