@@ -24,6 +24,7 @@ internal static class BenchCommand
         cmd.Options.Add(repeats);
         cmd.Options.Add(threads);
         cmd.Options.Add(seed);
+        cmd.Subcommands.Add(RosBenchCommand.Create(stdout, stderr));
         cmd.SetAction(p =>
         {
             int count = p.GetValue(n), d = p.GetValue(dim), reps = p.GetValue(repeats);

@@ -23,6 +23,8 @@ public static class CommandLine
         root.Subcommands.Add(VerifyCommand.Create(stdout, stderr));
         root.Subcommands.Add(BenchCommand.Create(stdout, stderr));
         root.Subcommands.Add(SimulateCommand.Create(stdout, stderr, TimeProvider.System));
+        root.Subcommands.Add(NodeCommands.Controller());
+        root.Subcommands.Add(NodeCommands.Sim());
         foreach (var extra in ExtraCommands)
             root.Subcommands.Add(extra(stdout, stderr));
         return root;
@@ -46,7 +48,10 @@ public static class CommandLine
         }
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+            // The ROS 2 nodes stop through the generic host (publishing zero to every robot first), not System.CommandLine's 2 s timeout.
+            if (NodeCommands.HostVerbs.Contains(parse.CommandResult.Command.Name)) config.ProcessTerminationTimeout = null;
+            return parse.Invoke(config);
         }
         catch (InputException e)
         {

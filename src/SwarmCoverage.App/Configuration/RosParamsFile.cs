@@ -193,6 +193,23 @@ public sealed class RosParamsFile
         return seq.Children.Select((c, i) => c is YamlScalarNode { Value: { Length: > 0 } t } ? t : throw Error(name, $"element {i} must be a non-empty string")).ToArray();
     }
 
+    /// <summary>
+    /// Every parameter's value as written (a scalar's text, a list as <c>[a, b]</c>), by name: what a reload compares
+    /// to tell which parameters an edit changed. Does not mark anything as read.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> RawValues()
+    {
+        var d = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, (node, _)) in _values)
+            d[name] = node switch
+            {
+                YamlScalarNode s => s.Value ?? "",
+                YamlSequenceNode q => "[" + string.Join(", ", q.Children.Select(c => c is YamlScalarNode v ? v.Value ?? "" : c.ToString())) + "]",
+                _ => node.ToString(),
+            };
+        return d;
+    }
+
     /// <summary>Refuses every parameter in the file that no getter asked for.</summary>
     public void ThrowOnUnknown()
     {

@@ -86,6 +86,10 @@ public sealed record Scenario(string Source, ControllerSettings Controller, Simu
         ArgumentNullException.ThrowIfNull(p);
         var controller = ControllerSettings.Read(p);
         var sim = SimulationSettings.Read(p);
+        // A params file written for the ROS 2 nodes (robots.*, topics.*, use_sim_time, ...) runs here too: those
+        // parameters are checked as the controller node checks them, then left unused.
+        if (p.Names.Any(Nodes.ControllerNodeSettings.IsNodeParameter))
+            _ = Nodes.ControllerNodeSettings.Read(p, null);
         p.ThrowOnUnknown();
         if (controller.Target.Dimension != 2)
             throw new InputException($"{p.Source}: simulate runs ground robots on a 2-D target; this target is {controller.Target.Dimension}-D");

@@ -1,0 +1,338 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using SwarmCoverage.Ros2;
+using SwarmCoverage.Ros2.Messages.BuiltinInterfaces;
+using SwarmCoverage.Ros2.Messages.GeometryMsgs;
+using SwarmCoverage.Ros2.Messages.NavMsgs;
+using SwarmCoverage.Ros2.Messages.RosgraphMsgs;
+using SwarmCoverage.Ros2.Messages.StdMsgs;
+
+namespace SwarmCoverage.Sim.Node;
+
+/// <summary>What the simulator node has done so far.</summary>
+/// <param name="SimulatedS">Simulated time, s.</param>
+/// <param name="WallS">Wall-clock time since the loop started, s.</param>
+/// <param name="CommandsTaken">cmd_vel messages taken from DDS and handed to the simulator.</param>
+/// <param name="OdometryPublished">Odometry messages published.</param>
+/// <param name="ClockPublished"><c>/clock</c> messages published.</param>
+/// <param name="Simulator">The simulator's own counters (timeouts, rejected commands, saturation).</param>
+public readonly record struct SimulatorNodeProgress(
+    double SimulatedS, double WallS, long CommandsTaken, long OdometryPublished, long ClockPublished, SimulatorCounters Simulator)
+{
+    /// <summary>Simulated seconds per wall second so far.</summary>
+    public double RealTimeFactor => WallS > 0 ? SimulatedS / WallS : 0;
+}
+
+/// <summary>
+/// The bundled simulator as a ROS 2 node with the Gazebo topic interface (robots-and-sim.md): per robot it takes
+/// <c>cmd_vel</c> (Twist or TwistStamped) and publishes <c>odom</c> (nav_msgs/Odometry, frames <c>&lt;name&gt;/odom</c>
+/// and <c>&lt;name&gt;/base_link</c>) at each robot's odometry rate, optionally a world-frame
+/// <c>PoseStamped</c>, and publishes <c>/clock</c>. Time is the simulator's: it advances event by event (odometry due,
+/// clock due), paced against the wall clock at <see cref="SimulatorNodeOptions.Speed"/> times real time, or as
+/// fast as possible. A command is applied at the simulated instant it was taken from DDS, so latency, the command
+/// timeout (robots stop when commands stop arriving) and the limiter act in simulated time exactly as in
+/// <c>simulate</c>. One thread runs <see cref="Run"/>; the simulator is touched by no other.
+/// </summary>
+public sealed class SimulatorNode : IDisposable
+{
+    private readonly Simulator _sim;
+    private readonly SimulatorNodeOptions _options;
+    private readonly ILogger _log;
+    private readonly RosParticipant _participant;
+    private readonly RosWaitSet _waitSet;
+    private readonly RosSubscription<Twist>[]? _twistSubs;
+    private readonly RosSubscription<TwistStamped>[]? _stampedSubs;
+    private readonly Dictionary<RosSubscription, int> _robotOf = new(ReferenceEqualityComparer.Instance);
+    private readonly RosPublisher<Odometry>[] _odomPubs;
+    private readonly RosPublisher<PoseStamped>[]? _posePubs;
+    private readonly RosPublisher<Clock> _clockPub;
+    private readonly OdometrySample[] _samples;
+    private readonly bool[] _hadCommand;
+    private readonly bool[] _timedOut;
+    private readonly List<RosSubscription> _ready = [];
+    private readonly long _clockPeriodNs;
+    private long _commandsTaken;
+    private long _odometryPublished;
+    private long _clockPublished;
+    private long _wallStartTicks;
+    private bool _disposed;
+
+    /// <summary>Creates the DDS entities for every robot of <paramref name="simulator"/>.</summary>
+    /// <exception cref="ArgumentException">When an option is invalid (the message names it).</exception>
+    public SimulatorNode(Simulator simulator, SimulatorNodeOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(simulator);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        var errors = options.ValidationErrors();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", errors), nameof(options));
+        }
+
+        _sim = simulator;
+        _options = options;
+        _log = logger;
+        _clockPeriodNs = Math.Max(1, (long)Math.Round(1e9 / options.ClockRateHz));
+        int n = simulator.RobotCount;
+        _samples = new OdometrySample[n];
+        _hadCommand = new bool[n];
+        _timedOut = new bool[n];
+        _participant = new RosParticipant(options.Participant);
+        try
+        {
+            _waitSet = new RosWaitSet(_participant);
+            _odomPubs = new RosPublisher<Odometry>[n];
+            if (options.CommandType == CommandMessageType.Twist)
+            {
+                _twistSubs = new RosSubscription<Twist>[n];
+            }
+            else
+            {
+                _stampedSubs = new RosSubscription<TwistStamped>[n];
+            }
+
+            if (options.PublishPose)
+            {
+                _posePubs = new RosPublisher<PoseStamped>[n];
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                RobotSpec robot = simulator.Robots[i];
+                RobotTopics topics = robot.EffectiveTopics;
+                RosSubscription sub = _twistSubs is not null
+                    ? _twistSubs[i] = _participant.CreateSubscription<Twist>(topics.CmdVel, RosQos.Default)
+                    : _stampedSubs![i] = _participant.CreateSubscription<TwistStamped>(topics.CmdVel, RosQos.Default);
+                _robotOf[sub] = i;
+                _waitSet.Attach(sub);
+                _odomPubs[i] = _participant.CreatePublisher<Odometry>(topics.Odometry, RosQos.Default);
+                if (_posePubs is not null)
+                {
+                    _posePubs[i] = _participant.CreatePublisher<PoseStamped>(PoseTopic(robot.Name), RosQos.Default);
+                }
+            }
+
+            _clockPub = _participant.CreatePublisher<Clock>("/clock", RosQos.Default);
+        }
+        catch
+        {
+            _participant.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The simulator being run.</summary>
+    public Simulator Simulator => _sim;
+
+    /// <summary>The DDS participant (for tests and tools).</summary>
+    public RosParticipant Participant => _participant;
+
+    /// <summary>The pose topic of <paramref name="robot"/>.</summary>
+    public string PoseTopic(string robot) => _options.PoseTopicPattern.Replace("{robot}", robot, StringComparison.Ordinal);
+
+    /// <summary>Progress so far (safe to read only from the thread that runs <see cref="Run"/>, or after it returned).</summary>
+    public SimulatorNodeProgress Progress => new(
+        _sim.Now.Seconds, _wallStartTicks == 0 ? 0 : Stopwatch.GetElapsedTime(_wallStartTicks).TotalSeconds,
+        _commandsTaken, _odometryPublished, _clockPublished, _sim.Counters);
+
+    /// <summary>
+    /// Runs the simulation until <paramref name="cancellationToken"/> is cancelled or <see cref="SimulatorNodeOptions.DurationS"/>
+    /// has been simulated. Returns normally in both cases.
+    /// </summary>
+    public void Run(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        long startNs = _sim.Now.Nanoseconds;
+        long endNs = _options.DurationS is { } d ? checked(startNs + SimTime.FromSeconds(d).Nanoseconds) : long.MaxValue;
+        long statusPeriodNs = SimTime.FromSeconds(_options.StatusPeriodS).Nanoseconds;
+        long nextStatusNs = startNs + statusPeriodNs;
+        long nextClockNs = startNs;
+        bool paced = !_options.AsFastAsPossible;
+        double speed = _options.Speed;
+        _wallStartTicks = Stopwatch.GetTimestamp();
+        long baseWall = _wallStartTicks;
+        long baseSim = startNs;
+        _log.LogInformation(
+            "Simulating {Robots} robots ({Speed}), /clock at {ClockRateHz} Hz, commands as {CommandType}{Pose}",
+            _sim.RobotCount, paced ? $"{speed:G4} x real time" : "as fast as possible", _options.ClockRateHz, _options.CommandType,
+            _posePubs is null ? "" : ", poses on " + PoseTopic("<robot>"));
+
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                long next = Math.Min(Math.Min(_sim.NextOdometryDue.Nanoseconds, nextClockNs), endNs);
+                if (paced)
+                {
+                    // Sleep until the wall instant of `next`, applying each command at the simulated instant it arrived.
+                    long deadline = baseWall + (long)((next - baseSim) / speed * Stopwatch.Frequency / 1e9);
+                    long behind = Stopwatch.GetTimestamp() - deadline;
+                    if (behind > Stopwatch.Frequency)
+                    {
+                        // More than a wall second late (an overloaded machine): restart the pacing here instead of racing to catch up.
+                        baseWall = Stopwatch.GetTimestamp();
+                        baseSim = _sim.Now.Nanoseconds;
+                        deadline = baseWall + (long)((next - baseSim) / speed * Stopwatch.Frequency / 1e9);
+                    }
+
+                    while (true)
+                    {
+                        long remaining = deadline - Stopwatch.GetTimestamp();
+                        if (remaining <= 0)
+                        {
+                            break;
+                        }
+
+                        if (_waitSet.Wait(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency), _ready, cancellationToken))
+                        {
+                            long arrivedNs = baseSim + (long)((Stopwatch.GetTimestamp() - baseWall) * 1e9 / Stopwatch.Frequency * speed);
+                            _sim.StepTo(new SimTime(Math.Clamp(arrivedNs, _sim.Now.Nanoseconds, next)));
+                            TakeCommands();
+                        }
+                    }
+                }
+                else if (_waitSet.Wait(TimeSpan.Zero, _ready, cancellationToken))
+                {
+                    TakeCommands();
+                }
+
+                _sim.StepTo(new SimTime(next));
+                if (next >= nextClockNs)
+                {
+                    _clockPub.Publish(new Clock(Time.FromNanoseconds(next)));
+                    _clockPublished++;
+                    nextClockNs += _clockPeriodNs;
+                    WatchTimeouts();
+                }
+
+                PublishOdometry();
+                if (next >= nextStatusNs)
+                {
+                    nextStatusNs += statusPeriodNs;
+                    LogProgress();
+                }
+
+                if (next >= endNs)
+                {
+                    _log.LogInformation("Simulated the requested {DurationS} s", _options.DurationS);
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutdown requested while waiting for commands.
+        }
+
+        LogProgress();
+    }
+
+    private void TakeCommands()
+    {
+        foreach (RosSubscription s in _ready)
+        {
+            int i = _robotOf[s];
+            VelocityCommand cmd;
+            if (_twistSubs is not null)
+            {
+                Twist t = default;
+                if (!_twistSubs[i].TryTakeLatest(ref t))
+                {
+                    continue;
+                }
+
+                cmd = new VelocityCommand(t.Linear.X, t.Linear.Y, t.Linear.Z, t.Angular.Z);
+            }
+            else
+            {
+                TwistStamped t = default;
+                if (!_stampedSubs![i].TryTakeLatest(ref t))
+                {
+                    continue;
+                }
+
+                cmd = new VelocityCommand(t.Twist.Linear.X, t.Twist.Linear.Y, t.Twist.Linear.Z, t.Twist.Angular.Z);
+            }
+
+            _commandsTaken++;
+            _sim.SetCommand(i, cmd, _sim.Now);
+        }
+    }
+
+    private void PublishOdometry()
+    {
+        int count = _sim.CollectDueOdometry(_samples);
+        for (int k = 0; k < count; k++)
+        {
+            ref readonly OdometrySample s = ref _samples[k];
+            var stamp = new Time(s.Stamp.RosSec, s.Stamp.RosNanosec);
+            var (qx, qy, qz, qw) = s.Pose.Quaternion;
+            var odom = new Odometry
+            {
+                Header = new Header(stamp, s.FrameId),
+                ChildFrameId = s.ChildFrameId,
+            };
+            odom.Pose.Pose = new Pose(new Point(s.Pose.XM, s.Pose.YM, s.Pose.ZM), new Quaternion(qx, qy, qz, qw));
+            odom.Twist.Twist = new Twist(
+                new Vector3(s.Twist.LinearXMps, s.Twist.LinearYMps, s.Twist.LinearZMps),
+                new Vector3(0, 0, s.Twist.AngularZRadps));
+            _odomPubs[s.Robot].Publish(odom);
+            if (_posePubs is not null)
+            {
+                var (wx, wy, wz, ww) = s.WorldPose.Quaternion;
+                _posePubs[s.Robot].Publish(new PoseStamped(
+                    new Header(stamp, _options.PoseFrameId),
+                    new Pose(new Point(s.WorldPose.XM, s.WorldPose.YM, s.WorldPose.ZM), new Quaternion(wx, wy, wz, ww))));
+            }
+        }
+
+        _odometryPublished += count;
+    }
+
+    private void WatchTimeouts()
+    {
+        for (int i = 0; i < _timedOut.Length; i++)
+        {
+            // A robot counts as driven once a command has taken effect (a command just taken is still queued).
+            bool timedOut = _sim.IsCommandTimedOut(i);
+            _hadCommand[i] |= !timedOut;
+            bool now = _hadCommand[i] && timedOut;
+            if (now != _timedOut[i])
+            {
+                _timedOut[i] = now;
+                if (now)
+                {
+                    _log.LogWarning("{Robot}: no command for {TimeoutS} s (simulated); stopping it, as diff_drive_controller's cmd_vel_timeout does",
+                        _sim.Robots[i].Name, _sim.Options.CommandTimeoutSeconds);
+                }
+                else
+                {
+                    _log.LogInformation("{Robot}: commands arrive again", _sim.Robots[i].Name);
+                }
+            }
+        }
+    }
+
+    private void LogProgress()
+    {
+        SimulatorNodeProgress p = Progress;
+        _log.LogInformation(
+            "t = {SimulatedS:F2} s simulated in {WallS:F2} s ({RealTimeFactor:F2} x real time): {Commands} commands taken, {Odometry} odometry and {Clock} clock messages published, {Timeouts} command timeouts, {Rejected} non-finite commands dropped",
+            p.SimulatedS, p.WallS, p.RealTimeFactor, p.CommandsTaken, p.OdometryPublished, p.ClockPublished,
+            p.Simulator.CommandTimeouts, p.Simulator.CommandsRejectedNonFinite);
+    }
+
+    /// <summary>Deletes every DDS entity.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _waitSet.Dispose();
+        _participant.Dispose();
+    }
+}

@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SwarmCoverage.App.Nodes;
+using SwarmCoverage.Core;
+using SwarmCoverage.Ros2;
+using SwarmCoverage.Sim;
+using SwarmCoverage.Sim.Node;
+
+namespace SwarmCoverage.App.Cli;
+
+/// <summary>The ROS 2 nodes: <c>controller</c> and <c>sim</c>. Both run in the generic host and stop cleanly on SIGINT/SIGTERM.</summary>
+internal static class NodeCommands
+{
+    /// <summary>Verbs whose SIGINT/SIGTERM handling belongs to the generic host, not to System.CommandLine.</summary>
+    public static readonly IReadOnlySet<string> HostVerbs = new HashSet<string>(StringComparer.Ordinal) { "controller", "sim" };
+
+    public static Command Controller()
+    {
+        var paramsFile = new Option<FileInfo>("--params") { Description = "The controller's ROS 2 params file (see launch/): target, robots, topics, use_sim_time, limits.", Required = true };
+        var robot = new Option<string?>("--robot") { Description = "Decentralized mode: compute the whole swarm's step from the shared poses and command only this robot." };
+        var cmd = new Command("controller",
+            "The ROS 2 controller node: subscribes every robot's odom (or pose), publishes its cmd_vel at the control rate, the status and the target map; " +
+            "live targets from a topic or an edited params file; /clock under use_sim_time; zero to every robot on SIGINT/SIGTERM and on the emergency stop.");
+        cmd.Options.Add(paramsFile);
+        cmd.Options.Add(robot);
+        cmd.SetAction((p, ct) =>
+        {
+            var file = p.GetValue(paramsFile)!;
+            var settings = ControllerNodeSettings.Load(file.FullName, p.GetValue(robot));
+            int code = NodeHost.Run("controller", b =>
+            {
+                TimeProvider time = TimeProvider.System;
+                if (settings.UseSimTime)
+                {
+                    var clock = new RosClockTimeProvider();
+                    time = clock;
+                    b.Services.AddSingleton(clock);
+                    b.Services.AddHostedService<ClockService>();
+                }
+
+                b.Services.AddSingleton(settings);
+                b.Services.AddSingleton(time);
+                b.Services.AddSingleton(sp => new ControllerNode(settings, time, sp.GetRequiredService<ILogger<ControllerNode>>()));
+                b.Services.AddHostedService<ControllerLoopService>();
+                b.Services.AddHostedService<ParamsFileWatcher>();
+            }, sp => sp.GetRequiredService<ControllerNode>(), ct);
+            return Task.FromResult(code);
+        });
+        return cmd;
+    }
+
+    public static Command Sim()
+    {
+        var world = new Option<FileInfo?>("--world") { Description = "An SDF world (sim/worlds/): robots, start poses, DiffDrive limits, odometry rates, arena." };
+        var paramsFile = new Option<FileInfo?>("--params") { Description = "A params file instead of --world: sim.* gives the world (sim.world, or generated over the target's box as `simulate` does) and the simulator's options." };
+        var speed = new Option<string>("--speed") { Description = "Real-time factor (2 = twice as fast as real time); 0 or max: as fast as possible.", DefaultValueFactory = _ => "1" };
+        var cmdType = new Option<string>("--cmd-vel-type") { Description = "cmd_vel message type: twist (Humble) or twist_stamped (Jazzy diff_drive_controller).", DefaultValueFactory = _ => "twist" };
+        cmdType.AcceptOnlyFromAmong("twist", "twist_stamped");
+        var pose = new Option<bool>("--publish-pose") { Description = "Also publish /<robot>/pose (geometry_msgs/PoseStamped in the world frame), as a motion-capture system does." };
+        var clockRate = new Option<double>("--clock-rate-hz") { Description = "/clock messages per simulated second.", DefaultValueFactory = _ => 100.0 };
+        var odomRate = new Option<double?>("--odom-rate-hz") { Description = "Odometry rate of every robot, overriding the world's odom_publish_frequency." };
+        var duration = new Option<double?>("--duration") { Description = "Stop after this many simulated seconds (default: run until SIGINT/SIGTERM)." };
+        var seed = new Option<ulong?>("--seed") { Description = "Noise seed (overrides the params file)." };
+        var timeout = new Option<double?>("--command-timeout-s") { Description = "Stop a robot whose commands stop arriving for this long, simulated seconds (default 0.5, or sim.command_timeout_s)." };
+        var cmd = new Command("sim",
+            "The bundled simulator as a ROS 2 node with Gazebo's topic interface: per robot cmd_vel in, odom (and optionally pose) out, /clock; faster than real time on request.");
+        foreach (var o in new Option[] { world, paramsFile, speed, cmdType, pose, clockRate, odomRate, duration, seed, timeout }) cmd.Options.Add(o);
+        cmd.SetAction((p, ct) =>
+        {
+            var w = p.GetValue(world);
+            var pf = p.GetValue(paramsFile);
+            if ((w is null) == (pf is null)) throw new InputException("sim: give exactly one of --world FILE.sdf and --params FILE");
+            var setup = w is not null ? SimulatorSetup.FromWorld(w.FullName) : SimulatorSetup.FromParams(pf!.FullName);
+            var options = setup.Simulation;
+            if (p.GetValue(seed) is { } s) options = options with { Seed = s };
+            if (p.GetValue(timeout) is { } t)
+            {
+                if (!(t > 0)) throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--command-timeout-s {t}: must be > 0 seconds"));
+                options = options with { CommandTimeoutSeconds = t };
+            }
+
+            var robots = setup.World.Robots;
+            if (p.GetValue(odomRate) is { } r)
+            {
+                if (!(r > 0) || !double.IsFinite(r)) throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--odom-rate-hz {r}: must be a finite rate > 0"));
+                robots = [.. robots.Select(x => x with { OdomPublishFrequencyHz = r })];
+            }
+
+            var nodeOptions = new SimulatorNodeOptions
+            {
+                Speed = SimulatorSetup.ParseSpeed(p.GetValue(speed)!),
+                ClockRateHz = p.GetValue(clockRate),
+                CommandType = p.GetValue(cmdType) == "twist" ? CommandMessageType.Twist : CommandMessageType.TwistStamped,
+                PublishPose = p.GetValue(pose),
+                DurationS = p.GetValue(duration),
+            };
+            var errors = nodeOptions.ValidationErrors();
+            if (errors.Count > 0) throw new InputException("sim: " + string.Join("; ", errors));
+            Simulator simulator;
+            try
+            {
+                simulator = new Simulator(robots, options, setup.World.Arena);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InputException($"{setup.Source}: {e.Message}", e);
+            }
+
+            int code = NodeHost.Run("sim", b =>
+            {
+                b.Services.AddSingleton(sp => new SimulatorNode(simulator, nodeOptions, sp.GetRequiredService<ILogger<SimulatorNode>>()));
+                b.Services.AddHostedService<SimulatorService>();
+            }, sp => sp.GetRequiredService<SimulatorNode>(), ct);
+            return Task.FromResult(code);
+        });
+        return cmd;
+    }
+}

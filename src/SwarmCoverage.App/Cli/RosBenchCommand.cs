@@ -1,0 +1,177 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using SwarmCoverage.App.Nodes;
+using SwarmCoverage.Core;
+using SwarmCoverage.Ros2;
+
+namespace SwarmCoverage.App.Cli;
+
+/// <summary>
+/// <c>bench ros</c>: the control-loop latency of the real controller node over real DDS. The bundled simulator runs as
+/// a separate process (this program's <c>sim</c> verb) with N TurtleBot3 Burgers publishing odometry at the control
+/// rate and taking commands; the controller node runs here on the wall clock at the control rate. Per tick it reports
+/// the latency from the last pose taken to the last command published (the node's own measurement, the one in its
+/// status), and where the time went.
+/// </summary>
+internal static class RosBenchCommand
+{
+    /// <summary>ros2-wire.md's loopback-only Cyclone configuration.</summary>
+    public const string LoopbackConfig =
+        "<CycloneDDS><Domain id=\"any\"><General><Interfaces><NetworkInterface name=\"lo\"/></Interfaces>" +
+        "<AllowMulticast>false</AllowMulticast></General><Discovery><ParticipantIndex>auto</ParticipantIndex>" +
+        "<MaxAutoParticipantIndex>32</MaxAutoParticipantIndex><Peers><Peer address=\"localhost\"/></Peers></Discovery>" +
+        "</Domain></CycloneDDS>";
+
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var robots = new Option<int>("--robots") { Description = "Number of robots.", DefaultValueFactory = _ => 100 };
+        var rate = new Option<double>("--rate-hz") { Description = "Control rate (the robots publish odometry at the same rate).", DefaultValueFactory = _ => 50.0 };
+        var duration = new Option<double>("--duration") { Description = "Measured seconds (after the warm-up).", DefaultValueFactory = _ => 20.0 };
+        var warmup = new Option<double>("--warmup") { Description = "Seconds run before measuring (JIT, discovery, the swarm spreading).", DefaultValueFactory = _ => 5.0 };
+        var loopback = new Option<bool>("--loopback") { Description = "Use a loopback-only Cyclone DDS configuration for both processes (ignore CYCLONEDDS_URI)." };
+        var domain = new Option<uint>("--domain") { Description = "ROS domain id of the run.", DefaultValueFactory = _ => 42 };
+        var threads = new Option<int>("--threads") { Description = "Threads of the blob field (the node's `threads` parameter; 0: all processors).", DefaultValueFactory = _ => 0 };
+        var priority = new Option<int>("--realtime-priority") { Description = "Run the control loop under SCHED_FIFO at this priority (1..99; needs CAP_SYS_NICE), as the node's realtime_priority does; 0: normal." };
+        var cmd = new Command("ros",
+            "Control-loop latency of the controller node over real DDS against the simulator node in a separate process: " +
+            "p50/p99 of the time from the last pose of a tick to the last command published. The last line is p99_ms=<number>.");
+        foreach (var o in new Option[] { robots, rate, duration, warmup, loopback, domain, threads, priority }) cmd.Options.Add(o);
+        cmd.SetAction((p, ct) =>
+        {
+            int n = p.GetValue(robots);
+            double hz = p.GetValue(rate), seconds = p.GetValue(duration), warm = p.GetValue(warmup);
+            if (n is < 1 or > 100_000) throw new InputException($"--robots {n}: allowed 1..100000");
+            if (!(hz > 0) || hz > 1000) throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--rate-hz {hz}: allowed (0, 1000]"));
+            if (!(seconds > 0) || !(warm >= 0)) throw new InputException("--duration must be > 0 and --warmup >= 0 seconds");
+            int rt = p.GetValue(priority);
+            if (rt is < 0 or > 99) throw new InputException($"--realtime-priority {rt}: allowed 0..99");
+            int th = p.GetValue(threads);
+            if (th is < 0 or > 1024) throw new InputException($"--threads {th}: allowed 0..1024");
+            return Task.FromResult(Run(n, hz, seconds, warm, th, p.GetValue(loopback), p.GetValue(domain), rt, stdout, stderr, ct));
+        });
+        return cmd;
+    }
+
+    /// <summary>A params file for N Burgers starting in the middle of an arena sized for them, with a two-blob target.</summary>
+    public static string Params(int robots, double rateHz, int threads = 0)
+    {
+        double side = Math.Max(4, Math.Ceiling(2 * Math.Sqrt(robots) * 0.35 + 1));
+        string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        return $"""
+            swarm_coverage:
+              ros__parameters:
+                use_sim_time: false
+                target:
+                  domain_min: [0.0, 0.0]
+                  domain_max: [{F(side)}, {F(side)}]
+                  type: gaussian_mixture
+                  weights: [0.5, 0.5]
+                  means: [{F(side * 0.3)}, {F(side * 0.4)}, {F(side * 0.7)}, {F(side * 0.6)}]
+                  sigmas: [{F(side * 0.15)}, {F(side * 0.15)}, {F(side * 0.15)}, {F(side * 0.15)}]
+                control_rate_hz: {F(rateHz)}
+                threads: {threads}
+                velocity_gain: 0.2
+                watchdog:
+                  pose_timeout_s: {F(Math.Max(0.5, 5 / rateHz))}
+                status:
+                  energy_distance_period_s: 0.0
+                  log_period_s: 1000000.0
+                robots:
+                  prefix: robot_
+                  count: {robots}
+                  index_digits: 2
+                  model: turtlebot3_burger
+                sim:
+                  robot_model: turtlebot3_burger
+                  robots: {robots}
+                  start: centre
+            """;
+    }
+
+    private static int Run(int n, double hz, double seconds, double warm, int threads, bool loopback, uint domain, int realtimePriority, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        string dir = Directory.CreateTempSubdirectory("swarm-coverage-bench-").FullName;
+        Process? sim = null;
+        try
+        {
+            string file = Path.Combine(dir, "bench.yaml");
+            File.WriteAllText(file, Params(n, hz, threads)); // robot_00 ... robot_99, robot_100 ...: the names the simulator gives
+            var settings = ControllerNodeSettings.Load(file, null) with { WatchParamsFile = false };
+
+            string self = Environment.ProcessPath ?? "dotnet";
+            var psi = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(RosBenchCommand).Assembly.Location);
+            foreach (var a in new[] { "sim", "--params", file, "--speed", "1", "--clock-rate-hz", "1", "--odom-rate-hz", hz.ToString("R", CultureInfo.InvariantCulture) })
+                psi.ArgumentList.Add(a);
+            psi.Environment["ROS_DOMAIN_ID"] = domain.ToString(CultureInfo.InvariantCulture);
+            if (loopback) psi.Environment["CYCLONEDDS_URI"] = LoopbackConfig;
+            sim = Process.Start(psi) ?? throw new InvalidOperationException("could not start the simulator process");
+            sim.OutputDataReceived += (_, _) => { };
+            sim.ErrorDataReceived += (_, e) => { if (e.Data is not null) stderr.WriteLine("sim: " + e.Data); };
+            sim.BeginOutputReadLine();
+            sim.BeginErrorReadLine();
+
+            var participant = new RosParticipantOptions { DomainId = domain, CycloneDdsConfig = loopback ? LoopbackConfig : null };
+            using var node = new ControllerNode(settings, TimeProvider.System, NullLogger<ControllerNode>.Instance, participant);
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"bench ros: {n} TurtleBot3 Burgers at {hz:G4} Hz, simulator in process {sim.Id}, DDS domain {domain}{(loopback ? " (loopback only)" : "")}{(realtimePriority > 0 ? $", control loop SCHED_FIFO {realtimePriority}" : "")}; waiting for every robot's odometry"));
+
+            if (realtimePriority > 0 && !RealtimeThread.TrySetFifo(realtimePriority, out int errno))
+                throw new InputException($"--realtime-priority {realtimePriority}: SCHED_FIFO refused (errno {errno}); run as root or with CAP_SYS_NICE");
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / hz));
+            long start = Stopwatch.GetTimestamp();
+            ulong measuredFrom = 0;
+            bool measuring = false;
+            long overruns = 0;
+            double period = 1 / hz;
+            while (timer.WaitForNextTickAsync(ct).AsTask().GetAwaiter().GetResult())
+            {
+                if (sim.HasExited) throw new InvalidOperationException($"the simulator process exited with code {sim.ExitCode}");
+                var t = node.Tick();
+                double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                if (!measuring)
+                {
+                    if (elapsed >= warm && node.ActiveRobots == n)
+                    {
+                        measuring = true;
+                        measuredFrom = node.Ticks;
+                        start = Stopwatch.GetTimestamp();
+                    }
+                    else if (elapsed > warm + 60)
+                    {
+                        throw new InvalidOperationException($"only {node.ActiveRobots} of {n} robots report odometry after {elapsed:F0} s");
+                    }
+
+                    continue;
+                }
+
+                if (t.TakeS + t.LatencyS > period) overruns++;
+                if (elapsed >= seconds) break;
+            }
+
+            long ticks = (long)(node.Ticks - measuredFrom);
+            var latency = node.Latency.Summarize(ticks);
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ticks} ticks measured over {seconds:G4} s; {overruns} ticks longer than the period ({period * 1e3:G4} ms)"));
+            stdout.WriteLine($"  take every pose:                    {node.TakeTime.Summarize(ticks)}");
+            stdout.WriteLine($"  controller step:                    {node.StepTime.Summarize(ticks)}");
+            stdout.WriteLine($"  publish every command:              {node.PublishTime.Summarize(ticks)}");
+            stdout.WriteLine($"  last pose -> last command published: {latency}");
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p50_ms={latency.P50S * 1e3:F3}"));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p99_ms={latency.P99S * 1e3:F3}"));
+            return CommandLine.Ok;
+        }
+        finally
+        {
+            if (sim is { HasExited: false })
+            {
+                sim.Kill();
+                sim.WaitForExit(5000);
+            }
+
+            sim?.Dispose();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

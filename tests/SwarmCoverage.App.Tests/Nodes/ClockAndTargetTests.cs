@@ -1,0 +1,205 @@
+using SwarmCoverage.App.Nodes;
+using SwarmCoverage.Control;
+using SwarmCoverage.Core;
+using SwarmCoverage.Core.Blob;
+using SwarmCoverage.Core.Targets;
+using SwarmCoverage.Ros2.Messages.BuiltinInterfaces;
+using SwarmCoverage.Ros2.Messages.GeometryMsgs;
+using SwarmCoverage.Ros2.Messages.NavMsgs;
+using RosTarget = SwarmCoverage.Ros2.Messages.SwarmCoverageMsgs.Target;
+
+namespace SwarmCoverage.App.Tests.Nodes;
+
+public sealed class RosClockTimeProviderTests
+{
+    [Fact]
+    public void Time_is_what_clock_said_and_never_goes_back()
+    {
+        var clock = new RosClockTimeProvider();
+        Assert.Equal(0, clock.GetTimestamp());
+        Assert.False(clock.Started);
+        Assert.True(clock.Advance(1_500_000_000));
+        Assert.Equal(1_500_000_000, clock.GetTimestamp());
+        Assert.Equal(DateTimeOffset.UnixEpoch.AddSeconds(1.5), clock.GetUtcNow());
+        Assert.Equal(TimeSpan.FromSeconds(0.5), clock.GetElapsedTime(1_000_000_000));
+        Assert.False(clock.Advance(1_000_000_000));
+        Assert.Equal(1_500_000_000, clock.GetTimestamp());
+    }
+
+    [Fact]
+    public void A_periodic_timer_fires_once_per_period_of_simulated_time_and_once_for_a_jump()
+    {
+        var clock = new RosClockTimeProvider();
+        int fired = 0;
+        using var timer = clock.CreateTimer(_ => fired++, null, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50));
+        clock.Advance(49_999_999);
+        Assert.Equal(0, fired);
+        clock.Advance(50_000_000);
+        Assert.Equal(1, fired);
+        clock.Advance(60_000_000);
+        Assert.Equal(1, fired);
+        clock.Advance(100_000_000);
+        Assert.Equal(2, fired);
+        clock.Advance(1_000_000_000); // a jump over 18 periods fires once, as a system timer would
+        Assert.Equal(3, fired);
+        clock.Advance(1_049_000_000);
+        Assert.Equal(3, fired);
+        clock.Advance(1_050_000_000); // due times stay on the period's grid
+        Assert.Equal(4, fired);
+        timer.Dispose();
+        clock.Advance(2_000_000_000);
+        Assert.Equal(4, fired);
+    }
+
+    [Fact]
+    public void One_shot_changed_and_disabled_timers_behave_as_system_timers_do()
+    {
+        var clock = new RosClockTimeProvider();
+        int once = 0, changed = 0;
+        using var a = clock.CreateTimer(_ => once++, null, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+        using var b = clock.CreateTimer(_ => changed++, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        clock.Advance(5_000_000_000);
+        Assert.Equal(1, once);
+        Assert.Equal(0, changed);
+        Assert.True(b.Change(TimeSpan.FromSeconds(2), TimeSpan.Zero));
+        clock.Advance(6_999_999_999);
+        Assert.Equal(0, changed);
+        clock.Advance(7_000_000_000);
+        clock.Advance(9_000_000_000);
+        Assert.Equal(1, changed);
+        Assert.Equal(1, once);
+    }
+
+    [Fact]
+    public async Task A_PeriodicTimer_on_the_clock_ticks_when_clock_advances()
+    {
+        var clock = new RosClockTimeProvider();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50), clock);
+        var tick = timer.WaitForNextTickAsync().AsTask();
+        await Task.Delay(50);
+        Assert.False(tick.IsCompleted); // the wall clock moved, ROS time did not
+        clock.Advance(50_000_000);
+        Assert.True(await tick.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public void The_registry_watchdog_runs_on_the_clock()
+    {
+        var clock = new RosClockTimeProvider();
+        var registry = new RobotRegistry(ArenaBox.Rectangle(0, 2, 0, 2), new RobotRegistryOptions { PoseTimeoutS = 0.5 }, clock);
+        registry.Join("a", RobotPresets.TurtleBot3Burger);
+        clock.Advance(1_000_000_000);
+        Assert.True(registry.UpdatePose("a", Control.Pose.Planar(1, 1, 0)).Accepted);
+        clock.Advance(1_500_000_000);
+        Assert.Equal(RobotStatus.Active, registry.StatusOf("a"));
+        clock.Advance(1_500_000_001);
+        Assert.Equal(RobotStatus.Stale, registry.StatusOf("a"));
+    }
+}
+
+public sealed class TargetMessagesTests
+{
+    private static readonly Box Arena = new([0.0, 0.0], [2.0, 1.5]);
+
+    private static RosTarget Mixture(double x0 = 0, double x1 = 2) => new()
+    {
+        Dimension = 2,
+        Kind = RosTarget.KindGaussianMixture,
+        BoxMin = new Point(x0, 0, 0),
+        BoxMax = new Point(x1, 1.5, 0),
+        Floor = 0.01,
+        Components = [new(2.0, new Point(0.5, 0.7, 0), new Vector3(0.3, 0.2, 0)), new(1.0, new Point(1.5, 0.4, 0), new Vector3(0.25, 0.35, 0))],
+    };
+
+    [Fact]
+    public void A_Gaussian_mixture_message_gives_the_density_the_target_file_would()
+    {
+        var fromMsg = TargetMessages.FromTarget(Mixture(), Arena, "test");
+        var direct = new GaussianMixtureDensity(Arena, [new(2.0, [0.5, 0.7], [0.3, 0.2]), new(1.0, [1.5, 0.4], [0.25, 0.35])], 0.01);
+        Assert.Equal(0.01, fromMsg.Floor);
+        Assert.Same(Arena, fromMsg.Domain);
+        var rng = new Random(7);
+        for (int i = 0; i < 200; i++)
+        {
+            double[] p = [2 * rng.NextDouble(), 1.5 * rng.NextDouble()];
+            Assert.Equal(direct.Evaluate(p), fromMsg.Evaluate(p));
+        }
+    }
+
+    [Fact]
+    public void A_message_and_its_target_round_trip()
+    {
+        var density = TargetMessages.FromTarget(Mixture(), Arena, "test");
+        var msg = TargetMessages.ToTarget(density, Time.FromSeconds(3), "map");
+        var back = TargetMessages.FromTarget(msg, Arena, "again");
+        Assert.Equal("map", msg.Header.FrameId);
+        Assert.Equal(density.Evaluate([0.7, 0.9]), back.Evaluate([0.7, 0.9]));
+        var raster = new RasterDensity(Arena, [4, 3], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+        var rasterBack = TargetMessages.FromTarget(TargetMessages.ToTarget(raster, default, "map"), Arena, "raster");
+        Assert.Equal(raster.Values.ToArray(), ((RasterDensity)rasterBack).Values.ToArray());
+        Assert.IsType<UniformDensity>(TargetMessages.FromTarget(TargetMessages.ToTarget(new UniformDensity(Arena), default, "map"), Arena, "u"));
+    }
+
+    [Fact]
+    public void Messages_that_do_not_fit_the_arena_or_are_malformed_are_refused_with_the_field_named()
+    {
+        var e = Assert.Throws<InputException>(() => TargetMessages.FromTarget(Mixture(x1: 2.5), Arena, "topic /t"));
+        Assert.Contains("differs from the arena", e.Message, StringComparison.Ordinal);
+        var bad = Mixture();
+        bad.Components![1].Sigma.Y = 0;
+        Assert.Contains("components[1].sigma is 0 on axis 1", Assert.Throws<InputException>(() => TargetMessages.FromTarget(bad, Arena, "t")).Message, StringComparison.Ordinal);
+        var kind = Mixture();
+        kind.Kind = 7;
+        Assert.Contains("kind is 7", Assert.Throws<InputException>(() => TargetMessages.FromTarget(kind, Arena, "t")).Message, StringComparison.Ordinal);
+        var dim = Mixture();
+        dim.Dimension = 3;
+        Assert.Contains("dimension is 3", Assert.Throws<InputException>(() => TargetMessages.FromTarget(dim, Arena, "t")).Message, StringComparison.Ordinal);
+        var grid = new RosTarget { Dimension = 2, Kind = RosTarget.KindGrid, BoxMax = new Point(2, 1.5, 0), RasterValues = [1, 2, 3] };
+        grid.RasterSize[0] = 2;
+        grid.RasterSize[1] = 2;
+        Assert.Contains("raster_values has 3 values; raster_size 2 x 2 needs 4", Assert.Throws<InputException>(() => TargetMessages.FromTarget(grid, Arena, "t")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_published_map_shows_rhobar_and_a_painted_copy_of_it_reads_back_as_the_same_target()
+    {
+        var target = TargetMessages.FromTarget(Mixture(), Arena, "test");
+        using var field = new BlobField(target, new BlobOptions { Epsilon = 0.2, GridSpacing = 0.05 });
+        var map = TargetMessages.ToOccupancyGrid(field, Time.FromSeconds(1), "world");
+        Assert.Equal(40u, map.Info.Width);
+        Assert.Equal(30u, map.Info.Height);
+        Assert.Equal(0.05f, map.Info.Resolution);
+        Assert.Equal(100, map.Data!.Max());
+        // Cell (i, j) of the map (x fastest) is rhobar's cell (i, j) (last axis fastest), scaled so the peak is 100.
+        var rho = field.Rhobar;
+        double peak = rho.ToArray().Max();
+        for (int j = 0; j < 30; j++)
+            for (int i = 0; i < 40; i++)
+                Assert.Equal(Math.Round(100 * rho[i * 30 + j] / peak), map.Data![j * 40 + i]);
+
+        var painted = TargetMessages.FromOccupancyGrid(map, Arena, 0.01, "grid");
+        using var again = new BlobField(painted, new BlobOptions { Epsilon = 0.2, GridSpacing = 0.05 });
+        var r2 = again.Rhobar;
+        double maxRelative = 0;
+        for (int l = 0; l < rho.Length; l++) maxRelative = Math.Max(maxRelative, Math.Abs(r2[l] - rho[l]) / rho.ToArray().Max());
+        Assert.True(maxRelative < 0.02, $"painted copy differs by {maxRelative:P2} of the peak");
+    }
+
+    [Fact]
+    public void A_painted_grid_must_cover_the_arena_and_hold_occupancy_values()
+    {
+        var g = new OccupancyGrid
+        {
+            Info = new MapMetaData { Resolution = 0.5f, Width = 4, Height = 3, Origin = new Ros2.Messages.GeometryMsgs.Pose(new Point(0, 0, 0), new Quaternion(0, 0, 0, 1)) },
+            Data = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, -1],
+        };
+        var d = (RasterDensity)TargetMessages.FromOccupancyGrid(g, Arena, 0.01, "grid");
+        Assert.Equal([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 0], d.Values.ToArray());
+        var shifted = g with { Info = g.Info with { Origin = new Ros2.Messages.GeometryMsgs.Pose(new Point(1, 0, 0), new Quaternion(0, 0, 0, 1)) } };
+        Assert.Contains("must cover the arena", Assert.Throws<InputException>(() => TargetMessages.FromOccupancyGrid(shifted, Arena, 0.01, "grid")).Message, StringComparison.Ordinal);
+        var bad = g with { Data = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 101, 0] };
+        Assert.Contains("data[10] is 101", Assert.Throws<InputException>(() => TargetMessages.FromOccupancyGrid(bad, Arena, 0.01, "grid")).Message, StringComparison.Ordinal);
+        var rotated = g with { Info = g.Info with { Origin = new Ros2.Messages.GeometryMsgs.Pose(new Point(0, 0, 0), Quaternion.FromYaw(0.3)) } };
+        Assert.Contains("rotated", Assert.Throws<InputException>(() => TargetMessages.FromOccupancyGrid(rotated, Arena, 0.01, "grid")).Message, StringComparison.Ordinal);
+    }
+}
