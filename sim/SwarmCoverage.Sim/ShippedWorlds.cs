@@ -27,11 +27,16 @@ public sealed record ShippedWorld(string FileName, World World, GazeboGeneration
 /// <summary>The worlds shipped in sim/worlds/ (tests check the files equal these and pass <c>ign sdf -k</c>).</summary>
 public static class ShippedWorlds
 {
-    /// <summary>40 TurtleBot3 Burgers clustered in the (0, 0) corner of a 4 x 3 m arena [0, 4] x [0, 3].</summary>
+    /// <summary>
+    /// 40 TurtleBot3 Burgers clustered in the (0, 0) corner of a 4 x 3 m arena [0, 4] x [0, 3], 0.35 m apart and all
+    /// facing +x: the controlled points (l ahead of the axles) are then 0.35 m apart too, outside the controller's
+    /// default filter radius (0.22 m between centres + 2 l = 0.32 m), so the safety filter has a safe command from the
+    /// first tick. (Mixed headings would need r + 4 l = 0.42 m.)
+    /// </summary>
     public static ShippedWorld TurtleBot3Burger40Corner { get; } = new(
         "turtlebot3_burger_40_corner.sdf",
-        WorldBuilder.Cluster("turtlebot3_burger_40_corner", new Arena(0, 0, 4, 3), RobotPresets.TurtleBot3Burger, 40, 0.25,
-            ClusterAnchor.MinCorner, "tb3_"),
+        WorldBuilder.Cluster("turtlebot3_burger_40_corner", new Arena(0, 0, 4, 3), RobotPresets.TurtleBot3Burger, 40, 0.35,
+            ClusterAnchor.MinCorner, "tb3_", headingRad: 0),
         GazeboGeneration.Fortress,
         "40 TurtleBot3 Burgers clustered in a corner of a 4 x 3 m arena");
 
@@ -42,11 +47,11 @@ public static class ShippedWorlds
         GazeboGeneration.Garden,
         "40 TurtleBot3 Burgers clustered in a corner of a 4 x 3 m arena, Gazebo Garden and later");
 
-    /// <summary>20 GRITSbots clustered in the lower-left corner of the Robotarium arena [-1.6, 1.6] x [-1, 1].</summary>
+    /// <summary>20 GRITSbots clustered in the lower-left corner of the Robotarium arena [-1.6, 1.6] x [-1, 1], 0.36 m apart and facing +x (safe for launch/robotarium_gritsbot.yaml's 0.24 m radius: r + 2 l = 0.34 m).</summary>
     public static ShippedWorld GritsBot20Robotarium { get; } = new(
         "gritsbot_20_robotarium.sdf",
-        WorldBuilder.Cluster("gritsbot_20_robotarium", new Arena(-1.6, -1, 1.6, 1), RobotPresets.GritsBot, 20, 0.2,
-            ClusterAnchor.MinCorner, "gritsbot_"),
+        WorldBuilder.Cluster("gritsbot_20_robotarium", new Arena(-1.6, -1, 1.6, 1), RobotPresets.GritsBot, 20, 0.36,
+            ClusterAnchor.MinCorner, "gritsbot_", headingRad: 0),
         GazeboGeneration.Fortress,
         "20 GRITSbots in a corner of the Robotarium arena [-1.6, 1.6] x [-1, 1] m");
 

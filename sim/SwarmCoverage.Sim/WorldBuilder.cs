@@ -23,8 +23,8 @@ public static class WorldBuilder
     /// <paramref name="spacingM"/> between neighbours, in a block of ceil(sqrt(count)) columns
     /// anchored at <paramref name="anchor"/>, at least spacing/2 from every wall. Robot k is called
     /// <paramref name="namePrefix"/> followed by k with two or more digits (tb3_00, tb3_01, ...), and
-    /// heads at k times the golden angle, wrapped to [-pi, pi). Aerial robots start at
-    /// <paramref name="altitudeM"/>; ground robots at z = 0.
+    /// heads at <paramref name="headingRad"/>, or when that is null at k times the golden angle, wrapped to
+    /// [-pi, pi). Aerial robots start at <paramref name="altitudeM"/>; ground robots at z = 0.
     /// </summary>
     /// <exception cref="ArgumentException">When the block does not fit or an argument is out of range.</exception>
     public static World Cluster(
@@ -35,7 +35,8 @@ public static class WorldBuilder
         double spacingM,
         ClusterAnchor anchor,
         string namePrefix,
-        double altitudeM = 0)
+        double altitudeM = 0,
+        double? headingRad = null)
     {
         ArgumentNullException.ThrowIfNull(arena);
         ArgumentNullException.ThrowIfNull(preset);
@@ -70,7 +71,7 @@ public static class WorldBuilder
         {
             int row = k / columns;
             int column = k % columns;
-            double yaw = Kinematics.WrapAngle(k * GoldenAngleRad);
+            double yaw = headingRad ?? Kinematics.WrapAngle(k * GoldenAngleRad);
             string name = namePrefix + k.ToString("D" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
             robots[k] = preset.CreateRobot(name, new RobotPose(x0 + (column * spacingM), y0 + (row * spacingM), z, yaw));
         }

@@ -142,6 +142,23 @@ public sealed class SimulateTests : IDisposable
         Assert.Equal(new Box([0.0, 0.0], [4.0, 3.0]), embedded.Controller.Arena);
     }
 
+    [Theory]
+    [InlineData("turtlebot3_burger_40_corner.sdf")]
+    [InlineData("turtlebot3_burger_40_corner_garden.sdf")]
+    public void The_shipped_burger_world_runs_under_the_default_controller_without_a_zeroed_robot(string world)
+    {
+        string text = File.ReadAllText(Path.Combine(RepoRoot(), "launch", "simulate_default.yaml"))
+            .Replace("      robot_model: turtlebot3_burger\n      robots: 40\n      start: corner\n", $"      world: {Path.Combine(RepoRoot(), "sim", "worlds", world)}\n", StringComparison.Ordinal)
+            .Replace("duration_s: 120.0", "duration_s: 10.0", StringComparison.Ordinal);
+        Assert.Contains("world: ", text, StringComparison.Ordinal);
+        var run = SimulationRun.Execute(Scenario.Load(RosParamsFile.Parse(text, "shipped world", Scenario.NodeName)));
+        Assert.Equal(40, run.RobotCount);
+        Assert.StartsWith("tb3_", run.Names[0], StringComparison.Ordinal);
+        Assert.Equal(0, run.Totals.ZeroedBySafety);
+        Assert.Equal(0, run.Collisions);
+        Assert.True(run.Metrics[^1].Chi2 < run.Metrics[0].Chi2);
+    }
+
     internal static string RepoRoot()
     {
         var d = new DirectoryInfo(AppContext.BaseDirectory);

@@ -121,13 +121,26 @@ public class SdfRoundTripTests
         World burgers = ShippedWorlds.TurtleBot3Burger40Corner.World;
         Assert.Equal(40, burgers.Robots.Count);
         Assert.Equal(new Arena(0, 0, 4, 3), burgers.Arena);
-        Assert.All(burgers.Robots, r => Assert.True(r.StartPose.XM < 2 && r.StartPose.YM < 1.5, $"{r.Name} not in the corner"));
+        Assert.All(burgers.Robots, r => Assert.True(r.StartPose.XM < 2.4 && r.StartPose.YM < 2.0, $"{r.Name} not in the corner"));
+        // Safe for the controller's default filter from the first tick: controlled points 0.05 m ahead at least 0.32 m apart.
+        Assert.True(MinControlledPointDistance(burgers, 0.05) >= 0.32);
+        Assert.True(MinControlledPointDistance(ShippedWorlds.GritsBot20Robotarium.World, 0.05) >= 0.34);
         World grits = ShippedWorlds.GritsBot20Robotarium.World;
         Assert.Equal(20, grits.Robots.Count);
         Assert.Equal(new Arena(-1.6, -1, 1.6, 1), grits.Arena);
         Assert.All(grits.Robots, r => Assert.Equal(12.5, r.DiffDrive!.MaxWheelSpeedRadps));
         Assert.All(ShippedWorlds.Quadrotor8Aerial.World.Robots, r => Assert.Equal(DriveKind.Holonomic3D, r.Kind));
         Assert.All(ShippedWorlds.HolonomicGround9.World.Robots, r => Assert.Equal(DriveKind.Holonomic2D, r.Kind));
+    }
+
+    private static double MinControlledPointDistance(World world, double l)
+    {
+        var p = world.Robots.Select(r => (X: r.StartPose.XM + l * Math.Cos(r.StartPose.YawRad), Y: r.StartPose.YM + l * Math.Sin(r.StartPose.YawRad))).ToArray();
+        double best = double.PositiveInfinity;
+        for (int i = 0; i < p.Length; i++)
+            for (int j = i + 1; j < p.Length; j++)
+                best = Math.Min(best, Math.Sqrt((p[i].X - p[j].X) * (p[i].X - p[j].X) + (p[i].Y - p[j].Y) * (p[i].Y - p[j].Y)));
+        return best;
     }
 }
 
