@@ -50,7 +50,6 @@ public sealed partial class SafetyFilter
     private int[] _bpRow = [];
 
     private readonly BlockCholesky _chol = new();
-    private static readonly bool TraceTmp = Environment.GetEnvironmentVariable("SAFETY_TRACE") == "1";
     private double _work;
 
     private enum SolveStatus
@@ -191,7 +190,6 @@ public sealed partial class SafetyFilter
 
             // Outer: multipliers, violation, penalties.
             double viol = UpdateMultipliers(rs, re, cs, ce, u);
-            if (TraceTmp) Console.WriteLine($"  comp m={re - rs} rows={ce - cs} outer {outer} newton {newton} gnorm {gnorm:E2} viol {viol:E2}");
             if (!double.IsFinite(viol))
             {
                 break;
