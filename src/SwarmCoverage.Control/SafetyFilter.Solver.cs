@@ -16,6 +16,7 @@ namespace SwarmCoverage.Control;
 public sealed partial class SafetyFilter
 {
     private const double SigmaInitial = 1e4;
+    private const int LargeGroupRobots = 100;
 
     /// <summary>
     /// Rounding allowance (m/s) of the final check of every original row: a row the braking command meets exactly (robots in
@@ -32,6 +33,7 @@ public sealed partial class SafetyFilter
     private double[] _dx = [];
     private int[] _loc = [];
     private double[] _tmpRobot = [];
+    private double[] _alpha = [];
 
     // Per own row and per coupling row: multiplier, penalty, last violation.
     private double[] _yOwn = [];
@@ -65,6 +67,7 @@ public sealed partial class SafetyFilter
         _dx = new double[cap * _dim];
         _loc = new int[cap];
         _tmpRobot = new double[cap * _dim];
+        _alpha = new double[cap];
     }
 
     private void EnsureSolverOwnCapacity(int cap)
@@ -136,7 +139,9 @@ public sealed partial class SafetyFilter
         }
 
         double tol = _o.ConvergenceToleranceMps;
-        int budget = _o.MaxSweeps;
+        // A large group's Newton steps cost more (its factor fills in): its step budget shrinks with its size, so a tick's time
+        // stays bounded; the per-robot fallback then moves back only the robots of the rows still off.
+        int budget = re - rs <= LargeGroupRobots ? _o.MaxSweeps : Math.Max(8, _o.MaxSweeps * LargeGroupRobots / (re - rs));
         // Work budget: factorisation multiply-adds per robot of the group, so a tick's time stays about linear in the swarm
         // size even for a crowd of hundreds of robots in contact (whose factors fill in); beyond it the group gets the
         // safe fallback (counted as not converged).
@@ -896,14 +901,17 @@ public sealed partial class SafetyFilter
     }
 
     /// <summary>
-    /// Fallback: the point b + alpha (u - b) with the largest alpha in [0, 1] that satisfies every original constraint, b the
-    /// braking commands (feasible by construction). False when even b fails the check (a numerical failure).
+    /// Fallback: u_i := b_i + alpha_i (u_i - b_i), b the braking commands (feasible by construction), with per-robot
+    /// alpha_i in [0, 1] as large as the original rows allow: start at 1; a violated own row lowers its robot's alpha to the
+    /// largest value that meets it; a violated pair row lowers both robots' alphas to the largest common value that meets it
+    /// (with equal alphas the row value is a convex combination of its values at b and u, so such a value exists); repeat
+    /// until no row is violated. Alphas only decrease, so this ends, at worst at alpha = 0 (the braking commands); where
+    /// only a few rows of a large group are off, only their robots move back. False when even b fails (numerical failure).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private bool ScaleFromBrake(int rs, int re, int cs, int ce, Span<double> u, out double moved)
     {
         int d = _dim;
-        double alpha = 1.0;
         moved = double.PositiveInfinity;
         for (int p = rs; p < re; p++)
         {
@@ -918,63 +926,97 @@ public sealed partial class SafetyFilter
                 }
             }
 
-            for (int q = _ownStart[i]; q < _ownStart[i + 1]; q++)
-            {
-                var nq = _ownN.AsSpan(q * d, d);
-                alpha = Math.Min(alpha, Fraction(Dot(nq, bi), Dot(nq, ui), _ownLoOrig[q], _ownHiOrig[q]));
-            }
+            ui.CopyTo(_tmpRobot.AsSpan(i * d, d));
+            _alpha[i] = 1.0;
         }
 
-        for (int p = cs; p < ce; p++)
+        for (int pass = 0; pass < 64; pass++)
         {
-            int row = _cpOrder[p];
-            int i = _cpI[row] * d, j = _cpJ[row] * d;
-            double tb = 0, tu = 0;
-            for (int k = 0; k < d; k++)
-            {
-                tb += _cpN[row * d + k] * (_brake[i + k] - _brake[j + k]);
-                tu += _cpN[row * d + k] * (u[i + k] - u[j + k]);
-            }
-
-            alpha = Math.Min(alpha, Fraction(tb, tu, _cpLoOrig[row], double.PositiveInfinity));
-        }
-
-        for (int p = rs; p < re; p++)
-        {
-            int i = _robotOrder[p];
-            u.Slice(i * d, d).CopyTo(_tmpRobot.AsSpan(i * d, d));
-        }
-
-        for (int attempt = 0; attempt < 6; attempt++)
-        {
-            double a = attempt == 5 ? 0.0 : alpha * (1 - (attempt == 0 ? 0 : 1e-9 * Math.Pow(100, attempt - 1)));
+            bool changed = false;
             for (int p = rs; p < re; p++)
             {
                 int i = _robotOrder[p];
-                for (int k = 0; k < d; k++)
+                var bi = _brake.AsSpan(i * d, d);
+                var ti = _tmpRobot.AsSpan(i * d, d);
+                for (int q = _ownStart[i]; q < _ownStart[i + 1]; q++)
                 {
-                    double b = _brake[i * d + k];
-                    u[i * d + k] = b + a * (_tmpRobot[i * d + k] - b);
+                    var nq = _ownN.AsSpan(q * d, d);
+                    double tb = Dot(nq, bi), tu = Dot(nq, ti);
+                    double v = tb + _alpha[i] * (tu - tb);
+                    if (!(v >= _ownLoOrig[q] && v <= _ownHiOrig[q]))
+                    {
+                        _alpha[i] = Math.Min(_alpha[i], 0.999999 * Fraction(tb, tu, _ownLoOrig[q], _ownHiOrig[q]));
+                        changed = true;
+                    }
                 }
             }
 
-            if (Verify(rs, re, cs, ce, u))
+            for (int p = cs; p < ce; p++)
             {
-                moved = 0;
-                for (int p = rs; p < re; p++)
+                int row = _cpOrder[p];
+                int ri = _cpI[row], rj = _cpJ[row];
+                int i = ri * d, j = rj * d;
+                double tbi = 0, tbj = 0, tui = 0, tuj = 0;
+                for (int k = 0; k < d; k++)
                 {
-                    int i = _robotOrder[p];
-                    for (int k = 0; k < d; k++)
-                    {
-                        moved = Math.Max(moved, Math.Abs(u[i * d + k] - _tmpRobot[i * d + k]));
-                    }
+                    double n = _cpN[row * d + k];
+                    tbi += n * _brake[i + k];
+                    tbj += n * _brake[j + k];
+                    tui += n * _tmpRobot[i + k];
+                    tuj += n * _tmpRobot[j + k];
                 }
 
-                return true;
+                double v = (tbi + _alpha[ri] * (tui - tbi)) - (tbj + _alpha[rj] * (tuj - tbj));
+                if (!(v >= _cpLoOrig[row]))
+                {
+                    double common = Fraction(tbi - tbj, tui - tuj, _cpLoOrig[row], double.PositiveInfinity);
+                    double a = Math.Min(Math.Min(_alpha[ri], _alpha[rj]), 0.999999 * common);
+                    _alpha[ri] = a;
+                    _alpha[rj] = a;
+                    changed = true;
+                }
+            }
+
+            if (!changed)
+            {
+                break;
+            }
+
+            if (pass == 63)
+            {
+                for (int p = rs; p < re; p++)
+                {
+                    _alpha[_robotOrder[p]] = 0;
+                }
             }
         }
 
-        return false;
+        moved = 0;
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            for (int k = 0; k < d; k++)
+            {
+                double b = _brake[i * d + k];
+                u[i * d + k] = b + _alpha[i] * (_tmpRobot[i * d + k] - b);
+                moved = Math.Max(moved, Math.Abs(u[i * d + k] - _tmpRobot[i * d + k]));
+            }
+        }
+
+        if (Verify(rs, re, cs, ce, u))
+        {
+            return true;
+        }
+
+        // Rounding: fall back to the braking commands themselves.
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            _brake.AsSpan(i * d, d).CopyTo(u.Slice(i * d, d));
+        }
+
+        moved = double.PositiveInfinity;
+        return Verify(rs, re, cs, ce, u);
 
         // Largest f in [0, 1] with lo <= tb + f (tu - tb) <= hi, given lo <= tb <= hi.
         static double Fraction(double tb, double tu, double lo, double hi)
