@@ -97,23 +97,20 @@ public sealed partial class SafetyFilter
         outer = 0;
         newton = 0;
 
-        // Start: a robot without pair rows gets the exact projection of its nominal onto its own constraints (the solution).
+        // First: each robot's exact projection of its nominal onto its own constraints. When no pair row binds there, it is
+        // the solution (the own constraints are met exactly and the pair rows are inactive).
+        bool pairsHold = true;
         for (int p = rs; p < re; p++)
         {
             int i = _robotOrder[p];
             _loc[i] = p - rs;
             int o0 = _ownStart[i], oc = _ownStart[i + 1] - o0;
             var ui = u.Slice(i * d, d);
-            if (ce > cs)
-            {
-                // A group with pair rows starts from the previous command (an input of this call: the result stays a pure
-                // function of the inputs, only the work changes); in a steady crowd it is close to the solution.
-                _prev.AsSpan(i * d, d).CopyTo(ui);
-            }
-            else if (!PolytopeProjection.Project(d, oc, _ownN.AsSpan(o0 * d, oc * d), _ownLo.AsSpan(o0, oc), _ownHi.AsSpan(o0, oc),
+            if (!PolytopeProjection.Project(d, oc, _ownN.AsSpan(o0 * d, oc * d), _ownLo.AsSpan(o0, oc), _ownHi.AsSpan(o0, oc),
                 nominal.Slice(i * d, d), ui))
             {
                 _brake.AsSpan(i * d, d).CopyTo(ui);
+                pairsHold = false;
             }
 
             for (int q = _ownStart[i]; q < _ownStart[i + 1]; q++)
@@ -132,10 +129,23 @@ public sealed partial class SafetyFilter
             _vCp[row] = double.PositiveInfinity;
         }
 
-        if (ce == cs)
+        for (int p = cs; p < ce && pairsHold; p++)
         {
-            // No pair rows: the projections are the solution.
+            int row = _cpOrder[p];
+            pairsHold = RowValue(row, u) >= _cpLo[row];
+        }
+
+        if (pairsHold)
+        {
             return Verify(rs, re, cs, ce, u) ? SolveStatus.Converged : (ScaleFromBrake(rs, re, cs, ce, u, out _) ? SolveStatus.FeasibleNotConverged : SolveStatus.Failed);
+        }
+
+        // Otherwise the group starts from the previous commands (inputs of this call: the result stays a pure function of the
+        // inputs, only the work changes); in a steady crowd they are close to the solution.
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            _prev.AsSpan(i * d, d).CopyTo(u.Slice(i * d, d));
         }
 
         double tol = _o.ConvergenceToleranceMps;
