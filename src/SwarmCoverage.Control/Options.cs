@@ -42,7 +42,9 @@ public sealed record SafetyFilterOptions
 
     /// <summary>
     /// The iteration budget of one connected group: the largest number of semismooth Newton steps (each a sparse
-    /// factorisation and an exact line search) before the group counts as not converged and gets the safe fallback.
+    /// factorisation and an exact line search) before the group counts as not converged and gets the safe fallback. A group
+    /// of more than 100 robots gets max(8, MaxSweeps x 100 / its size) (its factors fill in). The name is kept from the
+    /// coordinate-ascent solver it replaces (the <c>safety.max_sweeps</c> parameter).
     /// </summary>
     public int MaxSweeps { get; init; } = 100;
 

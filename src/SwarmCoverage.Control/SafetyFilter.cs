@@ -34,9 +34,9 @@ public readonly record struct SafetyFilterDiagnostics
     public int BrakingFallbackRobots { get; init; }
 
     /// <summary>
-    /// Groups whose solve did not converge within the iteration budget: their command is the point closest to the iterate on
-    /// the segment from the braking command (feasible) that satisfies every constraint (safe, within all limits; close to,
-    /// but not exactly, the minimal change).
+    /// Groups whose solve did not converge within the iteration budget: each robot's command was moved from the iterate
+    /// towards its braking command as far as needed for every constraint to hold (safe, within all limits; close to, but
+    /// not exactly, the minimal change).
     /// </summary>
     public int NonConvergedComponents { get; init; }
 
@@ -81,8 +81,8 @@ public readonly record struct SafetyFilterDiagnostics
 /// acceleration) and, for every pair, obstacle and wall, a braking-envelope constraint and the barrier-rate law, each relaxed
 /// to what maximal braking gives when it asks for more (see the README section "Safety filter"). The braking command of every
 /// robot is a feasible point by construction, so the QP is always feasible and no limit is ever dropped. Solved per connected
-/// group by a few block coordinate ascent sweeps followed by a projected Newton method on the pair multipliers; every
-/// original constraint is checked afterwards. Not thread-safe; reuse one instance per control loop (buffers grow to the
+/// group by the proximal augmented Lagrangian method with semismooth Newton steps (sparse block Cholesky, exact line
+/// search) and an exact polish on the active set; every original constraint is checked afterwards. Not thread-safe; reuse one instance per control loop (buffers grow to the
 /// largest swarm seen and are then reused without allocation).
 /// </summary>
 public sealed partial class SafetyFilter
