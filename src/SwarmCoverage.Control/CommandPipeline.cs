@@ -79,11 +79,17 @@ public sealed class CommandTotals
     /// <summary>Commands changed by the safety filter.</summary>
     public long SafetyInterventions { get; internal set; }
 
-    /// <summary>Commands set to zero because no safe command was found.</summary>
-    public long ZeroedBySafety { get; internal set; }
+    /// <summary>Commands replaced by the robot's braking command because the solver produced no verified command (a numerical failure; should stay 0).</summary>
+    public long BrakedBySafety { get; internal set; }
 
-    /// <summary>Commands for which acceleration limits were dropped to stay safe.</summary>
-    public long AccelerationLimitOverrides { get; internal set; }
+    /// <summary>Connected groups (summed over ticks) whose solve did not converge and got the safe, within-limits point closest to the iterate.</summary>
+    public long NonConvergedComponents { get; internal set; }
+
+    /// <summary>Braking-envelope or recovery constraints relaxed to what maximal braking gives (summed over ticks).</summary>
+    public long BrakingRelaxations { get; internal set; }
+
+    /// <summary>Relaxed constraints where even maximal braking does not keep the clearance over the next period (summed over ticks).</summary>
+    public long UnsafeRelaxations { get; internal set; }
 
     /// <summary>Robot inputs that were not finite.</summary>
     public long NonFiniteInputs { get; internal set; }
@@ -100,7 +106,8 @@ public sealed class CommandTotals
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Ticks} ticks, {Commands} commands, clipped {ClippedCommands} ({100 * ClippedShare:F2} %), acceleration-limited {AccelerationLimitedCommands}, " +
-        $"safety interventions {SafetyInterventions}, zeroed by safety {ZeroedBySafety}, acceleration overrides {AccelerationLimitOverrides}, " +
+        $"safety interventions {SafetyInterventions}, braked by safety {BrakedBySafety}, non-converged groups {NonConvergedComponents}, " +
+        $"braking relaxations {BrakingRelaxations} (unsafe {UnsafeRelaxations}), " +
         $"non-finite inputs {NonFiniteInputs}, non-finite commands replaced {NonFiniteCommandsReplaced}, min pair distance {MinPairDistanceM} m");
 }
 
@@ -330,8 +337,10 @@ public sealed class CommandPipeline
         tot.ClippedCommands += clipped;
         tot.AccelerationLimitedCommands += accelLimited;
         tot.SafetyInterventions += safety.Interventions;
-        tot.ZeroedBySafety += safety.ZeroedRobots;
-        tot.AccelerationLimitOverrides += safety.AccelerationLimitOverrides;
+        tot.BrakedBySafety += safety.BrakingFallbackRobots;
+        tot.NonConvergedComponents += safety.NonConvergedComponents;
+        tot.BrakingRelaxations += safety.BrakingRelaxations;
+        tot.UnsafeRelaxations += safety.UnsafeRelaxations;
         tot.NonFiniteInputs += nonFiniteInputs;
         tot.NonFiniteCommandsReplaced += replaced;
         tot.MinPairDistanceM = Math.Min(tot.MinPairDistanceM, safety.MinPairDistanceM);

@@ -21,8 +21,10 @@ public sealed record SafetyFilterOptions
     public double WallBarrierGain { get; init; } = 40.0;
 
     /// <summary>
-    /// kappa in (0, 1]: a sampled step may use at most this fraction of the remaining clearance. Caps the continuous-time law so
-    /// the guarantee holds for commands held over a control period.
+    /// kappa in (0, 1]: an upper bound on the fraction of the remaining clearance one control period may use, i.e. a floor
+    /// T / kappa on every robot's braking horizon. The filter derives the horizon from each robot's speed and acceleration
+    /// limits (see <see cref="SafetyFilter.BrakingHorizonS"/>), so callers need not pass a_max T / v_max here; this only
+    /// matters for robots without an acceleration limit (default 0.5: at most half the clearance per period).
     /// </summary>
     public double DiscreteDecayFraction { get; init; } = 0.5;
 
@@ -38,14 +40,20 @@ public sealed record SafetyFilterOptions
     /// </summary>
     public double ConstraintTighteningMps { get; init; } = 1e-5;
 
-    /// <summary>Sweeps over the constraints of one connected group of robots before the group counts as not converged.</summary>
+    /// <summary>
+    /// The iteration budget of one connected group: the largest number of semismooth Newton steps (each a sparse
+    /// factorisation and an exact line search) before the group counts as not converged and gets the safe fallback. A group
+    /// of more than 100 robots gets max(8, MaxSweeps x 100 / its size) (its factors fill in). The name is kept from the
+    /// coordinate-ascent solver it replaces (the <c>safety.max_sweeps</c> parameter).
+    /// </summary>
     public int MaxSweeps { get; init; } = 100;
 
     /// <summary>
-    /// Over-relaxation factor omega in (0, 2) of the projected SOR sweeps (1 = Hildreth's method). Values near 1.6 converge
-    /// several times faster on crowded swarms; any value in range converges to the same solution.
+    /// Work budget of one connected group, in multiply-adds of its sparse factorisations per robot of the group. Small groups
+    /// never reach it; a crowd of hundreds of robots in contact (whose factors fill in) stops there with the safe fallback,
+    /// so a tick's time stays about linear in the number of robots. Must be &gt; 0.
     /// </summary>
-    public double OverRelaxation { get; init; } = 1.6;
+    public double WorkBudgetPerRobot { get; init; } = 50_000;
 
     /// <summary>Every problem as a message naming the parameter, its value and the allowed range; empty when valid.</summary>
     public IReadOnlyList<string> ValidationErrors()
@@ -62,7 +70,7 @@ public sealed record SafetyFilterOptions
             double.IsFinite(ConstraintTighteningMps) && ConstraintTighteningMps > ConvergenceToleranceMps && ConstraintTighteningMps < 1e-2,
             string.Create(CultureInfo.InvariantCulture, $"({ConvergenceToleranceMps} = ConvergenceToleranceMps, 0.01)"));
         Check(e, nameof(MaxSweeps), MaxSweeps, MaxSweeps is >= 1 and <= 1_000_000, "[1, 1000000]");
-        Check(e, nameof(OverRelaxation), OverRelaxation, OverRelaxation > 0 && OverRelaxation < 2, "(0, 2)");
+        Check(e, nameof(WorkBudgetPerRobot), WorkBudgetPerRobot, WorkBudgetPerRobot > 0, "> 0");
         return e;
     }
 

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace SwarmCoverage.Control;
 
 /// <summary>Per-call counters of the safety filter.</summary>
@@ -8,41 +6,64 @@ public readonly record struct SafetyFilterDiagnostics
     /// <summary>Robots the filter worked on.</summary>
     public int Robots { get; init; }
 
-    /// <summary>Robot-robot constraints (pairs closer than the neighbour radius).</summary>
+    /// <summary>Robot-robot coupling constraints in the QP (pairs whose constraint the actuator limits do not already imply).</summary>
     public int PairConstraints { get; init; }
 
-    /// <summary>Robot-obstacle constraints (stale robots held as fixed obstacles).</summary>
+    /// <summary>Robot-obstacle constraints in the QP (stale robots held as fixed obstacles).</summary>
     public int ObstacleConstraints { get; init; }
 
-    /// <summary>Neighbour radius used this tick (m): a pair farther apart has a constraint that every actuator-feasible command satisfies (so it is omitted without changing the QP) and cannot collide within one period.</summary>
+    /// <summary>Search radius used this tick (m): a pair farther apart has only constraints that every command within the actuator limits satisfies.</summary>
     public double NeighbourRadiusM { get; init; }
+
+    /// <summary>Largest braking horizon tau (s) of this tick: a robot at full speed stops within tau times its speed (see README).</summary>
+    public double MaxBrakingHorizonS { get; init; }
 
     /// <summary>Connected groups of robots (coupled by pair constraints) solved separately.</summary>
     public int Components { get; init; }
 
-    /// <summary>Robots whose velocity the filter changed by more than 1e-6 m/s (not counting those zeroed).</summary>
+    /// <summary>Robots whose velocity the filter changed by more than 1e-6 m/s.</summary>
     public int Interventions { get; init; }
 
-    /// <summary>Groups for which no command satisfying every constraint was found; their robots were commanded zero.</summary>
+    /// <summary>
+    /// Groups for which the solver produced no verified command (a numerical failure: the QP always has the braking command as
+    /// a feasible point); their robots were commanded their braking command, which respects every actuator limit.
+    /// </summary>
     public int InfeasibleComponents { get; init; }
 
-    /// <summary>Robots commanded zero because their group was infeasible.</summary>
-    public int ZeroedRobots { get; init; }
-
-    /// <summary>Robots whose acceleration limits were dropped because no safe command respected them (safety first).</summary>
-    public int AccelerationLimitOverrides { get; init; }
+    /// <summary>Robots commanded their braking command because their group had no verified solution.</summary>
+    public int BrakingFallbackRobots { get; init; }
 
     /// <summary>
-    /// Groups whose solve did not converge within <see cref="SafetyFilterOptions.MaxSweeps"/>: their iterate was scaled towards
-    /// zero by the largest factor in [0, 1] that satisfies every constraint (safe; close to, but not exactly, the minimal change).
+    /// Groups whose solve did not converge within the iteration budget: each robot's command was moved from the iterate
+    /// towards its braking command as far as needed for every constraint to hold (safe, within all limits; close to, but
+    /// not exactly, the minimal change).
     /// </summary>
     public int NonConvergedComponents { get; init; }
 
-    /// <summary>Total sweeps over all groups.</summary>
-    public int Sweeps { get; init; }
+    /// <summary>Augmented Lagrangian (multiplier) updates over all groups.</summary>
+    public int OuterIterations { get; init; }
 
-    /// <summary>Largest number of sweeps one group needed.</summary>
-    public int MaxComponentSweeps { get; init; }
+    /// <summary>Semismooth Newton steps (each a sparse factorisation and an exact line search) over all groups.</summary>
+    public int NewtonSteps { get; init; }
+
+    /// <summary>Largest number of Newton steps one group needed.</summary>
+    public int MaxComponentNewtonSteps { get; init; }
+
+    /// <summary>
+    /// Braking-envelope and recovery constraints whose bound asked for more than maximal braking gives and was relaxed to what
+    /// maximal braking gives (the QP stays feasible with every actuator limit). Zero in every state the filter itself produced
+    /// for holonomic and aerial robots; see README for differential drive.
+    /// </summary>
+    public int BrakingRelaxations { get; init; }
+
+    /// <summary>Barrier-rate (gamma h^3) constraints relaxed to what maximal braking gives (the rate law decays faster than a robot can brake).</summary>
+    public int RateRelaxations { get; init; }
+
+    /// <summary>Relaxed constraints for which even maximal braking does not keep the clearance over the next period (contact may follow).</summary>
+    public int UnsafeRelaxations { get; init; }
+
+    /// <summary>Robots whose previous command was outside their speed limits (the acceleration limits were widened to reach the limits again).</summary>
+    public int InconsistentPreviousCommands { get; init; }
 
     /// <summary>Smallest distance (m) between two robots' controlled points among pairs within the neighbour radius; +infinity when there is none.</summary>
     public double MinPairDistanceM { get; init; }
@@ -56,23 +77,19 @@ public readonly record struct SafetyFilterDiagnostics
 
 /// <summary>
 /// Barrier-certificate safety filter on single-integrator velocities of controlled points:
-/// <c>min sum_i |u_i - u_nom_i|^2</c> subject to, for every pair closer than the neighbour radius, every obstacle near a robot,
-/// every wall, and every actuator slab of every robot (see the README section "Safety filter"):
-/// <list type="bullet">
-/// <item>pairs: e_ij . (u_i - u_j) &gt;= -min(gamma h^3 / (2 s), kappa g / T) with s = |x_i - x_j|, e_ij = (x_i - x_j)/s,
-/// h = s^2 - r_m^2, g = s - r_m, r_m = r + hold-error margins; when g &lt; 0, &gt;= min(-g / T, recovery speed);</item>
-/// <item>walls: the same form on the clearance to each face, with the wall gain;</item>
-/// <item>actuators: the slabs of <see cref="ActuatorRows"/> (speed, wheel speed and, when feasible, acceleration).</item>
-/// </list>
-/// The QP is solved per connected group by Hildreth's dual coordinate ascent on tightened constraints, then every original
-/// constraint is checked; a group without a verified solution is commanded zero. Not thread-safe; reuse one instance per
-/// control loop (buffers grow to the largest swarm seen and are then reused without allocation).
+/// <c>min sum_i |u_i - u_nom_i|^2</c> subject to every actuator limit of every robot (speed, angular speed, wheel speeds,
+/// acceleration) and, for every pair, obstacle and wall, a braking-envelope constraint and the barrier-rate law, each relaxed
+/// to what maximal braking gives when it asks for more (see the README section "Safety filter"). The braking command of every
+/// robot is a feasible point by construction, so the QP is always feasible and no limit is ever dropped. Solved per connected
+/// group by the proximal augmented Lagrangian method with semismooth Newton steps (sparse block Cholesky, exact line
+/// search) and an exact polish on the active set; every original constraint is checked afterwards. Not thread-safe; reuse one instance per control loop (buffers grow to the
+/// largest swarm seen and are then reused without allocation).
 /// </summary>
-public sealed class SafetyFilter
+public sealed partial class SafetyFilter
 {
     private const byte KindActuator = 0;
     private const byte KindWall = 1;
-    private const byte KindPair = 2;
+    private const byte KindBraking = 2;
     private const byte KindObstacle = 3;
 
     private readonly ArenaBox _arena;
@@ -82,31 +99,48 @@ public sealed class SafetyFilter
     // Per-robot buffers.
     private double[] _uMax = [];
     private double[] _hold = [];
+    private double[] _tau = [];
+    private double[] _brake = [];
+    private double[] _spare = [];
+    private double[] _push = [];
+    private int[] _pushCount = [];
+    private double[] _prev = [];
+    private double[] _reach = []; // per robot: 6 values (see FillReach)
     private int[] _parent = [];
     private int[] _comp = [];
     private int[] _robotOrder = [];
     private int[] _compRobotStart = [];
-    private int[] _robotRowStart = [];
-    private int[] _robotRowCount = [];
-    private double[] _y = [];
 
-    // Constraint rows (structure of arrays).
-    private int _rowCount;
-    private int[] _rowI = [];
-    private int[] _rowJ = [];
-    private byte[] _rowKind = [];
-    private double[] _rowN = [];
-    private double[] _lo = [];
-    private double[] _hi = [];
-    private double[] _loOrig = [];
-    private double[] _hiOrig = [];
-    private double[] _speedBound = [];
-    private double[] _nrm2 = [];
-    private double[] _mu = [];
-    private int[] _rowOrder = [];
-    private int[] _compRowStart = [];
-    private int[] _couplingOrder = [];
-    private int[] _compCouplingStart = [];
+    // Own rows (one robot each), grouped by robot after construction.
+    private int _ownCount;
+    private int[] _ownRobot = [];
+    private byte[] _ownKind = [];
+    private double[] _ownN = [];
+    private double[] _ownLo = [];
+    private double[] _ownHi = [];
+    private double[] _ownLoOrig = [];
+    private double[] _ownHiOrig = [];
+    private int[] _ownStart = [];
+    private int[] _ownRobotS = [];
+    private byte[] _ownKindS = [];
+    private double[] _ownNS = [];
+    private double[] _ownLoS = [];
+    private double[] _ownHiS = [];
+    private double[] _ownLoOrigS = [];
+    private double[] _ownHiOrigS = [];
+
+    // Coupling rows n . (u_i - u_j) >= lo.
+    private int _cpCount;
+    private int[] _cpI = [];
+    private int[] _cpJ = [];
+    private double[] _cpN = [];
+    private double[] _cpLo = [];
+    private double[] _cpLoOrig = [];
+    private double[] _cpSlackPrev = [];
+    private int[] _cpOrder = [];
+    private int[] _compCpStart = [];
+    private int[] _incStart = [];
+    private int[] _incRow = [];
 
     // Cell list.
     private int[] _cellStart = [];
@@ -118,6 +152,9 @@ public sealed class SafetyFilter
     private readonly double[] _aSpeed = new double[ActuatorRows.MaxRows];
     private readonly double[] _aCenter = new double[ActuatorRows.MaxRows];
     private readonly double[] _aHalf = new double[ActuatorRows.MaxRows];
+
+    // Per-call counters.
+    private int _brakingRelaxations, _rateRelaxations, _unsafeRelaxations;
 
     /// <summary>Creates a filter for one arena; validates the options.</summary>
     public SafetyFilter(ArenaBox arena, SafetyFilterOptions options)
@@ -142,6 +179,48 @@ public sealed class SafetyFilter
     public SafetyFilterOptions Options => _o;
 
     /// <summary>
+    /// The braking horizon tau (s) of a robot: holding any command u within the limits for one period and then braking
+    /// maximally keeps the controlled point on the segment x + [0, tau] u (see README). tau = max(T / DiscreteDecayFraction,
+    /// T vmax / (a T - 2 tightening)) for the linear deceleration a along the motion (a cos(pi/16) for the 16-gon of a
+    /// holonomic robot), and likewise for the vertical speed of aerial robots and omega of differential drive.
+    /// </summary>
+    public static double BrakingHorizonS(RobotModel model, double periodS, SafetyFilterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        double tau = periodS / options.DiscreteDecayFraction;
+        double slack = 2 * options.ConstraintTighteningMps;
+        switch (model.Kind)
+        {
+            case RobotKind.DifferentialDrive:
+                tau = Math.Max(tau, Horizon(model.MaxLinearSpeedMps, model.MaxLinearAccelerationMps2, periodS, slack * Math.Sqrt(2)));
+                tau = Math.Max(tau, Horizon(model.MaxAngularSpeedRadps, model.MaxAngularAccelerationRadps2, periodS,
+                    slack * Math.Sqrt(2) / model.ProjectionDistanceM));
+                break;
+            case RobotKind.Aerial3D:
+                tau = Math.Max(tau, Horizon(model.MaxLinearSpeedMps, ActuatorRows.PolygonInradius * model.MaxLinearAccelerationMps2, periodS, slack));
+                tau = Math.Max(tau, Horizon(model.MaxVerticalSpeedMps, model.MaxLinearAccelerationMps2, periodS, slack));
+                break;
+            default:
+                tau = Math.Max(tau, Horizon(model.MaxLinearSpeedMps, ActuatorRows.PolygonInradius * model.MaxLinearAccelerationMps2, periodS, slack));
+                break;
+        }
+
+        return tau;
+
+        static double Horizon(double speed, double accel, double t, double slack)
+        {
+            if (double.IsPositiveInfinity(accel))
+            {
+                return t;
+            }
+
+            double step = accel * t - slack;
+            return step > 0 ? t * speed / step : double.PositiveInfinity;
+        }
+    }
+
+    /// <summary>
     /// Filters nominal point velocities. All spans are interleaved per robot (<c>n * dim</c> values, dim = arena dimension).
     /// </summary>
     /// <param name="points">Controlled points (m), finite.</param>
@@ -151,7 +230,7 @@ public sealed class SafetyFilter
     /// <param name="nominal">Nominal point velocities (m/s), already inside the actuator limits where possible.</param>
     /// <param name="obstaclePoints">Fixed obstacles (m*dim values): e.g. robots whose pose is stale and which are commanded zero.</param>
     /// <param name="periodS">Control period T (s) over which each command is held.</param>
-    /// <param name="velocities">Output: filtered point velocities (m/s); zero for robots of infeasible groups.</param>
+    /// <param name="velocities">Output: filtered point velocities (m/s), within every actuator limit.</param>
     public SafetyFilterDiagnostics Filter(ReadOnlySpan<double> points, ReadOnlySpan<RobotModel> models, ReadOnlySpan<double> headingsRad,
         ReadOnlySpan<double> previousVelocities, ReadOnlySpan<double> nominal, ReadOnlySpan<double> obstaclePoints, double periodS,
         Span<double> velocities)
@@ -179,34 +258,71 @@ public sealed class SafetyFilter
             return new SafetyFilterDiagnostics { MinPairDistanceM = double.PositiveInfinity, MinObstacleDistanceM = double.PositiveInfinity, MinWallClearanceM = double.PositiveInfinity };
         }
 
-        double maxU = 0, maxHold = 0;
+        _brakingRelaxations = _rateRelaxations = _unsafeRelaxations = 0;
+        double tighten = _o.ConstraintTighteningMps;
+        double maxU = 0, maxHold = 0, maxTau = 0, maxSegment = 0;
+        int inconsistent = 0;
+        _ownCount = 0;
+        _cpCount = 0;
+        double minWall = double.PositiveInfinity;
+        Span<double> normal = stackalloc double[3];
+
+        // 1. Per robot: braking command (the witness), its unused acceleration budget, reach box.
         for (int i = 0; i < n; i++)
         {
             var model = models[i];
+            _kinds[i] = model.Kind;
             _uMax[i] = model.MaxPointSpeedMps;
             _hold[i] = model.HoldErrorBoundM(periodS);
+            _tau[i] = BrakingHorizonS(model, periodS, _o);
+            var prev = previousVelocities.Slice(i * d, d);
+            prev.CopyTo(_prev.AsSpan(i * d, d));
+            var b = _brake.AsSpan(i * d, d);
+            int rows = ActuatorRows.Fill(model, d, headingsRad[i], prev, periodS, _aN, _aSpeed, _aCenter, _aHalf);
+            bool consistent = BrakingCommand(model, d, headingsRad[i], prev, periodS, tighten, rows, b, out _spare[i]);
+            if (!consistent)
+            {
+                inconsistent++;
+            }
+
+            FillReach(model, d, headingsRad[i], prev, periodS, consistent, _reach.AsSpan(i * 6, 6));
             maxU = Math.Max(maxU, _uMax[i]);
             maxHold = Math.Max(maxHold, _hold[i]);
+            maxTau = Math.Max(maxTau, _tau[i]);
+            maxSegment = Math.Max(maxSegment, _tau[i] * (Norm(b) + Math.Min(_spare[i], _uMax[i])));
         }
 
         double r = _o.SafetyRadiusM;
-        double neighbourRadius = NeighbourRadius(r + 2 * maxHold, 2 * maxU, periodS, _o.PairBarrierGain, _o.DiscreteDecayFraction);
-        double tighten = _o.ConstraintTighteningMps;
+        double marginMax = r + 2 * maxHold;
+        double neighbourRadius = Math.Max(marginMax + maxTau * 2 * maxU, NeighbourRadius(marginMax, 2 * maxU, _o.PairBarrierGain))
+            + 2 * maxSegment;
+        BuildCells(points, obstaclePoints, n, m, neighbourRadius, out var grid);
 
-        // 1. Actuator and wall rows per robot.
-        _rowCount = 0;
-        double minWall = double.PositiveInfinity;
+        // 2. Recovery: a robot already inside the radius of a robot, an obstacle or a wall margin spends the acceleration
+        //    budget braking left unused on moving away, so that the relaxed constraints below still ask it to separate.
+        RecoveryPushes(points, models, headingsRad, obstaclePoints, n, periodS, tighten, grid);
+
+        // 3. Per robot: actuator and wall rows (tightened relative to the final witness).
         for (int i = 0; i < n; i++)
         {
             var model = models[i];
-            _robotRowStart[i] = _rowCount;
-            int rows = ActuatorRows.Fill(model, d, headingsRad[i], previousVelocities.Slice(i * d, d), periodS, _aN, _aSpeed, _aCenter, _aHalf);
+            var b = _brake.AsSpan(i * d, d);
+            var prev = previousVelocities.Slice(i * d, d);
+            int rows = ActuatorRows.Fill(model, d, headingsRad[i], prev, periodS, _aN, _aSpeed, _aCenter, _aHalf);
             for (int k = 0; k < rows; k++)
             {
                 double lo = Math.Max(-_aSpeed[k], _aCenter[k] - _aHalf[k]);
                 double hi = Math.Min(_aSpeed[k], _aCenter[k] + _aHalf[k]);
-                int row = AddRow(i, -1, KindActuator, _aN.AsSpan(k * d, d), lo, hi, 1.0, tighten);
-                _speedBound[row] = _aSpeed[k];
+                var nk = _aN.AsSpan(k * d, d);
+                double wb = Dot(nk, b);
+                if (!(wb >= lo && wb <= hi))
+                {
+                    // Only after an inconsistent previous command (outside the speed limits): reach the limits again.
+                    lo = Math.Min(lo, wb - 2 * tighten);
+                    hi = Math.Max(hi, wb + 2 * tighten);
+                }
+
+                AddOwnRow(i, KindActuator, nk, lo, hi, wb, tighten);
             }
 
             double vRec = RecoverySpeed(_hold[i], periodS);
@@ -216,23 +332,27 @@ public sealed class SafetyFilter
                 double lowClear = x - (_arena.MinM(axis) + _o.WallMarginM);
                 double highClear = (_arena.MaxM(axis) - _o.WallMarginM) - x;
                 minWall = Math.Min(minWall, Math.Min(lowClear, highClear));
-                AddWallRow(i, axis, +1.0, lowClear - _hold[i], periodS, vRec, _uMax[i], tighten);
-                AddWallRow(i, axis, -1.0, highClear - _hold[i], periodS, vRec, _uMax[i], tighten);
+                for (int sgn = -1; sgn <= 1; sgn += 2)
+                {
+                    normal.Clear();
+                    normal[axis] = -sgn;
+                    double g = (sgn < 0 ? lowClear : highClear) - _hold[i];
+                    double bound = g >= 0
+                        ? Math.Max(-g / _tau[i], -_o.WallBarrierGain * g * g * g)
+                        : Math.Min(-g / periodS, vRec);
+                    AddBarrierOwnRow(i, KindWall, normal[..d], bound, g, periodS, g < 0 || _o.WallBarrierGain * g * g * g >= g / _tau[i], tighten);
+                }
             }
-
-            _robotRowCount[i] = _rowCount - _robotRowStart[i];
         }
 
-        // 2. Pair and obstacle rows from a cell list; union-find joins robots coupled by pair rows.
+        // 4. Pairs and obstacles from the cell list; union-find joins robots coupled by pair rows.
         for (int i = 0; i < n; i++)
         {
             _parent[i] = i;
         }
 
-        BuildCells(points, obstaclePoints, n, m, neighbourRadius, out var grid);
         double minPair = double.PositiveInfinity, minObstacle = double.PositiveInfinity;
-        int pairRows = 0, obstacleRows = 0;
-        Span<double> e = stackalloc double[3];
+        int obstacleRows = 0;
         Span<int> cellIdx = stackalloc int[3];
         double nr2 = neighbourRadius * neighbourRadius;
         for (int i = 0; i < n; i++)
@@ -259,8 +379,8 @@ public sealed class SafetyFilter
                             double s2 = 0;
                             for (int k = 0; k < d; k++)
                             {
-                                e[k] = points[i * d + k] - pj[k];
-                                s2 += e[k] * e[k];
+                                double e = points[i * d + k] - pj[k];
+                                s2 += e * e;
                             }
 
                             if (s2 >= nr2)
@@ -268,37 +388,15 @@ public sealed class SafetyFilter
                                 continue;
                             }
 
-                            double s = Math.Sqrt(s2);
-                            if (s > 0)
-                            {
-                                for (int k = 0; k < d; k++)
-                                {
-                                    e[k] /= s;
-                                }
-                            }
-                            else
-                            {
-                                // Coincident points: any separating direction will do; pick one deterministically.
-                                e.Clear();
-                                e[0] = 1;
-                            }
-
                             if (j < n)
                             {
-                                double margin = r + _hold[i] + _hold[j];
-                                double bound = BarrierBound(s, margin, _o.PairBarrierGain, periodS, RecoverySpeed(_hold[i] + _hold[j], periodS));
-                                AddRow(i, j, KindPair, e[..d], bound, double.PositiveInfinity, 2.0, tighten);
-                                minPair = Math.Min(minPair, s);
-                                pairRows++;
-                                Union(i, j);
+                                minPair = Math.Min(minPair, Math.Sqrt(s2));
+                                AddPair(points, i, j, periodS, tighten);
                             }
                             else
                             {
-                                double margin = r + _hold[i];
-                                double bound = BarrierBound(s, margin, _o.PairBarrierGain, periodS, RecoverySpeed(_hold[i], periodS));
-                                AddRow(i, -1, KindObstacle, e[..d], bound, double.PositiveInfinity, 1.0, tighten);
-                                minObstacle = Math.Min(minObstacle, s);
-                                obstacleRows++;
+                                minObstacle = Math.Min(minObstacle, Math.Sqrt(s2));
+                                obstacleRows += AddObstacle(points, i, pj, periodS, tighten);
                             }
                         }
                     }
@@ -306,35 +404,26 @@ public sealed class SafetyFilter
             }
         }
 
-        // 3. Components, numbered in order of their smallest robot index; robots and rows grouped by component.
+        // 5. Rows grouped by robot; components (numbered by smallest robot index) with their robots and coupling rows.
+        GroupOwnRows(n);
         int components = GroupByComponent(n);
 
-        // 4. Solve each component; verify; fall back to no acceleration limits, then to zero.
-        int sweepsTotal = 0, maxSweeps = 0, infeasible = 0, zeroed = 0, overrides = 0, nonConverged = 0;
+        // 6. Solve each component; verify; fall back to the segment from the braking command, then to the braking command.
+        int outerTotal = 0, newtonTotal = 0, maxNewton = 0, infeasible = 0, braked = 0, nonConverged = 0;
         for (int c = 0; c < components; c++)
         {
-            int rowStart = _compRowStart[c], rowEnd = _compRowStart[c + 1];
-            var status = SolveComponent(rowStart, rowEnd, c, nominal, velocities, out int sweeps);
-            sweepsTotal += sweeps;
-            maxSweeps = Math.Max(maxSweeps, sweeps);
-            if (status == SolveStatus.Failed && DropAccelerationRows(rowStart, rowEnd, tighten))
-            {
-                status = SolveComponent(rowStart, rowEnd, c, nominal, velocities, out sweeps);
-                sweepsTotal += sweeps;
-                maxSweeps = Math.Max(maxSweeps, sweeps);
-                if (status != SolveStatus.Failed)
-                {
-                    overrides += _compRobotStart[c + 1] - _compRobotStart[c];
-                }
-            }
-
+            var status = SolveComponent(c, nominal, velocities, out int outer, out int newton);
+            outerTotal += outer;
+            newtonTotal += newton;
+            maxNewton = Math.Max(maxNewton, newton);
             if (status == SolveStatus.Failed)
             {
                 infeasible++;
                 for (int p = _compRobotStart[c]; p < _compRobotStart[c + 1]; p++)
                 {
-                    velocities.Slice(_robotOrder[p] * d, d).Clear();
-                    zeroed++;
+                    int i = _robotOrder[p];
+                    _brake.AsSpan(i * d, d).CopyTo(velocities.Slice(i * d, d));
+                    braked++;
                 }
             }
             else if (status == SolveStatus.FeasibleNotConverged)
@@ -347,15 +436,12 @@ public sealed class SafetyFilter
         for (int i = 0; i < n; i++)
         {
             double dev = 0;
-            bool isZero = true;
             for (int k = 0; k < d; k++)
             {
-                double v = velocities[i * d + k];
-                dev = Math.Max(dev, Math.Abs(v - nominal[i * d + k]));
-                isZero &= v == 0;
+                dev = Math.Max(dev, Math.Abs(velocities[i * d + k] - nominal[i * d + k]));
             }
 
-            if (dev > 1e-6 && !(isZero && IsZeroedComponent(i)))
+            if (dev > 1e-6)
             {
                 interventions++;
             }
@@ -364,17 +450,22 @@ public sealed class SafetyFilter
         return new SafetyFilterDiagnostics
         {
             Robots = n,
-            PairConstraints = pairRows,
+            PairConstraints = _cpCount,
             ObstacleConstraints = obstacleRows,
             NeighbourRadiusM = neighbourRadius,
+            MaxBrakingHorizonS = maxTau,
             Components = components,
             Interventions = interventions,
             InfeasibleComponents = infeasible,
-            ZeroedRobots = zeroed,
-            AccelerationLimitOverrides = overrides,
+            BrakingFallbackRobots = braked,
             NonConvergedComponents = nonConverged,
-            Sweeps = sweepsTotal,
-            MaxComponentSweeps = maxSweeps,
+            OuterIterations = outerTotal,
+            NewtonSteps = newtonTotal,
+            MaxComponentNewtonSteps = maxNewton,
+            BrakingRelaxations = _brakingRelaxations,
+            RateRelaxations = _rateRelaxations,
+            UnsafeRelaxations = _unsafeRelaxations,
+            InconsistentPreviousCommands = inconsistent,
             MinPairDistanceM = minPair,
             MinObstacleDistanceM = minObstacle,
             MinWallClearanceM = minWall,
@@ -382,14 +473,151 @@ public sealed class SafetyFilter
     }
 
     /// <summary>
-    /// The distance beyond which a pair constraint is implied by the actuator rows, so omitting it does not change the QP:
-    /// the smallest s with min(gamma h^3 / (2 s), kappa (s - rm) / T) &gt;= relMax (h = s^2 - rm^2), where relMax bounds
-    /// |e . (u_i - u_j)| for any actuator-feasible velocities. It also exceeds rm + T relMax, so such pairs cannot collide in one period.
+    /// Adds to the braking command of every robot that is inside the margin of another robot, an obstacle or a wall the
+    /// mean direction away from them, scaled to the acceleration budget braking left unused and kept inside the speed limits.
+    /// Robots outside every margin keep the pure braking command (the invariant of the README needs that).
     /// </summary>
-    internal static double NeighbourRadius(double marginM, double relativeSpeedMps, double periodS, double gain, double kappa)
+    private void RecoveryPushes(ReadOnlySpan<double> points, ReadOnlySpan<RobotModel> models, ReadOnlySpan<double> headingsRad,
+        ReadOnlySpan<double> obstacles, int n, double periodS, double tighten, Grid grid)
     {
-        double sLinear = marginM + relativeSpeedMps * periodS / kappa;
-        double lo = marginM, hi = Math.Max(2 * marginM, sLinear);
+        int d = _dim;
+        Array.Clear(_push, 0, n * d);
+        Array.Clear(_pushCount, 0, n);
+        double r = _o.SafetyRadiusM;
+        Span<int> cellIdx = stackalloc int[3];
+        Span<double> e = stackalloc double[3];
+        bool any = false;
+        for (int i = 0; i < n; i++)
+        {
+            // Walls.
+            for (int axis = 0; axis < d; axis++)
+            {
+                double x = points[i * d + axis];
+                if (x - (_arena.MinM(axis) + _o.WallMarginM) - _hold[i] < 0)
+                {
+                    _push[i * d + axis] += 1;
+                    _pushCount[i]++;
+                }
+
+                if ((_arena.MaxM(axis) - _o.WallMarginM) - x - _hold[i] < 0)
+                {
+                    _push[i * d + axis] -= 1;
+                    _pushCount[i]++;
+                }
+            }
+
+            grid.CellOf(points.Slice(i * d, d), cellIdx);
+            int zLo = d == 3 ? Math.Max(cellIdx[2] - 1, 0) : 0;
+            int zHi = d == 3 ? Math.Min(cellIdx[2] + 1, grid.Nz - 1) : 0;
+            for (int cz = zLo; cz <= zHi; cz++)
+            {
+                for (int cy = Math.Max(cellIdx[1] - 1, 0); cy <= Math.Min(cellIdx[1] + 1, grid.Ny - 1); cy++)
+                {
+                    for (int cx = Math.Max(cellIdx[0] - 1, 0); cx <= Math.Min(cellIdx[0] + 1, grid.Nx - 1); cx++)
+                    {
+                        int cell = (cz * grid.Ny + cy) * grid.Nx + cx;
+                        for (int p = _cellStart[cell]; p < _cellStart[cell + 1]; p++)
+                        {
+                            int j = _cellItems[p];
+                            if (j < n && j <= i)
+                            {
+                                continue;
+                            }
+
+                            var pj = j < n ? points.Slice(j * d, d) : obstacles.Slice((j - n) * d, d);
+                            double margin = r + _hold[i] + (j < n ? _hold[j] : 0);
+                            double s2 = 0;
+                            for (int k = 0; k < d; k++)
+                            {
+                                e[k] = points[i * d + k] - pj[k];
+                                s2 += e[k] * e[k];
+                            }
+
+                            if (s2 >= margin * margin)
+                            {
+                                continue;
+                            }
+
+                            double s = Math.Sqrt(s2);
+                            for (int k = 0; k < d; k++)
+                            {
+                                e[k] = s > 0 ? e[k] / s : (k == 0 ? 1 : 0);
+                                _push[i * d + k] += e[k];
+                                if (j < n)
+                                {
+                                    _push[j * d + k] -= e[k];
+                                }
+                            }
+
+                            _pushCount[i]++;
+                            if (j < n)
+                            {
+                                _pushCount[j]++;
+                            }
+                        }
+                    }
+                }
+            }
+
+            any |= _pushCount[i] > 0;
+        }
+
+        if (!any)
+        {
+            return;
+        }
+
+        Span<double> push = stackalloc double[3];
+        for (int i = 0; i < n; i++)
+        {
+            if (_pushCount[i] == 0)
+            {
+                continue;
+            }
+
+            var model = models[i];
+            var b = _brake.AsSpan(i * d, d);
+            var prev = _prev.AsSpan(i * d, d);
+            int rows = ActuatorRows.Fill(model, d, headingsRad[i], prev, periodS, _aN, _aSpeed, _aCenter, _aHalf);
+            // |mean of unit vectors| <= 1, so the push stays within the unused budget.
+            double scale = Math.Min(_spare[i], _uMax[i]) / _pushCount[i];
+            for (int k = 0; k < d; k++)
+            {
+                push[k] = scale * _push[i * d + k];
+            }
+
+            // Largest f in [0, 1] keeping b + f push inside every speed slab with room for the tightening.
+            double f = 1.0;
+            for (int q = 0; q < rows; q++)
+            {
+                var nq = _aN.AsSpan(q * d, d);
+                double norm = Math.Sqrt(Dot(nq, nq));
+                double limit = _aSpeed[q] - 2 * tighten * norm;
+                double tb = Dot(nq, b), tp = Dot(nq, push[..d]);
+                if (tb + f * tp > limit)
+                {
+                    f = Math.Max(0, (limit - tb) / tp);
+                }
+                else if (tb + f * tp < -limit)
+                {
+                    f = Math.Max(0, (-limit - tb) / tp);
+                }
+            }
+
+            for (int k = 0; k < d; k++)
+            {
+                b[k] += f * push[k];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The smallest distance s at which the barrier-rate law gamma h^3 / (2 s) (h = s^2 - margin^2) allows a closing speed of
+    /// at least <paramref name="relativeSpeedMps"/>; beyond it the rate law is implied by the actuator limits.
+    /// </summary>
+    internal static double NeighbourRadius(double marginM, double relativeSpeedMps, double gain)
+    {
+        double lo = marginM, hi = 2 * marginM + 1e-9;
         while (CubicBound(hi) < relativeSpeedMps)
         {
             hi *= 2;
@@ -408,7 +636,7 @@ public sealed class SafetyFilter
             }
         }
 
-        return Math.Max(hi, sLinear) * (1 + 1e-9) + 1e-12;
+        return hi * (1 + 1e-9) + 1e-12;
 
         double CubicBound(double s)
         {
@@ -417,437 +645,488 @@ public sealed class SafetyFilter
         }
     }
 
-    private bool IsZeroedComponent(int robot) => _comp[robot] < 0;
-
-    private enum SolveStatus
-    {
-        Converged,
-        FeasibleNotConverged,
-        Failed,
-    }
-
     /// <summary>
-    /// Hildreth's method (dual coordinate ascent) on one component: u = u_nom - sum_k mu_k a_k, each step maximises the dual
-    /// exactly in one multiplier (projection of the current u onto the row's slab, weighted by |a_k|^2). Then every row is
-    /// checked against its untightened bounds; NaN fails the check.
+    /// The braking command of one robot, the witness that keeps the QP feasible: the previous command scaled by (1 - sigma),
+    /// sigma the largest factor in [0, 1] that every acceleration limit allows with a margin of twice the tightening (for a
+    /// differential-drive robot v and omega scale together, so the curvature is kept). False when the previous command was
+    /// outside the speed limits (the result is then also scaled into them).
     /// </summary>
-    private SolveStatus SolveComponent(int rowStart, int rowEnd, int comp, ReadOnlySpan<double> nominal, Span<double> u, out int sweeps)
+    private bool BrakingCommand(RobotModel model, int d, double headingRad, ReadOnlySpan<double> prev, double periodS, double tighten,
+        int rows, Span<double> b, out double spare)
     {
-        int d = _dim;
-        for (int p = _compRobotStart[comp]; p < _compRobotStart[comp + 1]; p++)
+        double keep;
+        double slack = 2 * tighten;
+        double budget;
+        switch (model.Kind)
         {
-            int i = _robotOrder[p];
-            nominal.Slice(i * d, d).CopyTo(u.Slice(i * d, d));
-        }
-
-        for (int p = rowStart; p < rowEnd; p++)
-        {
-            _mu[_rowOrder[p]] = 0;
-        }
-
-        for (int p = _compRobotStart[comp]; p < _compRobotStart[comp + 1]; p++)
-        {
-            _y.AsSpan(_robotOrder[p] * d, d).Clear();
-        }
-
-        int cStart = _compCouplingStart[comp], cEnd = _compCouplingStart[comp + 1];
-        double tol = _o.ConvergenceToleranceMps;
-        bool converged = false;
-        sweeps = 0;
-        while (sweeps < _o.MaxSweeps)
-        {
-            sweeps++;
-            double maxStep = ProjectRobots(comp, u);
-            if (double.IsNaN(maxStep))
+            case RobotKind.DifferentialDrive:
             {
+                var (v, w) = NearIdentity.ToUnicycle(prev[0], prev[1], headingRad, model.ProjectionDistanceM);
+                double l = model.ProjectionDistanceM;
+                // Slab normals have length 1 here; the pipeline and the filter tighten them by ConstraintTighteningMps.
+                double dv = model.MaxLinearAccelerationMps2 * periodS - slack * Math.Sqrt(2);
+                double dw = model.MaxAngularAccelerationRadps2 * periodS - slack * Math.Sqrt(2) / l;
+                keep = 1 - Math.Min(1, Math.Min(Fraction(dv, Math.Abs(v)), Fraction(dw, Math.Abs(w))));
+                // Left over along the heading and (scaled by l) in omega; the smaller bounds a push in any direction.
+                budget = Math.Min(dv - (1 - keep) * Math.Abs(v), l * (dw - (1 - keep) * Math.Abs(w)));
                 break;
             }
 
-            if (cEnd > cStart)
+            case RobotKind.Aerial3D:
             {
-                maxStep = Math.Max(maxStep, d == 2 ? Sweep2(cStart, cEnd, u) : SweepN(cStart, cEnd, u));
-            }
-            else
-            {
-                // No coupling rows: the exact projection of each robot is the solution.
-                converged = true;
+                double h = Math.Sqrt(prev[0] * prev[0] + prev[1] * prev[1]);
+                double dh = ActuatorRows.PolygonInradius * model.MaxLinearAccelerationMps2 * periodS - slack;
+                double dz = model.MaxLinearAccelerationMps2 * periodS - slack;
+                keep = 1 - Math.Min(1, Math.Min(Fraction(dh, h), Fraction(dz, Math.Abs(prev[2]))));
+                budget = Math.Min(dh - (1 - keep) * h, dz - (1 - keep) * Math.Abs(prev[2]));
                 break;
             }
 
-            if (!(maxStep > tol))
+            default:
             {
-                converged = !double.IsNaN(maxStep);
+                double h = Math.Sqrt(prev[0] * prev[0] + prev[1] * prev[1]);
+                double dh = ActuatorRows.PolygonInradius * model.MaxLinearAccelerationMps2 * periodS - slack;
+                keep = 1 - Math.Min(1, Fraction(dh, h));
+                budget = dh - (1 - keep) * h;
                 break;
             }
         }
 
-        if (converged && Verify(rowStart, rowEnd, u))
+        // Unused acceleration budget (m/s), for recovery pushes; infinite budgets are capped by the speed limits later.
+        spare = double.IsFinite(budget) ? Math.Max(0, budget) : double.PositiveInfinity;
+
+        for (int k = 0; k < d; k++)
         {
-            MarkComponent(comp, comp);
-            return SolveStatus.Converged;
+            b[k] = keep * prev[k];
         }
 
-        // Not converged (or not verified): the largest alpha in [0, 1] with alpha * u inside every original constraint. The
-        // feasible set is convex, so when it contains u = 0 the segment [0, alpha u] lies in it.
-        double alpha = 1.0;
-        for (int p = rowStart; p < rowEnd; p++)
+        // Inside every speed slab with room for the tightening? (It is when the previous command respected the limits.)
+        double f = 1.0;
+        for (int k = 0; k < rows; k++)
         {
-            int row = _rowOrder[p];
-            double lo = _loOrig[row], hi = _hiOrig[row];
-            double t = RowValue(row, u);
-            if (!(lo <= 0 && hi >= 0) || !double.IsFinite(t))
+            double t = Math.Abs(Dot(_aN.AsSpan(k * d, d), b));
+            double norm = Math.Sqrt(Dot(_aN.AsSpan(k * d, d), _aN.AsSpan(k * d, d)));
+            double limit = _aSpeed[k] - slack * norm;
+            if (t * f > limit)
             {
-                if (!(t >= lo && t <= hi))
-                {
-                    MarkComponent(comp, -1);
-                    return SolveStatus.Failed;
-                }
-
-                continue;
-            }
-
-            if (t < lo)
-            {
-                alpha = Math.Min(alpha, lo / t);
-            }
-            else if (t > hi)
-            {
-                alpha = Math.Min(alpha, hi / t);
+                f = Math.Max(0, limit) / t;
             }
         }
 
-        for (int attempt = 0; attempt < 4; attempt++)
+        if (f < 1.0)
         {
-            ScaleComponent(comp, alpha, u);
-            if (Verify(rowStart, rowEnd, u))
+            for (int k = 0; k < d; k++)
             {
-                MarkComponent(comp, comp);
-                return SolveStatus.FeasibleNotConverged;
+                b[k] *= f;
             }
 
-            // Rounding put a row a hair outside: back off a little more (u is already scaled by alpha).
-            alpha = 1 - 1e-9 * Math.Pow(100, attempt);
-        }
-
-        MarkComponent(comp, -1);
-        return SolveStatus.Failed;
-    }
-
-    /// <summary>
-    /// Exact block step for each robot of the component: with w_i = u_i + y_i (u_i without its own constraints' correction),
-    /// u_i becomes the projection of w_i onto the robot's polytope (actuator slabs and walls) and y_i = w_i - u_i. Returns the
-    /// largest change of any u_i (NaN when a projection failed).
-    /// </summary>
-    private double ProjectRobots(int comp, Span<double> u)
-    {
-        int d = _dim;
-        Span<double> w = stackalloc double[3];
-        Span<double> proj = stackalloc double[3];
-        double maxStep = 0;
-        for (int p = _compRobotStart[comp]; p < _compRobotStart[comp + 1]; p++)
-        {
-            int i = _robotOrder[p];
-            var ui = u.Slice(i * d, d);
-            var yi = _y.AsSpan(i * d, d);
-            for (int a = 0; a < d; a++)
-            {
-                w[a] = ui[a] + yi[a];
-            }
-
-            int r0 = _robotRowStart[i], rc = _robotRowCount[i];
-            if (!PolytopeProjection.Project(d, rc, _rowN.AsSpan(r0 * d, rc * d), _lo.AsSpan(r0, rc), _hi.AsSpan(r0, rc), w[..d], proj))
-            {
-                return double.NaN;
-            }
-
-            double step = 0;
-            for (int a = 0; a < d; a++)
-            {
-                double diff = proj[a] - ui[a];
-                step += diff * diff;
-                ui[a] = proj[a];
-                yi[a] = w[a] - proj[a];
-            }
-
-            maxStep = Math.Max(maxStep, Math.Sqrt(step));
-        }
-
-        return maxStep;
-    }
-
-    private bool Verify(int rowStart, int rowEnd, ReadOnlySpan<double> u)
-    {
-        for (int p = rowStart; p < rowEnd; p++)
-        {
-            int row = _rowOrder[p];
-            double t = RowValue(row, u);
-            if (!(t >= _loOrig[row] && t <= _hiOrig[row]))
-            {
-                return false;
-            }
+            return false;
         }
 
         return true;
-    }
 
-    private void ScaleComponent(int comp, double alpha, Span<double> u)
-    {
-        int d = _dim;
-        for (int q = _compRobotStart[comp]; q < _compRobotStart[comp + 1]; q++)
-        {
-            var ui = u.Slice(_robotOrder[q] * d, d);
-            for (int k = 0; k < d; k++)
-            {
-                ui[k] *= alpha;
-            }
-        }
-    }
-
-    private void MarkComponent(int comp, int value)
-    {
-        for (int q = _compRobotStart[comp]; q < _compRobotStart[comp + 1]; q++)
-        {
-            _comp[_robotOrder[q]] = value;
-        }
-    }
-
-    private double Sweep2(int rowStart, int rowEnd, Span<double> u)
-    {
-        double maxStep = 0;
-        var rowOrder = _couplingOrder;
-        var rowI = _rowI;
-        var rowJ = _rowJ;
-        var rowN = _rowN;
-        var lo = _lo;
-        var hi = _hi;
-        var nrm2 = _nrm2;
-        var mu = _mu;
-        double omega = _o.OverRelaxation;
-        for (int p = rowStart; p < rowEnd; p++)
-        {
-            int row = rowOrder[p];
-            int i = rowI[row] * 2, j = rowJ[row];
-            double n0 = rowN[2 * row], n1 = rowN[2 * row + 1];
-            double t = n0 * u[i] + n1 * u[i + 1];
-            if (j >= 0)
-            {
-                j *= 2;
-                t -= n0 * u[j] + n1 * u[j + 1];
-            }
-
-            double w = nrm2[row];
-            double muOld = mu[row];
-            double t0 = t + muOld * w;
-            double muNew = t0 > hi[row] ? (t0 - hi[row]) / w : t0 < lo[row] ? (t0 - lo[row]) / w : 0.0;
-            // Projected over-relaxation: go past the exact coordinate maximiser, but never across zero (the sign of a
-            // multiplier says which side of the slab is active).
-            double relaxed = muOld + omega * (muNew - muOld);
-            muNew = muNew > 0 ? Math.Max(relaxed, 0.0) : muNew < 0 ? Math.Min(relaxed, 0.0) : (muOld > 0 ? Math.Max(relaxed, 0.0) : Math.Min(relaxed, 0.0));
-            double delta = muNew - muOld;
-            if (delta == 0)
-            {
-                continue;
-            }
-
-            mu[row] = muNew;
-            u[i] -= delta * n0;
-            u[i + 1] -= delta * n1;
-            if (j >= 0)
-            {
-                u[j] += delta * n0;
-                u[j + 1] += delta * n1;
-            }
-
-            double step = Math.Abs(delta) * Math.Sqrt(w);
-            if (!(step <= maxStep))
-            {
-                if (double.IsNaN(step))
-                {
-                    return double.NaN;
-                }
-
-                maxStep = step;
-            }
-        }
-
-        return maxStep;
-    }
-
-    private double SweepN(int rowStart, int rowEnd, Span<double> u)
-    {
-        int d = _dim;
-        double maxStep = 0;
-        double omega = _o.OverRelaxation;
-        for (int p = rowStart; p < rowEnd; p++)
-        {
-            int row = _couplingOrder[p];
-            double t = RowValue(row, u);
-            double w = _nrm2[row];
-            double muOld = _mu[row];
-            double t0 = t + muOld * w;
-            double muNew = t0 > _hi[row] ? (t0 - _hi[row]) / w : t0 < _lo[row] ? (t0 - _lo[row]) / w : 0.0;
-            double relaxed = muOld + omega * (muNew - muOld);
-            muNew = muNew > 0 ? Math.Max(relaxed, 0.0) : muNew < 0 ? Math.Min(relaxed, 0.0) : (muOld > 0 ? Math.Max(relaxed, 0.0) : Math.Min(relaxed, 0.0));
-            double delta = muNew - muOld;
-            if (delta == 0)
-            {
-                continue;
-            }
-
-            _mu[row] = muNew;
-            int i = _rowI[row] * d, j = _rowJ[row];
-            for (int k = 0; k < d; k++)
-            {
-                double a = delta * _rowN[row * d + k];
-                u[i + k] -= a;
-                if (j >= 0)
-                {
-                    u[j * d + k] += a;
-                }
-            }
-
-            double step = Math.Abs(delta) * Math.Sqrt(w);
-            if (double.IsNaN(step))
-            {
-                return double.NaN;
-            }
-
-            maxStep = Math.Max(maxStep, step);
-        }
-
-        return maxStep;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private double RowValue(int row, ReadOnlySpan<double> u)
-    {
-        int d = _dim;
-        int i = _rowI[row] * d, j = _rowJ[row];
-        double t = 0;
-        for (int k = 0; k < d; k++)
-        {
-            double v = u[i + k];
-            if (j >= 0)
-            {
-                v -= u[j * d + k];
-            }
-
-            t += _rowN[row * d + k] * v;
-        }
-
-        return t;
-    }
-
-    /// <summary>Replaces each actuator row's bounds by its speed bounds alone; false when there was nothing to drop.</summary>
-    private bool DropAccelerationRows(int rowStart, int rowEnd, double tighten)
-    {
-        bool changed = false;
-        for (int p = rowStart; p < rowEnd; p++)
-        {
-            int row = _rowOrder[p];
-            if (_rowKind[row] != KindActuator)
-            {
-                continue;
-            }
-
-            double b = _speedBound[row];
-            if (_loOrig[row] != -b || _hiOrig[row] != b)
-            {
-                changed = true;
-                SetBounds(row, -b, b, tighten);
-            }
-        }
-
-        return changed;
+        // The fraction of a velocity component that one period's change may remove (1 when unlimited or already zero).
+        static double Fraction(double allowed, double value) =>
+            double.IsPositiveInfinity(allowed) || !(value > 0) ? 1.0 : Math.Max(0, allowed) / value;
     }
 
     /// <summary>
-    /// Lower bound on e . (u_i - u_j) (or the wall-normal velocity): -min(gamma h^3 / (2 s), kappa g / T) when the clearance
-    /// g = s - margin is &gt;= 0 (h = s^2 - margin^2); min(-g / T, recovery) when g &lt; 0.
+    /// A box that contains every command within the robot's actuator limits, for cheap tests of implied constraints. Layout:
+    /// differential drive: (cos th, sin th, vLo, vHi, lwLo, lwHi); holonomic and aerial: (px, py, horizontal radius about p,
+    /// horizontal speed limit, vzLo, vzHi).
     /// </summary>
-    private double BarrierBound(double s, double margin, double gain, double periodS, double recoverySpeed)
+    private void FillReach(RobotModel model, int d, double headingRad, ReadOnlySpan<double> prev, double periodS, bool consistent, Span<double> reach)
     {
-        double g = s - margin;
-        if (g < 0)
+        if (model.Kind == RobotKind.DifferentialDrive)
         {
-            return Math.Min(-g / periodS, recoverySpeed);
-        }
-
-        double h = g * (s + margin);
-        double cubic = s > 0 ? gain * h * h * h / (2 * s) : 0.0;
-        return -Math.Min(cubic, _o.DiscreteDecayFraction * g / periodS);
-    }
-
-    private void AddWallRow(int i, int axis, double sign, double clearance, double periodS, double recoverySpeed, double uMax, double tighten)
-    {
-        if (clearance >= 0 && Math.Min(_o.WallBarrierGain * clearance * clearance * clearance, _o.DiscreteDecayFraction * clearance / periodS) >= uMax)
-        {
-            // Implied by the actuator rows (|u| <= uMax): omitting it does not change the QP.
+            var (s, c) = Math.SinCos(headingRad);
+            double l = model.ProjectionDistanceM;
+            double v = c * prev[0] + s * prev[1];
+            double lw = -s * prev[0] + c * prev[1];
+            double dv = consistent ? model.MaxLinearAccelerationMps2 * periodS : double.PositiveInfinity;
+            double dw = consistent ? l * model.MaxAngularAccelerationRadps2 * periodS : double.PositiveInfinity;
+            double vmax = model.MaxLinearSpeedMps, wmax = l * model.MaxAngularSpeedRadps;
+            reach[0] = c;
+            reach[1] = s;
+            reach[2] = Math.Max(-vmax, v - dv);
+            reach[3] = Math.Min(vmax, v + dv);
+            reach[4] = Math.Max(-wmax, lw - dw);
+            reach[5] = Math.Min(wmax, lw + dw);
             return;
         }
 
-        double bound;
-        if (clearance < 0)
+        reach[0] = prev[0];
+        reach[1] = prev[1];
+        reach[2] = consistent ? model.MaxLinearAccelerationMps2 * periodS : double.PositiveInfinity;
+        reach[3] = model.MaxLinearSpeedMps;
+        if (d == 3)
         {
-            bound = Math.Min(-clearance / periodS, recoverySpeed);
+            double dz = consistent ? model.MaxLinearAccelerationMps2 * periodS : double.PositiveInfinity, vz = model.MaxVerticalSpeedMps;
+            reach[4] = Math.Max(-vz, prev[2] - dz);
+            reach[5] = Math.Min(vz, prev[2] + dz);
+        }
+    }
+
+    /// <summary>A lower bound of a . u over every command u of robot i within its actuator limits.</summary>
+    private double ReachMin(int i, RobotKind kind, ReadOnlySpan<double> a)
+    {
+        var q = _reach.AsSpan(i * 6, 6);
+        if (kind == RobotKind.DifferentialDrive)
+        {
+            double an0 = q[0] * a[0] + q[1] * a[1];
+            double an1 = -q[1] * a[0] + q[0] * a[1];
+            return Math.Min(an0 * q[2], an0 * q[3]) + Math.Min(an1 * q[4], an1 * q[5]);
+        }
+
+        double ah = Math.Sqrt(a[0] * a[0] + a[1] * a[1]);
+        double h = Math.Max(a[0] * q[0] + a[1] * q[1] - ah * q[2], -ah * q[3]);
+        if (_dim == 3)
+        {
+            h += Math.Min(a[2] * q[4], a[2] * q[5]);
+        }
+
+        return h;
+    }
+
+    private RobotKind[] _kinds = [];
+
+    /// <summary>Pair rows: the braking envelope along the separating direction of the two braking segments, with the rate law.</summary>
+    private void AddPair(ReadOnlySpan<double> points, int i, int j, double periodS, double tighten)
+    {
+        int d = _dim;
+        double tau = Math.Max(_tau[i], _tau[j]);
+        Span<double> e = stackalloc double[3];
+        var xi = points.Slice(i * d, d);
+        var xj = points.Slice(j * d, d);
+        var bi = _brake.AsSpan(i * d, d);
+        var bj = _brake.AsSpan(j * d, d);
+        SeparatingDirection(d, xi, bi, tau, xj, bj, tau, e);
+        double se = 0, wv = 0;
+        for (int k = 0; k < d; k++)
+        {
+            se += e[k] * (xi[k] - xj[k]);
+            wv += e[k] * (bi[k] - bj[k]);
+        }
+
+        double rm = _o.SafetyRadiusM + _hold[i] + _hold[j];
+        double g = se - rm;
+        double brakeBound, rateBound;
+        if (g >= 0)
+        {
+            brakeBound = -g / tau;
+            double h = g * (se + rm);
+            rateBound = se > 0 ? -_o.PairBarrierGain * h * h * h / (2 * se) : 0.0;
         }
         else
         {
-            double cubic = _o.WallBarrierGain * clearance * clearance * clearance;
-            bound = -Math.Min(cubic, _o.DiscreteDecayFraction * clearance / periodS);
+            brakeBound = Math.Min(-g / periodS, RecoverySpeed(_hold[i] + _hold[j], periodS));
+            rateBound = double.NegativeInfinity;
         }
 
-        Span<double> normal = stackalloc double[3];
-        normal.Clear();
-        normal[axis] = sign;
-        AddRow(i, -1, KindWall, normal[.._dim], bound, double.PositiveInfinity, 1.0, tighten);
+        double bound = Math.Max(brakeBound, rateBound);
+        // Coupling row e . (u_i - u_j) >= bound. When it asks for more than the braking command gives, it is relaxed to that
+        // value less twice the tightening (|row| = sqrt 2), so the braking command stays strictly feasible (counted).
+        if (bound > wv)
+        {
+            CountRelaxation(brakeBound > wv, wv, g, periodS);
+            bound = wv - 2 * tighten * Math.Sqrt(2);
+        }
+
+        Span<double> minusE = stackalloc double[3];
+        for (int k = 0; k < d; k++)
+        {
+            minusE[k] = -e[k];
+        }
+
+        if (bound > ReachMin(i, _kinds[i], e[..d]) + ReachMin(j, _kinds[j], minusE[..d]))
+        {
+            AddCouplingRow(i, j, e[..d], bound, wv, tighten);
+            Union(i, j);
+        }
+
+        if (g >= 0)
+        {
+            // Each robot's own share of the envelope: e . u_i >= -g / tau and -e . u_j >= -g / tau.
+            AddBarrierOwnRow(i, KindBraking, e[..d], -g / tau, g, periodS, true, tighten);
+            AddBarrierOwnRow(j, KindBraking, minusE[..d], -g / tau, g, periodS, true, tighten);
+        }
+    }
+
+    /// <summary>Obstacle rows (a fixed point): as a pair whose second robot stands still. Returns 1 when a row was added.</summary>
+    private int AddObstacle(ReadOnlySpan<double> points, int i, ReadOnlySpan<double> o, double periodS, double tighten)
+    {
+        int d = _dim;
+        Span<double> e = stackalloc double[3];
+        Span<double> zero = stackalloc double[3];
+        zero.Clear();
+        var xi = points.Slice(i * d, d);
+        var bi = _brake.AsSpan(i * d, d);
+        SeparatingDirection(d, xi, bi, _tau[i], o, zero[..d], 0, e);
+        double se = 0;
+        for (int k = 0; k < d; k++)
+        {
+            se += e[k] * (xi[k] - o[k]);
+        }
+
+        double rm = _o.SafetyRadiusM + _hold[i];
+        double g = se - rm;
+        double bound;
+        bool brakingBinds;
+        if (g >= 0)
+        {
+            double h = g * (se + rm);
+            double rate = se > 0 ? -_o.PairBarrierGain * h * h * h / (2 * se) : 0.0;
+            bound = Math.Max(-g / _tau[i], rate);
+            brakingBinds = -g / _tau[i] >= rate;
+        }
+        else
+        {
+            bound = Math.Min(-g / periodS, RecoverySpeed(_hold[i], periodS));
+            brakingBinds = true;
+        }
+
+        return AddBarrierOwnRow(i, KindObstacle, e[..d], bound, g, periodS, brakingBinds, tighten) ? 1 : 0;
+    }
+
+    /// <summary>
+    /// A single-robot barrier row a . u_i &gt;= bound, relaxed to the braking command's value when it asks for more, omitted when
+    /// the actuator limits imply it. <paramref name="brakingBinds"/>: the bound comes from the braking envelope or recovery
+    /// (not the rate law). Returns true when a row was added.
+    /// </summary>
+    private bool AddBarrierOwnRow(int i, byte kind, ReadOnlySpan<double> a, double bound, double g, double periodS, bool brakingBinds, double tighten)
+    {
+        var b = _brake.AsSpan(i * _dim, _dim);
+        double wb = Dot(a, b);
+        if (bound > wb)
+        {
+            CountRelaxation(brakingBinds, wb, g, periodS);
+            bound = wb - 2 * tighten * Math.Sqrt(Dot(a, a));
+        }
+
+        if (bound <= ReachMin(i, _kinds[i], a))
+        {
+            return false;
+        }
+
+        AddOwnRow(i, kind, a, bound, double.PositiveInfinity, wb, tighten);
+        return true;
+    }
+
+    private void CountRelaxation(bool braking, double relaxedBound, double g, double periodS)
+    {
+        if (braking)
+        {
+            _brakingRelaxations++;
+        }
+        else
+        {
+            _rateRelaxations++;
+        }
+
+        // The relaxed bound lets the clearance shrink by up to -T * bound in the next period.
+        if (g + periodS * relaxedBound < 0)
+        {
+            _unsafeRelaxations++;
+        }
+    }
+
+    /// <summary>
+    /// Unit vector from the segment y + [0, tauJ] bJ to the segment x + [0, tauI] bI along their closest points (the braking
+    /// paths of the two robots); the centre line when the segments touch, and the first axis when even the points coincide.
+    /// </summary>
+    internal static void SeparatingDirection(int d, ReadOnlySpan<double> x, ReadOnlySpan<double> bI, double tauI,
+        ReadOnlySpan<double> y, ReadOnlySpan<double> bJ, double tauJ, Span<double> e)
+    {
+        Span<double> d1 = stackalloc double[3];
+        Span<double> d2 = stackalloc double[3];
+        Span<double> r = stackalloc double[3];
+        double a = 0, ee = 0, f = 0, c = 0, bb = 0;
+        for (int k = 0; k < d; k++)
+        {
+            d1[k] = tauI * bI[k];
+            d2[k] = tauJ * bJ[k];
+            r[k] = x[k] - y[k];
+            a += d1[k] * d1[k];
+            ee += d2[k] * d2[k];
+            f += d2[k] * r[k];
+            c += d1[k] * r[k];
+            bb += d1[k] * d2[k];
+        }
+
+        // Closest points x + s d1 and y + t d2 with s, t in [0, 1] (Ericson, Real-Time Collision Detection, 5.1.9).
+        double s, t;
+        const double eps = 1e-24;
+        if (a <= eps && ee <= eps)
+        {
+            s = t = 0;
+        }
+        else if (a <= eps)
+        {
+            s = 0;
+            t = Math.Clamp(f / ee, 0, 1);
+        }
+        else if (ee <= eps)
+        {
+            t = 0;
+            s = Math.Clamp(-c / a, 0, 1);
+        }
+        else
+        {
+            double denom = a * ee - bb * bb;
+            s = denom > eps * a * ee ? Math.Clamp((bb * f - c * ee) / denom, 0, 1) : 0;
+            t = (bb * s + f) / ee;
+            if (t < 0)
+            {
+                t = 0;
+                s = Math.Clamp(-c / a, 0, 1);
+            }
+            else if (t > 1)
+            {
+                t = 1;
+                s = Math.Clamp((bb - c) / a, 0, 1);
+            }
+        }
+
+        double len2 = 0;
+        for (int k = 0; k < d; k++)
+        {
+            e[k] = r[k] + s * d1[k] - t * d2[k];
+            len2 += e[k] * e[k];
+        }
+
+        if (!(len2 > 1e-24))
+        {
+            len2 = 0;
+            for (int k = 0; k < d; k++)
+            {
+                e[k] = r[k];
+                len2 += e[k] * e[k];
+            }
+        }
+
+        if (!(len2 > 1e-24))
+        {
+            e[..d].Clear();
+            e[0] = 1;
+            return;
+        }
+
+        double inv = 1 / Math.Sqrt(len2);
+        for (int k = 0; k < d; k++)
+        {
+            e[k] *= inv;
+        }
     }
 
     /// <summary>Recovery speed, raised so that it outruns the hold-error margin of one period (see README).</summary>
     private double RecoverySpeed(double holdMarginM, double periodS) =>
         Math.Max(_o.RecoverySpeedMps, 1.000001 * holdMarginM / periodS);
 
-    private int AddRow(int i, int j, byte kind, ReadOnlySpan<double> normal, double lo, double hi, double nrm2, double tighten)
+    private void AddOwnRow(int i, byte kind, ReadOnlySpan<double> normal, double lo, double hi, double witnessValue, double tighten)
     {
-        int row = _rowCount;
-        if (row == _rowI.Length)
+        int d = _dim;
+        int row = _ownCount;
+        if (row == _ownRobot.Length)
         {
-            GrowRows(Math.Max(64, 2 * row));
+            GrowOwn(Math.Max(64, 2 * row));
         }
 
-        _rowCount++;
-        _rowI[row] = i;
-        _rowJ[row] = j;
-        _rowKind[row] = kind;
+        _ownCount++;
+        _ownRobot[row] = i;
+        _ownKind[row] = kind;
         double norm2 = 0;
-        for (int k = 0; k < _dim; k++)
+        for (int k = 0; k < d; k++)
         {
-            _rowN[row * _dim + k] = normal[k];
+            _ownN[row * d + k] = normal[k];
             norm2 += normal[k] * normal[k];
         }
 
-        _speedBound[row] = double.PositiveInfinity;
-        _nrm2[row] = nrm2 * norm2;
-        SetBounds(row, lo, hi, tighten);
-        return row;
+        _ownLoOrig[row] = lo;
+        _ownHiOrig[row] = hi;
+        // Tighten by t in units of u, but by at most half the room the braking command has, so it stays strictly feasible.
+        double t = tighten * Math.Sqrt(norm2);
+        _ownLo[row] = lo + Math.Max(0, Math.Min(t, 0.5 * (witnessValue - lo)));
+        _ownHi[row] = hi - Math.Max(0, Math.Min(t, 0.5 * (hi - witnessValue)));
     }
 
-    private void SetBounds(int row, double lo, double hi, double tighten)
+    private void AddCouplingRow(int i, int j, ReadOnlySpan<double> normal, double lo, double witnessValue, double tighten)
     {
-        _loOrig[row] = lo;
-        _hiOrig[row] = hi;
-        // Tighten in units of displacement of u (a row with |a| = sqrt(nrm2) moves its value sqrt(nrm2) times faster).
-        // Where u = 0 satisfies the row, tighten by at most half the room zero has, so zero stays strictly feasible.
-        double t = tighten * Math.Sqrt(_nrm2[row]);
-        double tl = lo + (lo <= 0 ? Math.Min(t, -0.5 * lo) : t);
-        double th = hi - (hi >= 0 ? Math.Min(t, 0.5 * hi) : t);
-        if (tl > th)
+        int d = _dim;
+        int row = _cpCount;
+        if (row == _cpI.Length)
         {
-            tl = th = 0.5 * (lo + hi);
+            GrowCoupling(Math.Max(64, 2 * row));
         }
 
-        _lo[row] = tl;
-        _hi[row] = th;
+        _cpCount++;
+        _cpI[row] = i;
+        _cpJ[row] = j;
+        for (int k = 0; k < d; k++)
+        {
+            _cpN[row * d + k] = normal[k];
+        }
+
+        _cpLoOrig[row] = lo;
+        double t = tighten * Math.Sqrt(2);
+        _cpLo[row] = lo + Math.Max(0, Math.Min(t, 0.5 * (witnessValue - lo)));
+        // Slack of the previous command (an input): rows it (nearly) meets with equality start in the active-set guess.
+        double prevValue = 0;
+        for (int k = 0; k < d; k++)
+        {
+            prevValue += normal[k] * (_prev[i * d + k] - _prev[j * d + k]);
+        }
+
+        _cpSlackPrev[row] = prevValue - _cpLo[row];
+    }
+
+    private void GroupOwnRows(int n)
+    {
+        int d = _dim;
+        if (_ownStart.Length < n + 1)
+        {
+            _ownStart = new int[Math.Max(n + 1, 2 * _ownStart.Length)];
+        }
+
+        Array.Clear(_ownStart, 0, n + 1);
+        for (int q = 0; q < _ownCount; q++)
+        {
+            _ownStart[_ownRobot[q] + 1]++;
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            _ownStart[i + 1] += _ownStart[i];
+        }
+
+        // Stable counting sort into the staging arrays, then swap.
+        for (int q = 0; q < _ownCount; q++)
+        {
+            int dst = _ownStart[_ownRobot[q]]++;
+            _ownRobotS[dst] = _ownRobot[q];
+            _ownKindS[dst] = _ownKind[q];
+            _ownLoS[dst] = _ownLo[q];
+            _ownHiS[dst] = _ownHi[q];
+            _ownLoOrigS[dst] = _ownLoOrig[q];
+            _ownHiOrigS[dst] = _ownHiOrig[q];
+            for (int k = 0; k < d; k++)
+            {
+                _ownNS[dst * d + k] = _ownN[q * d + k];
+            }
+        }
+
+        for (int i = n; i > 0; i--)
+        {
+            _ownStart[i] = _ownStart[i - 1];
+        }
+
+        _ownStart[0] = 0;
+        (_ownRobot, _ownRobotS) = (_ownRobotS, _ownRobot);
+        (_ownKind, _ownKindS) = (_ownKindS, _ownKind);
+        (_ownLo, _ownLoS) = (_ownLoS, _ownLo);
+        (_ownHi, _ownHiS) = (_ownHiS, _ownHi);
+        (_ownLoOrig, _ownLoOrigS) = (_ownLoOrigS, _ownLoOrig);
+        (_ownHiOrig, _ownHiOrigS) = (_ownHiOrigS, _ownHiOrig);
+        (_ownN, _ownNS) = (_ownNS, _ownN);
     }
 
     private void BuildCells(ReadOnlySpan<double> points, ReadOnlySpan<double> obstacles, int n, int m, double cellSize, out Grid grid)
@@ -948,6 +1227,7 @@ public sealed class SafetyFilter
         }
     }
 
+    /// <summary>Numbers components by their smallest robot; groups robots and coupling rows per component; builds incidence lists.</summary>
     private int GroupByComponent(int n)
     {
         int components = 0;
@@ -960,106 +1240,101 @@ public sealed class SafetyFilter
         if (_compRobotStart.Length < components + 1)
         {
             _compRobotStart = new int[Math.Max(components + 1, 2 * _compRobotStart.Length)];
-            _compRowStart = new int[_compRobotStart.Length];
+            _compCpStart = new int[_compRobotStart.Length];
         }
 
         Array.Clear(_compRobotStart, 0, components + 1);
-        Array.Clear(_compRowStart, 0, components + 1);
+        Array.Clear(_compCpStart, 0, components + 1);
         for (int i = 0; i < n; i++)
         {
             _compRobotStart[_comp[i] + 1]++;
         }
 
-        for (int r = 0; r < _rowCount; r++)
+        for (int r = 0; r < _cpCount; r++)
         {
-            _compRowStart[_comp[_rowI[r]] + 1]++;
+            _compCpStart[_comp[_cpI[r]] + 1]++;
         }
 
         for (int c = 0; c < components; c++)
         {
             _compRobotStart[c + 1] += _compRobotStart[c];
-            _compRowStart[c + 1] += _compRowStart[c];
+            _compCpStart[c + 1] += _compCpStart[c];
         }
 
-        if (_rowOrder.Length < _rowCount)
-        {
-            _rowOrder = new int[_rowI.Length];
-        }
-
-        if (_couplingOrder.Length < _rowCount)
-        {
-            _couplingOrder = new int[_rowI.Length];
-        }
-
-        if (_compCouplingStart.Length < components + 1)
-        {
-            _compCouplingStart = new int[_compRobotStart.Length];
-        }
-
-        Array.Clear(_compCouplingStart, 0, components + 1);
-        for (int r = 0; r < _rowCount; r++)
-        {
-            if (_rowKind[r] >= KindPair)
-            {
-                _compCouplingStart[_comp[_rowI[r]] + 1]++;
-            }
-        }
-
-        for (int c = 0; c < components; c++)
-        {
-            _compCouplingStart[c + 1] += _compCouplingStart[c];
-        }
-
-        for (int r = 0; r < _rowCount; r++)
-        {
-            if (_rowKind[r] >= KindPair)
-            {
-                _couplingOrder[_compCouplingStart[_comp[_rowI[r]]]++] = r;
-            }
-        }
-
-        for (int c = components; c > 0; c--)
-        {
-            _compCouplingStart[c] = _compCouplingStart[c - 1];
-        }
-
-        _compCouplingStart[0] = 0;
-
-        // Place robots and rows (stable) using the start arrays as cursors, then restore the starts.
         for (int i = 0; i < n; i++)
         {
             _robotOrder[_compRobotStart[_comp[i]]++] = i;
         }
 
-        for (int r = 0; r < _rowCount; r++)
+        if (_cpOrder.Length < _cpCount)
         {
-            _rowOrder[_compRowStart[_comp[_rowI[r]]]++] = r;
+            _cpOrder = new int[_cpI.Length];
+            _incRow = new int[2 * _cpI.Length];
+        }
+
+        for (int r = 0; r < _cpCount; r++)
+        {
+            _cpOrder[_compCpStart[_comp[_cpI[r]]]++] = r;
         }
 
         for (int c = components; c > 0; c--)
         {
             _compRobotStart[c] = _compRobotStart[c - 1];
-            _compRowStart[c] = _compRowStart[c - 1];
+            _compCpStart[c] = _compCpStart[c - 1];
         }
 
         _compRobotStart[0] = 0;
-        _compRowStart[0] = 0;
+        _compCpStart[0] = 0;
+
+        // Incidence: for each robot, its coupling rows in row order (encoded row * 2 + (second robot ? 1 : 0)).
+        Array.Clear(_incStart, 0, n + 1);
+        for (int r = 0; r < _cpCount; r++)
+        {
+            _incStart[_cpI[r] + 1]++;
+            _incStart[_cpJ[r] + 1]++;
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            _incStart[i + 1] += _incStart[i];
+        }
+
+        for (int r = 0; r < _cpCount; r++)
+        {
+            _incRow[_incStart[_cpI[r]]++] = 2 * r;
+            _incRow[_incStart[_cpJ[r]]++] = 2 * r + 1;
+        }
+
+        for (int i = n; i > 0; i--)
+        {
+            _incStart[i] = _incStart[i - 1];
+        }
+
+        _incStart[0] = 0;
         return components;
     }
 
     private void EnsureRobotCapacity(int n, int m)
     {
+        int d = _dim;
         if (_uMax.Length < n)
         {
             int cap = Math.Max(n, 2 * _uMax.Length);
             _uMax = new double[cap];
             _hold = new double[cap];
+            _tau = new double[cap];
+            _brake = new double[cap * d];
+            _spare = new double[cap];
+            _push = new double[cap * d];
+            _pushCount = new int[cap];
+            _prev = new double[cap * d];
+            _reach = new double[cap * 6];
             _parent = new int[cap];
             _comp = new int[cap];
             _robotOrder = new int[cap];
-            _robotRowStart = new int[cap];
-            _robotRowCount = new int[cap];
-            _y = new double[cap * _dim];
+            _incStart = new int[cap + 1];
+            _kinds = new RobotKind[cap];
+            EnsureSolverRobotCapacity(cap);
         }
 
         if (_itemCell.Length < n + m)
@@ -1069,27 +1344,63 @@ public sealed class SafetyFilter
             _cellItems = new int[cap];
         }
 
-        if (_rowI.Length < 16 * n)
+        if (_ownRobot.Length < 24 * n)
         {
-            GrowRows(Math.Max(16 * n, 2 * _rowI.Length));
+            GrowOwn(Math.Max(24 * n, 2 * _ownRobot.Length));
+        }
+
+        if (_cpI.Length < 4 * n)
+        {
+            GrowCoupling(Math.Max(4 * n, 2 * _cpI.Length));
         }
     }
 
-    private void GrowRows(int capacity)
+    private void GrowOwn(int capacity)
     {
-        Array.Resize(ref _rowI, capacity);
-        Array.Resize(ref _rowJ, capacity);
-        Array.Resize(ref _rowKind, capacity);
-        Array.Resize(ref _rowN, capacity * _dim);
-        Array.Resize(ref _lo, capacity);
-        Array.Resize(ref _hi, capacity);
-        Array.Resize(ref _loOrig, capacity);
-        Array.Resize(ref _hiOrig, capacity);
-        Array.Resize(ref _speedBound, capacity);
-        Array.Resize(ref _nrm2, capacity);
-        Array.Resize(ref _mu, capacity);
-        Array.Resize(ref _rowOrder, capacity);
+        int d = _dim;
+        EnsureSolverOwnCapacity(capacity);
+        Array.Resize(ref _ownRobot, capacity);
+        Array.Resize(ref _ownKind, capacity);
+        Array.Resize(ref _ownN, capacity * d);
+        Array.Resize(ref _ownLo, capacity);
+        Array.Resize(ref _ownHi, capacity);
+        Array.Resize(ref _ownLoOrig, capacity);
+        Array.Resize(ref _ownHiOrig, capacity);
+        Array.Resize(ref _ownRobotS, capacity);
+        Array.Resize(ref _ownKindS, capacity);
+        Array.Resize(ref _ownNS, capacity * d);
+        Array.Resize(ref _ownLoS, capacity);
+        Array.Resize(ref _ownHiS, capacity);
+        Array.Resize(ref _ownLoOrigS, capacity);
+        Array.Resize(ref _ownHiOrigS, capacity);
     }
+
+    private void GrowCoupling(int capacity)
+    {
+        int d = _dim;
+        Array.Resize(ref _cpI, capacity);
+        Array.Resize(ref _cpJ, capacity);
+        Array.Resize(ref _cpN, capacity * d);
+        Array.Resize(ref _cpLo, capacity);
+        Array.Resize(ref _cpLoOrig, capacity);
+        Array.Resize(ref _cpSlackPrev, capacity);
+        Array.Resize(ref _cpOrder, capacity);
+        Array.Resize(ref _incRow, 2 * capacity);
+        EnsureSolverRowCapacity(capacity);
+    }
+
+    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        double s = a[0] * b[0] + a[1] * b[1];
+        if (a.Length == 3)
+        {
+            s += a[2] * b[2];
+        }
+
+        return s;
+    }
+
+    private static double Norm(ReadOnlySpan<double> a) => Math.Sqrt(Dot(a, a));
 
     private readonly record struct Grid(double X0, double Y0, double Z0, double InvSize, int Nx, int Ny, int Nz)
     {

@@ -125,5 +125,5 @@ public class ControlBenchmarks
     public int WithoutSafetyFilter() => Tick(_unfiltered).Robots;
 
     [Benchmark(Description = "pipeline with safety filter")]
-    public int WithSafetyFilter() => Tick(_filtered).Safety.Sweeps;
+    public int WithSafetyFilter() => Tick(_filtered).Safety.NewtonSteps;
 }

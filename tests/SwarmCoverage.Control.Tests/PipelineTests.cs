@@ -237,12 +237,12 @@ public class PipelineTests
         {
             Arena = Arena,
             VelocityGain = -1,
-            Safety = new SafetyFilterOptions { SafetyRadiusM = 0, DiscreteDecayFraction = 1.5, OverRelaxation = 2 },
+            Safety = new SafetyFilterOptions { SafetyRadiusM = 0, DiscreteDecayFraction = 1.5, WorkBudgetPerRobot = 0 },
         }));
         Assert.Contains("CommandPipelineOptions.VelocityGain = -1 is out of range; allowed: finite and > 0", ex.Message, StringComparison.Ordinal);
         Assert.Contains("SafetyFilterOptions.SafetyRadiusM = 0", ex.Message, StringComparison.Ordinal);
         Assert.Contains("SafetyFilterOptions.DiscreteDecayFraction = 1.5 is out of range; allowed: (0, 1]", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("SafetyFilterOptions.OverRelaxation = 2", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("SafetyFilterOptions.WorkBudgetPerRobot = 0", ex.Message, StringComparison.Ordinal);
 
         var cmds = new RobotCommand[1];
         var bad = Assert.Throws<ArgumentException>(() => Step(Pipe(), [0, 0, 0], [Holo()], [0, 0], cmds));

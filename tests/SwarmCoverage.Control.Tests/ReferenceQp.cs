@@ -4,36 +4,64 @@ namespace SwarmCoverage.Control.Tests;
 
 /// <summary>
 /// The safety QP rebuilt from its written definition (README "Safety filter"), without the neighbour radius, cell list,
-/// tightening or components of the implementation, and solved by methods that share nothing with Hildreth's.
+/// tightening, omitted rows or components of the implementation, and solved by methods that share nothing with the
+/// filter's (augmented Lagrangian with semismooth Newton).
 /// Constraint form: a . (u_I - u_J) &gt;= B (J = -1: a . u_I &gt;= B).
 /// </summary>
 internal static class ReferenceQp
 {
     public sealed record HalfPlane(int I, int J, double[] A, double B);
 
+    /// <summary>
+    /// The QP of the README section "Safety filter", row by row, for every pair, wall and actuator limit (no neighbour
+    /// radius, no omission of implied rows, no tightening: the original constraints). Obstacles are not used by the tests.
+    /// </summary>
     public static List<HalfPlane> Build(double[] points, RobotModel[] models, double[] headings, double[] prevU, double period,
         ArenaBox arena, SafetyFilterOptions o)
     {
         int n = models.Length, d = arena.Dimension;
+        double t = o.ConstraintTighteningMps;
         var rows = new List<HalfPlane>();
         var hold = new double[n];
+        var tau = new double[n];
+        var brake = new double[n][];
         for (int i = 0; i < n; i++)
         {
             var m = models[i];
             double uMax = m.Kind == RobotKind.DifferentialDrive
                 ? Math.Sqrt(m.MaxLinearSpeedMps * m.MaxLinearSpeedMps + Math.Pow(m.ProjectionDistanceM * m.MaxAngularSpeedRadps, 2))
+                : m.Kind == RobotKind.Aerial3D ? Math.Sqrt(m.MaxLinearSpeedMps * m.MaxLinearSpeedMps + m.MaxVerticalSpeedMps * m.MaxVerticalSpeedMps)
                 : m.MaxLinearSpeedMps;
             hold[i] = m.Kind == RobotKind.DifferentialDrive ? m.MaxAngularSpeedRadps * uMax * period * period / 2 : 0;
+            tau[i] = Horizon(m, period, o);
+            brake[i] = Brake(m, headings[i], prevU.AsSpan(i * d, d).ToArray(), period, t, d);
+        }
+
+        // Recovery pushes (robots inside a margin move away with the acceleration braking left unused).
+        Recovery(points, models, headings, prevU, period, arena, o, hold, brake, d);
+
+        for (int i = 0; i < n; i++)
+        {
+            var m = models[i];
+            var b = brake[i];
             foreach (var (a, lo, hi) in Slabs(m, headings[i], prevU.AsSpan(i * d, d).ToArray(), period, d))
             {
-                if (double.IsFinite(lo))
+                double wb = Dot(a, b);
+                double l = lo, h = hi;
+                if (!(wb >= l && wb <= h))
                 {
-                    rows.Add(new HalfPlane(i, -1, a, lo));
+                    l = Math.Min(l, wb - 2 * t);
+                    h = Math.Max(h, wb + 2 * t);
                 }
 
-                if (double.IsFinite(hi))
+                if (double.IsFinite(l))
                 {
-                    rows.Add(new HalfPlane(i, -1, a.Select(x => -x).ToArray(), -hi));
+                    rows.Add(new HalfPlane(i, -1, a, l));
+                }
+
+                if (double.IsFinite(h))
+                {
+                    rows.Add(new HalfPlane(i, -1, a.Select(x => -x).ToArray(), -h));
                 }
             }
 
@@ -45,8 +73,8 @@ internal static class ReferenceQp
                 up[k] = 1;
                 var down = new double[d];
                 down[k] = -1;
-                rows.Add(new HalfPlane(i, -1, up, Barrier(x - (arena.MinM(k) + o.WallMarginM) - hold[i], null, o, period, vRec)));
-                rows.Add(new HalfPlane(i, -1, down, Barrier((arena.MaxM(k) - o.WallMarginM) - x - hold[i], null, o, period, vRec)));
+                rows.Add(new HalfPlane(i, -1, up, Wall(x - (arena.MinM(k) + o.WallMarginM) - hold[i], tau[i], o, period, vRec, Dot(up, b), 2 * t)));
+                rows.Add(new HalfPlane(i, -1, down, Wall((arena.MaxM(k) - o.WallMarginM) - x - hold[i], tau[i], o, period, vRec, Dot(down, b), 2 * t)));
             }
         }
 
@@ -54,41 +82,293 @@ internal static class ReferenceQp
         {
             for (int j = i + 1; j < n; j++)
             {
-                var e = new double[d];
-                double s = 0;
+                double tp = Math.Max(tau[i], tau[j]);
+                var xi = points.AsSpan(i * d, d).ToArray();
+                var xj = points.AsSpan(j * d, d).ToArray();
+                var e = Direction(xi, brake[i].Select(v => tp * v).ToArray(), xj, brake[j].Select(v => tp * v).ToArray());
+                double se = 0;
                 for (int k = 0; k < d; k++)
                 {
-                    e[k] = points[i * d + k] - points[j * d + k];
-                    s += e[k] * e[k];
+                    se += e[k] * (xi[k] - xj[k]);
                 }
 
-                s = Math.Sqrt(s);
-                for (int k = 0; k < d; k++)
-                {
-                    e[k] /= s;
-                }
-
-                double margin = o.SafetyRadiusM + hold[i] + hold[j];
+                double rm = o.SafetyRadiusM + hold[i] + hold[j];
+                double g = se - rm;
                 double vRec = Math.Max(o.RecoverySpeedMps, 1.000001 * (hold[i] + hold[j]) / period);
-                rows.Add(new HalfPlane(i, j, e, Barrier(s - margin, (s, margin), o, period, vRec)));
+                double bound = g >= 0
+                    ? Math.Max(-g / tp, -o.PairBarrierGain * Math.Pow(se * se - rm * rm, 3) / (2 * se))
+                    : Math.Min(-g / period, vRec);
+                double wv = Dot(e, brake[i]) - Dot(e, brake[j]);
+                rows.Add(new HalfPlane(i, j, e, Relax(bound, wv, 2 * t * Math.Sqrt(2))));
+                if (g >= 0)
+                {
+                    var minus = e.Select(x => -x).ToArray();
+                    rows.Add(new HalfPlane(i, -1, e, Relax(-g / tp, Dot(e, brake[i]), 2 * t)));
+                    rows.Add(new HalfPlane(j, -1, minus, Relax(-g / tp, Dot(minus, brake[j]), 2 * t)));
+                }
             }
         }
 
         return rows;
     }
 
-    /// <summary>Lower bound of the barrier rows: -min(gamma h^3/(2s) [pair] or gamma g^3 [wall], kappa g / T), or recovery when g &lt; 0.</summary>
-    private static double Barrier(double g, (double S, double Margin)? pair, SafetyFilterOptions o, double period, double vRec)
+    /// <summary>The README's braking horizon: max(T / kappa, T vmax / (a_eff T - 2 t sqrt 2)) and the like for omega and vz.</summary>
+    public static double Horizon(RobotModel m, double period, SafetyFilterOptions o)
     {
-        if (g < 0)
+        double t = o.ConstraintTighteningMps;
+        double h = period / o.DiscreteDecayFraction;
+        double inr = Math.Cos(Math.PI / 16);
+        static double H(double v, double a, double T, double slack) => double.IsPositiveInfinity(a) ? T : T * v / (a * T - slack);
+        return m.Kind switch
         {
-            return Math.Min(-g / period, vRec);
+            RobotKind.DifferentialDrive => Math.Max(h, Math.Max(H(m.MaxLinearSpeedMps, m.MaxLinearAccelerationMps2, period, 2 * t * Math.Sqrt(2)),
+                H(m.MaxAngularSpeedRadps, m.MaxAngularAccelerationRadps2, period, 2 * t * Math.Sqrt(2) / m.ProjectionDistanceM))),
+            RobotKind.Aerial3D => Math.Max(h, Math.Max(H(m.MaxLinearSpeedMps, inr * m.MaxLinearAccelerationMps2, period, 2 * t),
+                H(m.MaxVerticalSpeedMps, m.MaxLinearAccelerationMps2, period, 2 * t))),
+            _ => Math.Max(h, H(m.MaxLinearSpeedMps, inr * m.MaxLinearAccelerationMps2, period, 2 * t)),
+        };
+    }
+
+    /// <summary>The braking command: the previous command scaled down as far as the acceleration limits allow in one period.</summary>
+    public static double[] Brake(RobotModel m, double th, double[] p, double period, double t, int d)
+    {
+        double slack = 2 * t;
+        double sigma;
+        if (m.Kind == RobotKind.DifferentialDrive)
+        {
+            double l = m.ProjectionDistanceM;
+            double v = Math.Cos(th) * p[0] + Math.Sin(th) * p[1];
+            double w = (-Math.Sin(th) * p[0] + Math.Cos(th) * p[1]) / l;
+            sigma = Math.Min(Allowed(m.MaxLinearAccelerationMps2 * period - slack * Math.Sqrt(2), v),
+                Allowed(m.MaxAngularAccelerationRadps2 * period - slack * Math.Sqrt(2) / l, w));
+        }
+        else
+        {
+            double hz = Math.Sqrt(p[0] * p[0] + p[1] * p[1]);
+            sigma = Allowed(Math.Cos(Math.PI / 16) * m.MaxLinearAccelerationMps2 * period - slack, hz);
+            if (d == 3)
+            {
+                sigma = Math.Min(sigma, Allowed(m.MaxLinearAccelerationMps2 * period - slack, p[2]));
+            }
         }
 
-        double cubic = pair is { } p
-            ? o.PairBarrierGain * Math.Pow(p.S * p.S - p.Margin * p.Margin, 3) / (2 * p.S)
-            : o.WallBarrierGain * g * g * g;
-        return -Math.Min(cubic, o.DiscreteDecayFraction * g / period);
+        sigma = Math.Min(1, sigma);
+        return p.Select(x => (1 - sigma) * x).ToArray();
+
+        static double Allowed(double change, double value) =>
+            double.IsPositiveInfinity(change) || Math.Abs(value) == 0 ? 1 : Math.Max(0, change) / Math.Abs(value);
+    }
+
+    /// <summary>
+    /// Recovery pushes: a robot inside the margin of another robot or of a wall adds to its braking command
+    /// min(spare, umax) / k times the sum of the k unit directions away, spare being the acceleration budget braking left
+    /// unused, scaled by the largest f in [0, 1] that keeps it within the speed limits with room 2t.
+    /// </summary>
+    private static void Recovery(double[] points, RobotModel[] models, double[] headings, double[] prevU, double period, ArenaBox arena,
+        SafetyFilterOptions o, double[] hold, double[][] brake, int d)
+    {
+        int n = models.Length;
+        double t = o.ConstraintTighteningMps;
+        var dirs = new double[n][];
+        var count = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            dirs[i] = new double[d];
+            for (int j = 0; j < n; j++)
+            {
+                if (j == i)
+                {
+                    continue;
+                }
+
+                var diff = Enumerable.Range(0, d).Select(k => points[i * d + k] - points[j * d + k]).ToArray();
+                double s = Math.Sqrt(Dot(diff, diff));
+                if (s < o.SafetyRadiusM + hold[i] + hold[j])
+                {
+                    for (int k = 0; k < d; k++)
+                    {
+                        dirs[i][k] += s > 0 ? diff[k] / s : (k == 0 ? (i < j ? 1 : -1) : 0);
+                    }
+
+                    count[i]++;
+                }
+            }
+
+            for (int k = 0; k < d; k++)
+            {
+                double x = points[i * d + k];
+                if (x - (arena.MinM(k) + o.WallMarginM) - hold[i] < 0)
+                {
+                    dirs[i][k] += 1;
+                    count[i]++;
+                }
+
+                if ((arena.MaxM(k) - o.WallMarginM) - x - hold[i] < 0)
+                {
+                    dirs[i][k] -= 1;
+                    count[i]++;
+                }
+            }
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            if (count[i] == 0)
+            {
+                continue;
+            }
+
+            var m = models[i];
+            var p = prevU.AsSpan(i * d, d).ToArray();
+            double spare = Spare(m, headings[i], p, period, t, d);
+            double uMax = m.Kind == RobotKind.DifferentialDrive
+                ? Math.Sqrt(m.MaxLinearSpeedMps * m.MaxLinearSpeedMps + Math.Pow(m.ProjectionDistanceM * m.MaxAngularSpeedRadps, 2))
+                : m.Kind == RobotKind.Aerial3D ? Math.Sqrt(m.MaxLinearSpeedMps * m.MaxLinearSpeedMps + m.MaxVerticalSpeedMps * m.MaxVerticalSpeedMps)
+                : m.MaxLinearSpeedMps;
+            var push = dirs[i].Select(v => Math.Min(spare, uMax) / count[i] * v).ToArray();
+            double f = 1;
+            foreach (var (a, speed) in SpeedSlabs(m, headings[i], d))
+            {
+                double limit = speed - 2 * t * Math.Sqrt(Dot(a, a));
+                double tb = Dot(a, brake[i]), tp = Dot(a, push);
+                if (tb + f * tp > limit)
+                {
+                    f = Math.Max(0, (limit - tb) / tp);
+                }
+                else if (tb + f * tp < -limit)
+                {
+                    f = Math.Max(0, (-limit - tb) / tp);
+                }
+            }
+
+            for (int k = 0; k < d; k++)
+            {
+                brake[i][k] += f * push[k];
+            }
+        }
+    }
+
+    private static double Spare(RobotModel m, double th, double[] p, double period, double t, int d)
+    {
+        double slack = 2 * t;
+        if (m.Kind == RobotKind.DifferentialDrive)
+        {
+            double l = m.ProjectionDistanceM;
+            double v = Math.Abs(Math.Cos(th) * p[0] + Math.Sin(th) * p[1]);
+            double w = Math.Abs((-Math.Sin(th) * p[0] + Math.Cos(th) * p[1]) / l);
+            double dv = m.MaxLinearAccelerationMps2 * period - slack * Math.Sqrt(2);
+            double dw = m.MaxAngularAccelerationRadps2 * period - slack * Math.Sqrt(2) / l;
+            double sigma = Math.Min(1, Math.Min(double.IsPositiveInfinity(dv) || v == 0 ? 1 : dv / v, double.IsPositiveInfinity(dw) || w == 0 ? 1 : dw / w));
+            return Math.Max(0, Math.Min(dv - sigma * v, l * (dw - sigma * w)));
+        }
+
+        double h = Math.Sqrt(p[0] * p[0] + p[1] * p[1]);
+        double dh = Math.Cos(Math.PI / 16) * m.MaxLinearAccelerationMps2 * period - slack;
+        double z = d == 3 ? Math.Abs(p[2]) : 0;
+        double dz = m.MaxLinearAccelerationMps2 * period - slack;
+        double sg = Math.Min(1, Math.Min(double.IsPositiveInfinity(dh) || h == 0 ? 1 : dh / h, d == 3 && !double.IsPositiveInfinity(dz) && z > 0 ? dz / z : 1));
+        double spare = dh - sg * h;
+        if (d == 3)
+        {
+            spare = Math.Min(spare, dz - sg * z);
+        }
+
+        return Math.Max(0, spare);
+    }
+
+    private static IEnumerable<(double[] A, double Speed)> SpeedSlabs(RobotModel m, double th, int d)
+    {
+        foreach (var (a, lo, hi) in Slabs(m with { MaxLinearAccelerationMps2 = double.PositiveInfinity, MaxAngularAccelerationRadps2 = double.PositiveInfinity }, th, new double[d], 1, d))
+        {
+            yield return (a, hi);
+            _ = lo;
+        }
+    }
+
+    private static double Wall(double g, double tau, SafetyFilterOptions o, double period, double vRec, double witness, double room)
+    {
+        double bound = g >= 0 ? Math.Max(-g / tau, -o.WallBarrierGain * g * g * g) : Math.Min(-g / period, vRec);
+        return Relax(bound, witness, room);
+    }
+
+    /// <summary>A bound above the braking command's value is relaxed to that value less the room.</summary>
+    private static double Relax(double bound, double witness, double room) => bound > witness ? witness - room : bound;
+
+    /// <summary>
+    /// Unit vector from segment y + [0,1] dy to segment x + [0,1] dx along their closest points: the minimum of
+    /// |x + s dx - y - t dy| over the square [0,1]^2, searched on its interior critical point and its four edges.
+    /// </summary>
+    public static double[] Direction(double[] x, double[] dx, double[] y, double[] dy)
+    {
+        int d = x.Length;
+        double best = double.PositiveInfinity, bs = 0, bt = 0;
+        void Try(double s, double t)
+        {
+            double q = 0;
+            for (int k = 0; k < d; k++)
+            {
+                q += Math.Pow(x[k] + s * dx[k] - y[k] - t * dy[k], 2);
+            }
+
+            if (q < best - 1e-18)
+            {
+                best = q;
+                bs = s;
+                bt = t;
+            }
+        }
+
+        double a = Dot(dx, dx), b = Dot(dx, dy), c = Dot(dy, dy);
+        var r = Enumerable.Range(0, d).Select(k => x[k] - y[k]).ToArray();
+        double e = Dot(dx, r), f = Dot(dy, r);
+        double det = a * c - b * b;
+        if (det > 1e-24 * Math.Max(1e-300, a * c))
+        {
+            double s = (b * f - c * e) / det, t = (a * f - b * e) / det;
+            if (s >= 0 && s <= 1 && t >= 0 && t <= 1)
+            {
+                Try(s, t);
+            }
+        }
+
+        // Edges: s fixed at 0 or 1 (t free), t fixed at 0 or 1 (s free).
+        foreach (double s in new[] { 0.0, 1.0 })
+        {
+            Try(s, c > 0 ? Math.Clamp((f + s * b) / c, 0, 1) : 0);
+        }
+
+        foreach (double t in new[] { 0.0, 1.0 })
+        {
+            Try(a > 0 ? Math.Clamp((t * b - e) / a, 0, 1) : 0, t);
+        }
+
+        var v = Enumerable.Range(0, d).Select(k => x[k] + bs * dx[k] - y[k] - bt * dy[k]).ToArray();
+        double len = Math.Sqrt(Dot(v, v));
+        if (!(len > 1e-12))
+        {
+            v = r;
+            len = Math.Sqrt(Dot(v, v));
+        }
+
+        if (!(len > 1e-12))
+        {
+            v = new double[d];
+            v[0] = 1;
+            return v;
+        }
+
+        return v.Select(q => q / len).ToArray();
+    }
+
+    private static double Dot(double[] a, double[] b)
+    {
+        double s = 0;
+        for (int k = 0; k < a.Length; k++)
+        {
+            s += a[k] * b[k];
+        }
+
+        return s;
     }
 
     /// <summary>The actuator slabs lo &lt;= a . u &lt;= hi written from the model's limits (speed intersected with acceleration).</summary>

@@ -67,7 +67,7 @@ public class SolverReferenceTests
     [InlineData(true)]
     public void Two_robots_match_the_brute_force_optimum(bool unicycle)
     {
-        var o = new SafetyFilterOptions { SafetyRadiusM = 0.15, PairBarrierGain = 100, MaxSweeps = 200_000, ConstraintTighteningMps = 1e-8, ConvergenceToleranceMps = 1e-11 };
+        var o = new SafetyFilterOptions { SafetyRadiusM = 0.15, PairBarrierGain = 100, MaxSweeps = 200_000, WorkBudgetPerRobot = 1e12, ConstraintTighteningMps = 1e-8, ConvergenceToleranceMps = 1e-11 };
         int compared = 0, activePairs = 0;
         for (int seed = 1; seed <= 12; seed++)
         {
@@ -91,7 +91,7 @@ public class SolverReferenceTests
                 Assert.True(Math.Abs(u[k] - reference[k]) <= 1e-6, $"seed {seed}: u[{k}] = {u[k]}, reference {reference[k]}");
             }
 
-            if (Math.Abs(ReferenceQp.Slack(rows[^1], reference, 2)) < 1e-9)
+            if (Math.Abs(ReferenceQp.Slack(rows.Single(h => h.J >= 0), reference, 2)) < 1e-9)
             {
                 activePairs++;
             }
@@ -110,7 +110,7 @@ public class SolverReferenceTests
     [InlineData(16, true)]
     public void Larger_clusters_satisfy_the_KKT_conditions_of_the_defined_QP(int n, bool unicycle)
     {
-        var o = new SafetyFilterOptions { SafetyRadiusM = 0.15, MaxSweeps = 200_000, ConstraintTighteningMps = 1e-8, ConvergenceToleranceMps = 1e-11 };
+        var o = new SafetyFilterOptions { SafetyRadiusM = 0.15, MaxSweeps = 200_000, WorkBudgetPerRobot = 1e12, ConstraintTighteningMps = 1e-8, ConvergenceToleranceMps = 1e-11 };
         int checkedInstances = 0;
         for (int seed = 100; seed < 106; seed++)
         {
@@ -120,7 +120,7 @@ public class SolverReferenceTests
             var prev = new double[2 * n];
             var u = RunFilter(o, pts, models, head, prev, nom, out var diag);
             Assert.Equal(0, diag.InfeasibleComponents);
-            Assert.Equal(0, diag.NonConvergedComponents);
+            Assert.True(diag.NonConvergedComponents == 0, $"seed {seed}: not converged after {diag.NewtonSteps} Newton steps, {diag.OuterIterations} outer");
             checkedInstances++;
             var rows = ReferenceQp.Build(pts, models, head, prev, Period, Arena, o);
             var (infeasibility, stationarity, active) = ReferenceQp.Kkt(rows, u, nom, n, 2, 1e-6);
@@ -137,7 +137,7 @@ public class SolverReferenceTests
     {
         var arena = ArenaBox.Box(-1, 1, -1, 1, 0, 1.5);
         var model = new RobotModel { Name = "cf", Kind = RobotKind.Aerial3D, MaxLinearSpeedMps = 0.4, MaxVerticalSpeedMps = 0.2 };
-        var o = new SafetyFilterOptions { SafetyRadiusM = 0.2, WallMarginM = 0.1, MaxSweeps = 200_000, ConstraintTighteningMps = 1e-8, ConvergenceToleranceMps = 1e-11 };
+        var o = new SafetyFilterOptions { SafetyRadiusM = 0.2, WallMarginM = 0.1, MaxSweeps = 200_000, WorkBudgetPerRobot = 1e12, ConstraintTighteningMps = 1e-8, ConvergenceToleranceMps = 1e-11 };
         const int n = 10;
         var pts = TestSupport.PoissonPoints(n, 3, ArenaBox.Box(-0.45, 0.45, -0.45, 0.45, 0.2, 0.8), 0, 0.2, seed: 5);
         var rng = new Random(9);
@@ -175,16 +175,14 @@ public class SolverReferenceTests
     }
 
     [Fact]
-    public void Neighbour_radius_makes_omitted_pair_constraints_slack()
+    public void Neighbour_radius_is_where_the_rate_law_stops_binding()
     {
-        double r = 0.16, rel = 0.5, t = 0.05, gamma = 100, kappa = 0.5;
-        double s = SafetyFilter.NeighbourRadius(r, rel, t, gamma, kappa);
+        double r = 0.16, rel = 0.5, gamma = 100;
+        double s = SafetyFilter.NeighbourRadius(r, rel, gamma);
         double h = s * s - r * r;
-        double bound = Math.Min(gamma * h * h * h / (2 * s), kappa * (s - r) / t);
-        Assert.True(bound >= rel, $"at the radius the pair law still allows only {bound} < {rel} m/s");
+        Assert.True(gamma * h * h * h / (2 * s) >= rel, "at the radius the rate law still binds");
         double s2 = s * 0.98;
         double h2 = s2 * s2 - r * r;
-        Assert.True(Math.Min(gamma * h2 * h2 * h2 / (2 * s2), kappa * (s2 - r) / t) < rel, "radius is not the smallest such distance");
-        Assert.True(s >= r + rel * t, "pairs beyond the radius could collide within one period");
+        Assert.True(gamma * h2 * h2 * h2 / (2 * s2) < rel, "radius is not the smallest such distance");
     }
 }

@@ -169,7 +169,7 @@ public static class RunOutput
             ["commands_above_limit"] = run.CommandsAboveLimit,
             ["clipped_share"] = t.ClippedShare,
             ["safety_interventions"] = t.SafetyInterventions,
-            ["zeroed_by_safety"] = t.ZeroedBySafety,
+            ["braked_by_safety"] = t.BrakedBySafety,
             ["rejected_poses"] = run.RejectedPoses,
             ["command_timeouts"] = run.SimCounters.CommandTimeouts,
             ["min_pair_distance_m"] = run.MinPairDistanceM,
@@ -215,7 +215,7 @@ public static class RunOutput
         table.AddRow("commands above an actuator limit", run.CommandsAboveLimit.ToString(Inv), Ok(run.CommandsAboveLimit == 0));
         table.AddRow("min distance between robots", $"{run.MinPairDistanceM.ToString("F3", Inv)} m", $"safety radius {c.SafetyRadiusM.ToString("G3", Inv)} m");
         table.AddRow("clipped commands", $"{(100 * run.Totals.ClippedShare).ToString("F1", Inv)} %", "");
-        table.AddRow("safety interventions / zeroed", $"{run.Totals.SafetyInterventions.ToString(Inv)} / {run.Totals.ZeroedBySafety.ToString(Inv)}", "");
+        table.AddRow("safety interventions / braked", $"{run.Totals.SafetyInterventions.ToString(Inv)} / {run.Totals.BrakedBySafety.ToString(Inv)}", "");
         table.AddRow("coverage cost H, uncovered radius", $"{m[^1].CoverageCostM2.ToString("G3", Inv)} m^2, {m[^1].UncoveredRadiusM.ToString("F2", Inv)} m", "");
         table.AddRow("wall time (loop) / real-time factor", $"{run.LoopWallTimeS.ToString("F2", Inv)} s / {(run.DurationS / run.LoopWallTimeS).ToString("F0", Inv)}x", "");
         console.Write(table);

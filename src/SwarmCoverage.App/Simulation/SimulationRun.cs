@@ -124,6 +124,11 @@ public static class SimulationRun
         var arena = c.ArenaBox();
         var registry = new RobotRegistry(arena, c.RegistryOptions(), clock);
         for (int i = 0; i < n; i++) registry.Join(names[i], models[i]);
+        // The registry (and so every snapshot and its commands) lists robots in ordinal order of their names, which is not
+        // the simulator's order once names stop sorting numerically (robot_100 < robot_11): map snapshot index -> sim index.
+        var bySnapshot = Enumerable.Range(0, n).OrderBy(i => names[i], StringComparer.Ordinal).ToArray();
+        var snapshotIndex = new int[n];
+        for (int k = 0; k < n; k++) snapshotIndex[bySnapshot[k]] = k;
         var field = new BlobField(c.Target, c.FieldOptions(n));
         var pipeline = new CommandPipeline(new CommandPipelineOptions
         {
@@ -206,7 +211,7 @@ public static class SimulationRun
             controllerSeconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
             for (int i = 0; i < n; i++)
             {
-                var cmd = all[i];
+                var cmd = all[snapshotIndex[i]];
                 if (AboveLimit(models[i], cmd, previous[i], period)) aboveLimit++;
                 previous[i] = cmd;
                 if (models[i].Kind == RobotKind.DifferentialDrive)

@@ -1,0 +1,1052 @@
+namespace SwarmCoverage.Control;
+
+/// <summary>
+/// The QP solver of one connected group: the proximal augmented Lagrangian method with semismooth Newton inner steps and an
+/// exact line search (Hermans, Themelis and Patrinos, "QPALM", 2019), specialised to the identity Hessian of the safety QP
+/// <c>min |u - u_nom|^2 / 2 s.t. lo_r &lt;= a_r . u &lt;= hi_r</c> (every robot's own rows and every pair row). For fixed
+/// multipliers y and penalties sigma the inner function
+/// <c>phi(u) = |u - u_nom|^2 / 2 + sum_r sigma_r dist^2(a_r . u + y_r / sigma_r, [lo_r, hi_r]) / 2</c>
+/// is strongly convex and piecewise quadratic: its generalized Hessian <c>I + sum_active sigma_r a_r a_r^T</c> is at least the
+/// identity however degenerate the constraints are (a jammed crowd has more contacts than degrees of freedom), a Newton step
+/// solves it by a sparse block Cholesky over the robots, and the line search finds the exact minimiser along the step by
+/// walking the sorted breakpoints. Then y = sigma (z - proj(z)) and sigma grows for rows whose violation did not shrink.
+/// The result is accepted when every (tightened) row holds to 1e-9 m/s and the Lagrangian gradient vanishes to the
+/// tolerance; every original row is then checked. Deterministic: fixed iteration order, no state between calls.
+/// </summary>
+public sealed partial class SafetyFilter
+{
+    private const double SigmaInitial = 1e4;
+    private const int LargeGroupRobots = 100;
+
+    /// <summary>
+    /// Rounding allowance (m/s) of the final check of every original row: a row the braking command meets exactly (robots in
+    /// contact at rest) has no tightening room, and the solution's row value can fall an ulp short of its bound.
+    /// </summary>
+    private const double VerifySlackMps = 1e-12;
+    private const double SigmaMax = 1e10;
+
+    /// <summary>Rows whose multiplier is below this (m/s) are left out of the polish's active-set guess (rounding noise).</summary>
+    private const double PolishMultiplierMps = 1e-9;
+
+    // Per robot.
+    private double[] _g = [];
+    private double[] _dx = [];
+    private int[] _loc = [];
+    private double[] _tmpRobot = [];
+    private double[] _alpha = [];
+
+    // Per own row and per coupling row: multiplier, penalty, last violation.
+    private double[] _yOwn = [];
+    private double[] _sOwn = [];
+    private double[] _vOwn = [];
+    private double[] _yCp = [];
+    private double[] _sCp = [];
+    private double[] _vCp = [];
+    private double[] _pOwn = [];
+    private double[] _pCp = [];
+    private sbyte[] _actOwn = [];
+    private sbyte[] _actCp = [];
+
+    // Line search breakpoints.
+    private double[] _bpT = [];
+    private int[] _bpRow = [];
+
+    private readonly BlockCholesky _chol = new();
+    private double _work;
+
+    private enum SolveStatus
+    {
+        Converged,
+        FeasibleNotConverged,
+        Failed,
+    }
+
+    private void EnsureSolverRobotCapacity(int cap)
+    {
+        _g = new double[cap * _dim];
+        _dx = new double[cap * _dim];
+        _loc = new int[cap];
+        _tmpRobot = new double[cap * _dim];
+        _alpha = new double[cap];
+    }
+
+    private void EnsureSolverOwnCapacity(int cap)
+    {
+        Array.Resize(ref _yOwn, cap);
+        Array.Resize(ref _sOwn, cap);
+        Array.Resize(ref _vOwn, cap);
+        Array.Resize(ref _pOwn, cap);
+        Array.Resize(ref _actOwn, cap);
+    }
+
+    private void EnsureSolverRowCapacity(int cap)
+    {
+        Array.Resize(ref _yCp, cap);
+        Array.Resize(ref _sCp, cap);
+        Array.Resize(ref _vCp, cap);
+        Array.Resize(ref _pCp, cap);
+        Array.Resize(ref _actCp, cap);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private SolveStatus SolveComponent(int comp, ReadOnlySpan<double> nominal, Span<double> u, out int outer, out int newton)
+    {
+        int d = _dim;
+        int rs = _compRobotStart[comp], re = _compRobotStart[comp + 1];
+        int cs = _compCpStart[comp], ce = _compCpStart[comp + 1];
+        outer = 0;
+        newton = 0;
+
+        // First: each robot's exact projection of its nominal onto its own constraints. When no pair row binds there, it is
+        // the solution (the own constraints are met exactly and the pair rows are inactive).
+        bool pairsHold = true;
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            _loc[i] = p - rs;
+            int o0 = _ownStart[i], oc = _ownStart[i + 1] - o0;
+            var ui = u.Slice(i * d, d);
+            if (!PolytopeProjection.Project(d, oc, _ownN.AsSpan(o0 * d, oc * d), _ownLo.AsSpan(o0, oc), _ownHi.AsSpan(o0, oc),
+                nominal.Slice(i * d, d), ui))
+            {
+                _brake.AsSpan(i * d, d).CopyTo(ui);
+                pairsHold = false;
+            }
+
+            for (int q = _ownStart[i]; q < _ownStart[i + 1]; q++)
+            {
+                _yOwn[q] = 0;
+                _sOwn[q] = SigmaInitial;
+                _vOwn[q] = double.PositiveInfinity;
+            }
+        }
+
+        for (int p = cs; p < ce; p++)
+        {
+            int row = _cpOrder[p];
+            _yCp[row] = 0;
+            _sCp[row] = SigmaInitial;
+            _vCp[row] = double.PositiveInfinity;
+        }
+
+        for (int p = cs; p < ce && pairsHold; p++)
+        {
+            int row = _cpOrder[p];
+            pairsHold = RowValue(row, u) >= _cpLo[row];
+        }
+
+        if (pairsHold)
+        {
+            return Verify(rs, re, cs, ce, u) ? SolveStatus.Converged : (ScaleFromBrake(rs, re, cs, ce, u, out _) ? SolveStatus.FeasibleNotConverged : SolveStatus.Failed);
+        }
+
+        // Otherwise the group starts from the previous commands (inputs of this call: the result stays a pure function of the
+        // inputs, only the work changes); in a steady crowd they are close to the solution.
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            _prev.AsSpan(i * d, d).CopyTo(u.Slice(i * d, d));
+        }
+
+        double tol = _o.ConvergenceToleranceMps;
+        // A large group's Newton steps cost more (its factor fills in): its step budget shrinks with its size, so a tick's time
+        // stays bounded; the per-robot fallback then moves back only the robots of the rows still off.
+        int budget = re - rs <= LargeGroupRobots ? _o.MaxSweeps : Math.Max(8, _o.MaxSweeps * LargeGroupRobots / (re - rs));
+        // Work budget: factorisation multiply-adds per robot of the group, so a tick's time stays about linear in the swarm
+        // size even for a crowd of hundreds of robots in contact (whose factors fill in); beyond it the group gets the
+        // safe fallback (counted as not converged).
+        _work = 0;
+        double workBudget = _o.WorkBudgetPerRobot * (re - rs);
+        bool converged = false;
+        while (!converged && newton < budget && _work <= workBudget)
+        {
+            outer++;
+            // Inner: minimise phi for the current multipliers and penalties.
+            double gnorm = Gradient(rs, re, cs, ce, nominal, u);
+            int stalls = 0;
+            while (gnorm > 0.1 * tol && newton < budget && _work <= workBudget && stalls < 3)
+            {
+                newton++;
+                if (!NewtonDirection(rs, re, cs, ce, u))
+                {
+                    break;
+                }
+
+                double t = ExactLineSearch(rs, re, cs, ce, nominal, u);
+                if (!(t > 0))
+                {
+                    break;
+                }
+
+                double stepSize = 0;
+                for (int p = rs; p < re; p++)
+                {
+                    int i = _robotOrder[p];
+                    for (int k = 0; k < d; k++)
+                    {
+                        double step = t * _dx[i * d + k];
+                        u[i * d + k] += step;
+                        stepSize = Math.Max(stepSize, Math.Abs(step));
+                    }
+                }
+
+                double next = Gradient(rs, re, cs, ce, nominal, u);
+                if (!double.IsFinite(next))
+                {
+                    break;
+                }
+
+                // Rounding floor: the gradient of phi carries sigma (up to 1e10) times rounding errors of the rows, so a
+                // tolerance far below it cannot be met; near the tolerance, stop when steps no longer reduce it or move u.
+                // (Far from it the gradient need not shrink at every step: the line search decreases phi, not |grad|.)
+                stalls = stepSize <= 1e-15 || (next <= 1e3 * tol && next > 0.5 * gnorm) ? stalls + 1 : 0;
+                gnorm = next;
+            }
+
+            // Outer: multipliers, violation, penalties.
+            double viol = UpdateMultipliers(rs, re, cs, ce, u);
+            if (!double.IsFinite(viol))
+            {
+                break;
+            }
+
+            if (viol <= _o.ConvergenceToleranceMps && gnorm <= tol)
+            {
+                converged = true;
+                break;
+            }
+
+            // Polish: the rows with a multiplier are the active-set guess; solve that equality-constrained QP exactly and
+            // keep it when it is feasible and its multipliers have the right signs (then it is the optimum).
+            newton++;
+            ActiveFromMultipliers(rs, re, cs, ce);
+            if (Polish(rs, re, cs, ce, nominal, u))
+            {
+                converged = true;
+                break;
+            }
+        }
+
+        if (converged && Verify(rs, re, cs, ce, u))
+        {
+            return SolveStatus.Converged;
+        }
+
+        // Converged to the tolerance but a row whose tightening is smaller than the tolerance is off by a hair: the point on
+        // the segment from the braking command that satisfies every original row moves u by at most the tolerance then.
+        if (!ScaleFromBrake(rs, re, cs, ce, u, out double moved))
+        {
+            return SolveStatus.Failed;
+        }
+
+        return converged && moved <= tol ? SolveStatus.Converged : SolveStatus.FeasibleNotConverged;
+    }
+
+    /// <summary>Active-set guess for the polish from the multipliers of the augmented Lagrangian: the sign gives the bound.</summary>
+    private void ActiveFromMultipliers(int rs, int re, int cs, int ce)
+    {
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            for (int q = _ownStart[i]; q < _ownStart[i + 1]; q++)
+            {
+                _actOwn[q] = (sbyte)(_yOwn[q] < -PolishMultiplierMps ? -1 : _yOwn[q] > PolishMultiplierMps ? 1 : 0);
+            }
+        }
+
+        for (int p = cs; p < ce; p++)
+        {
+            int row = _cpOrder[p];
+            _actCp[row] = (sbyte)(_yCp[row] < -PolishMultiplierMps ? -1 : 0);
+        }
+    }
+
+    /// <summary>
+    /// Solves min |u - u_nom|^2 / 2 with equality on the active-set guess (_actOwn, _actCp: -1 lower bound, +1 upper), by
+    /// the augmented Lagrangian with a large penalty on one factorisation (three refinement solves), and accepts it when every
+    /// row holds and every multiplier has the sign of its bound: the KKT conditions of the QP.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private bool Polish(int rs, int re, int cs, int ce, ReadOnlySpan<double> nominal, Span<double> u)
+    {
+        const double sigma = 1e8;
+        int d = _dim, dd = d * d;
+        int m = re - rs;
+        _chol.Reset(m, d);
+        Span<double> blk = stackalloc double[9];
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            blk.Clear();
+            for (int k = 0; k < d; k++)
+            {
+                blk[k * d + k] = 1;
+            }
+
+            for (int q = _ownStart[i]; q < _ownStart[i + 1]; q++)
+            {
+                _pOwn[q] = 0;
+                if (_actOwn[q] != 0)
+                {
+                    AddOuter(blk, _ownN.AsSpan(q * d, d), sigma, d);
+                }
+            }
+
+            _chol.AddDiagonal(p - rs, blk[..dd]);
+        }
+
+        for (int p = cs; p < ce; p++)
+        {
+            int row = _cpOrder[p];
+            _pCp[row] = 0;
+            if (_actCp[row] == 0)
+            {
+                continue;
+            }
+
+            blk.Clear();
+            AddOuter(blk, _cpN.AsSpan(row * d, d), sigma, d);
+            int li = _loc[_cpI[row]], lj = _loc[_cpJ[row]];
+            _chol.AddDiagonal(li, blk[..dd]);
+            _chol.AddDiagonal(lj, blk[..dd]);
+            for (int q = 0; q < dd; q++)
+            {
+                blk[q] = -blk[q];
+            }
+
+            _chol.AddEdge(li, lj, blk[..dd]);
+        }
+
+        if (!_chol.Factor())
+        {
+            return false;
+        }
+
+        _work += _chol.LastFlops;
+        var x = _tmpRobot.AsSpan(0, m * d);
+        for (int it = 0; it < 3; it++)
+        {
+            // rhs = u_nom - sum_A a (p - sigma b).
+            for (int p = rs; p < re; p++)
+            {
+                int i = _robotOrder[p];
+                for (int k = 0; k < d; k++)
+                {
+                    x[(p - rs) * d + k] = nominal[i * d + k];
+                }
+
+                for (int q = _ownStart[i]; q < _ownStart[i + 1]; q++)
+                {
+                    if (_actOwn[q] != 0)
+                    {
+                        double bnd = _actOwn[q] < 0 ? _ownLo[q] : _ownHi[q];
+                        double f = _pOwn[q] - sigma * bnd;
+                        for (int k = 0; k < d; k++)
+                        {
+                            x[(p - rs) * d + k] -= f * _ownN[q * d + k];
+                        }
+                    }
+                }
+            }
+
+            for (int p = cs; p < ce; p++)
+            {
+                int row = _cpOrder[p];
+                if (_actCp[row] == 0)
+                {
+                    continue;
+                }
+
+                double f = _pCp[row] - sigma * _cpLo[row];
+                int li = _loc[_cpI[row]] * d, lj = _loc[_cpJ[row]] * d;
+                for (int k = 0; k < d; k++)
+                {
+                    double v = f * _cpN[row * d + k];
+                    x[li + k] -= v;
+                    x[lj + k] += v;
+                }
+            }
+
+            _chol.Solve(x);
+            // p += sigma (a . x - b).
+            for (int p = rs; p < re; p++)
+            {
+                int i = _robotOrder[p];
+                var xi = x.Slice((p - rs) * d, d);
+                for (int q = _ownStart[i]; q < _ownStart[i + 1]; q++)
+                {
+                    if (_actOwn[q] != 0)
+                    {
+                        double bnd = _actOwn[q] < 0 ? _ownLo[q] : _ownHi[q];
+                        _pOwn[q] += sigma * (Dot(_ownN.AsSpan(q * d, d), xi) - bnd);
+                    }
+                }
+            }
+
+            for (int p = cs; p < ce; p++)
+            {
+                int row = _cpOrder[p];
+                if (_actCp[row] != 0)
+                {
+                    int li = _loc[_cpI[row]] * d, lj = _loc[_cpJ[row]] * d;
+                    double v = 0;
+                    for (int k = 0; k < d; k++)
+                    {
+                        v += _cpN[row * d + k] * (x[li + k] - x[lj + k]);
+                    }
+
+                    _pCp[row] += sigma * (v - _cpLo[row]);
+                }
+            }
+        }
+
+        // KKT: feasibility of every row and the signs of the multipliers (stationarity holds by construction). A lower-bound
+        // row pushes u along +a, so its multiplier (in u = u_nom - sum p a) is <= 0; an upper-bound row's is >= 0.
+        const double signTol = 1e-12;
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            var xi = x.Slice((p - rs) * d, d);
+            for (int q = _ownStart[i]; q < _ownStart[i + 1]; q++)
+            {
+                int act = _actOwn[q];
+                double v = Dot(_ownN.AsSpan(q * d, d), xi);
+                if (act != 0)
+                {
+                    double bnd = act < 0 ? _ownLo[q] : _ownHi[q];
+                    if ((act < 0 ? _pOwn[q] > signTol : _pOwn[q] < -signTol) || !(Math.Abs(v - bnd) <= _o.ConvergenceToleranceMps))
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                if (!(v >= _ownLo[q] - _o.ConvergenceToleranceMps && v <= _ownHi[q] + _o.ConvergenceToleranceMps))
+                {
+                    return false;
+                }
+            }
+        }
+
+        for (int p = cs; p < ce; p++)
+        {
+            int row = _cpOrder[p];
+            int li = _loc[_cpI[row]] * d, lj = _loc[_cpJ[row]] * d;
+            double v = 0;
+            for (int k = 0; k < d; k++)
+            {
+                v += _cpN[row * d + k] * (x[li + k] - x[lj + k]);
+            }
+
+            if (_actCp[row] != 0)
+            {
+                if (_pCp[row] > signTol || !(Math.Abs(v - _cpLo[row]) <= _o.ConvergenceToleranceMps))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (!(v >= _cpLo[row] - _o.ConvergenceToleranceMps))
+            {
+                return false;
+            }
+        }
+
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            x.Slice((p - rs) * d, d).CopyTo(u.Slice(i * d, d));
+        }
+
+        return true;
+    }
+
+    /// <summary>psi = z - clamp(z, lo, hi) for z = value + y / sigma.</summary>
+    private static double Excess(double value, double y, double sigma, double lo, double hi)
+    {
+        double z = value + y / sigma;
+        return z < lo ? z - lo : z > hi ? z - hi : 0.0;
+    }
+
+    /// <summary>Gradient of phi into _g; returns its largest component (NaN propagates).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private double Gradient(int rs, int re, int cs, int ce, ReadOnlySpan<double> nominal, ReadOnlySpan<double> u)
+    {
+        int d = _dim;
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            var ui = u.Slice(i * d, d);
+            for (int k = 0; k < d; k++)
+            {
+                _g[i * d + k] = ui[k] - nominal[i * d + k];
+            }
+
+            for (int q = _ownStart[i]; q < _ownStart[i + 1]; q++)
+            {
+                var a = _ownN.AsSpan(q * d, d);
+                double psi = Excess(Dot(a, ui), _yOwn[q], _sOwn[q], _ownLo[q], _ownHi[q]);
+                if (psi != 0)
+                {
+                    double f = _sOwn[q] * psi;
+                    for (int k = 0; k < d; k++)
+                    {
+                        _g[i * d + k] += f * a[k];
+                    }
+                }
+            }
+        }
+
+        for (int p = cs; p < ce; p++)
+        {
+            int row = _cpOrder[p];
+            double psi = Excess(RowValue(row, u), _yCp[row], _sCp[row], _cpLo[row], double.PositiveInfinity);
+            if (psi != 0)
+            {
+                double f = _sCp[row] * psi;
+                int i = _cpI[row] * d, j = _cpJ[row] * d;
+                for (int k = 0; k < d; k++)
+                {
+                    double v = f * _cpN[row * d + k];
+                    _g[i + k] += v;
+                    _g[j + k] -= v;
+                }
+            }
+        }
+
+        double norm = 0;
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            for (int k = 0; k < d; k++)
+            {
+                double v = Math.Abs(_g[i * d + k]);
+                if (double.IsNaN(v))
+                {
+                    return double.NaN;
+                }
+
+                norm = Math.Max(norm, v);
+            }
+        }
+
+        return norm;
+    }
+
+    /// <summary>Newton direction dx = -H^-1 g with H = I + sum over penalised rows of sigma a a^T (block sparse over the robots).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private bool NewtonDirection(int rs, int re, int cs, int ce, ReadOnlySpan<double> u)
+    {
+        int d = _dim, dd = d * d;
+        int m = re - rs;
+        _chol.Reset(m, d);
+        Span<double> blk = stackalloc double[9];
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            blk.Clear();
+            for (int k = 0; k < d; k++)
+            {
+                blk[k * d + k] = 1;
+            }
+
+            for (int q = _ownStart[i]; q < _ownStart[i + 1]; q++)
+            {
+                var a = _ownN.AsSpan(q * d, d);
+                if (Excess(Dot(a, u.Slice(i * d, d)), _yOwn[q], _sOwn[q], _ownLo[q], _ownHi[q]) != 0)
+                {
+                    AddOuter(blk, a, _sOwn[q], d);
+                }
+            }
+
+            _chol.AddDiagonal(p - rs, blk[..dd]);
+        }
+
+        for (int p = cs; p < ce; p++)
+        {
+            int row = _cpOrder[p];
+            if (Excess(RowValue(row, u), _yCp[row], _sCp[row], _cpLo[row], double.PositiveInfinity) == 0)
+            {
+                continue;
+            }
+
+            var n = _cpN.AsSpan(row * d, d);
+            double s = _sCp[row];
+            blk.Clear();
+            AddOuter(blk, n, s, d);
+            int li = _loc[_cpI[row]], lj = _loc[_cpJ[row]];
+            _chol.AddDiagonal(li, blk[..dd]);
+            _chol.AddDiagonal(lj, blk[..dd]);
+            for (int q = 0; q < dd; q++)
+            {
+                blk[q] = -blk[q];
+            }
+
+            _chol.AddEdge(li, lj, blk[..dd]);
+        }
+
+        if (!_chol.Factor())
+        {
+            return false;
+        }
+
+        _work += _chol.LastFlops;
+        var rhs = _tmpRobot.AsSpan(0, m * d);
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            for (int k = 0; k < d; k++)
+            {
+                rhs[(p - rs) * d + k] = -_g[i * d + k];
+            }
+        }
+
+        _chol.Solve(rhs);
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            for (int k = 0; k < d; k++)
+            {
+                _dx[i * d + k] = rhs[(p - rs) * d + k];
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The exact minimiser t &gt; 0 of phi(u + t dx): phi' is piecewise linear and non-decreasing in t, with a breakpoint
+    /// wherever a row's z crosses lo or hi; walk the sorted breakpoints until phi' changes sign.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private double ExactLineSearch(int rs, int re, int cs, int ce, ReadOnlySpan<double> nominal, ReadOnlySpan<double> u)
+    {
+        int d = _dim;
+        // phi'(0) = g . dx; the curvature is |dx|^2 plus sigma alpha^2 for every row penalised at t (kept apart and clamped at
+        // zero, so rounding in the toggles cannot make it vanish).
+        double slope0 = 0, dx2 = 0, pen = 0;
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            for (int k = 0; k < d; k++)
+            {
+                slope0 += _g[i * d + k] * _dx[i * d + k];
+                dx2 += _dx[i * d + k] * _dx[i * d + k];
+            }
+        }
+
+        if (!(slope0 < 0) || !(dx2 > 0))
+        {
+            return 0;
+        }
+
+        int nb = 0;
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            var ui = u.Slice(i * d, d);
+            var di = _dx.AsSpan(i * d, d);
+            for (int q = _ownStart[i]; q < _ownStart[i + 1]; q++)
+            {
+                var a = _ownN.AsSpan(q * d, d);
+                double alpha = Dot(a, di);
+                if (alpha == 0)
+                {
+                    continue;
+                }
+
+                double z = Dot(a, ui) + _yOwn[q] / _sOwn[q];
+                nb = Breakpoints(nb, z, alpha, _ownLo[q], _ownHi[q], _sOwn[q], q, ref pen);
+            }
+        }
+
+        int ownRows = _ownCount;
+        for (int p = cs; p < ce; p++)
+        {
+            int row = _cpOrder[p];
+            double alpha = 0;
+            int i = _cpI[row] * d, j = _cpJ[row] * d;
+            for (int k = 0; k < d; k++)
+            {
+                alpha += _cpN[row * d + k] * (_dx[i + k] - _dx[j + k]);
+            }
+
+            if (alpha == 0)
+            {
+                continue;
+            }
+
+            double z = RowValue(row, u) + _yCp[row] / _sCp[row];
+            nb = Breakpoints(nb, z, alpha, _cpLo[row], double.PositiveInfinity, _sCp[row], ownRows + row, ref pen);
+        }
+
+        // Walk: phi' grows linearly between breakpoints; a breakpoint adds or removes one row's sigma alpha^2. The Newton step
+        // (t = 1) is usually close to the minimiser, so the breakpoints up to 1 are sorted first and the rest only if needed.
+        int near = 0;
+        for (int k = 0; k < nb; k++)
+        {
+            if (_bpT[k] <= 1.0)
+            {
+                (_bpT[near], _bpT[k]) = (_bpT[k], _bpT[near]);
+                (_bpRow[near], _bpRow[k]) = (_bpRow[k], _bpRow[near]);
+                near++;
+            }
+        }
+
+        Array.Sort(_bpT, _bpRow, 0, near);
+        double t = 0, slope = slope0;
+        for (int k = 0; k < nb; k++)
+        {
+            if (k == near)
+            {
+                Array.Sort(_bpT, _bpRow, near, nb - near);
+            }
+
+            double curv = dx2 + Math.Max(pen, 0);
+            double tk = _bpT[k];
+            double atBreak = slope + curv * (tk - t);
+            if (atBreak >= 0)
+            {
+                return t - slope / curv;
+            }
+
+            slope = atBreak;
+            t = tk;
+            pen += CurvatureChange(_bpRow[k]);
+        }
+
+        return t - slope / (dx2 + Math.Max(pen, 0));
+    }
+
+    // Breakpoint codes: row index * 2 + (1 when the row becomes penalised at the breakpoint, 0 when it stops).
+    private int Breakpoints(int nb, double z, double alpha, double lo, double hi, double sigma, int rowCode, ref double curv)
+    {
+        // At t = 0 (just after): penalised when z < lo, or z == lo moving down, or z > hi, or z == hi moving up.
+        bool below = z < lo || (z == lo && alpha < 0);
+        bool above = z > hi || (z == hi && alpha > 0);
+        if (below || above)
+        {
+            curv += sigma * alpha * alpha;
+        }
+
+        EnsureBreakpoints(nb + 2);
+        if (alpha > 0)
+        {
+            if (z < lo)
+            {
+                _bpT[nb] = (lo - z) / alpha;
+                _bpRow[nb++] = 2 * rowCode; // leaves the penalty below lo
+            }
+
+            if (double.IsFinite(hi) && z < hi)
+            {
+                _bpT[nb] = (hi - z) / alpha;
+                _bpRow[nb++] = 2 * rowCode + 1; // enters above hi
+            }
+        }
+        else
+        {
+            if (z > hi)
+            {
+                _bpT[nb] = (hi - z) / alpha;
+                _bpRow[nb++] = 2 * rowCode;
+            }
+
+            if (z > lo)
+            {
+                _bpT[nb] = (lo - z) / alpha;
+                _bpRow[nb++] = 2 * rowCode + 1;
+            }
+        }
+
+        return nb;
+    }
+
+    private double CurvatureChange(int code)
+    {
+        int rowCode = code >> 1;
+        bool enters = (code & 1) == 1;
+        int d = _dim;
+        double alpha, sigma;
+        if (rowCode < _ownCount)
+        {
+            int i = _ownRobot[rowCode];
+            alpha = 0;
+            for (int k = 0; k < d; k++)
+            {
+                alpha += _ownN[rowCode * d + k] * _dx[i * d + k];
+            }
+
+            sigma = _sOwn[rowCode];
+        }
+        else
+        {
+            int row = rowCode - _ownCount;
+            int i = _cpI[row] * d, j = _cpJ[row] * d;
+            alpha = 0;
+            for (int k = 0; k < d; k++)
+            {
+                alpha += _cpN[row * d + k] * (_dx[i + k] - _dx[j + k]);
+            }
+
+            sigma = _sCp[row];
+        }
+
+        double c = sigma * alpha * alpha;
+        return enters ? c : -c;
+    }
+
+    private void EnsureBreakpoints(int n)
+    {
+        if (_bpT.Length < n)
+        {
+            int cap = Math.Max(n, 2 * _bpT.Length);
+            Array.Resize(ref _bpT, cap);
+            Array.Resize(ref _bpRow, cap);
+        }
+    }
+
+    /// <summary>y = sigma (z - proj z) for every row; sigma x10 for rows whose violation shrank less than 4x. Returns the largest violation.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private double UpdateMultipliers(int rs, int re, int cs, int ce, ReadOnlySpan<double> u)
+    {
+        int d = _dim;
+        double worst = 0;
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            var ui = u.Slice(i * d, d);
+            for (int q = _ownStart[i]; q < _ownStart[i + 1]; q++)
+            {
+                double v = Dot(_ownN.AsSpan(q * d, d), ui);
+                double psi = Excess(v, _yOwn[q], _sOwn[q], _ownLo[q], _ownHi[q]);
+                _yOwn[q] = _sOwn[q] * psi;
+                double viol = Math.Max(Math.Max(_ownLo[q] - v, v - _ownHi[q]), 0);
+                worst = Math.Max(worst, double.IsNaN(viol) ? double.PositiveInfinity : viol);
+                if (viol > _o.ConvergenceToleranceMps && viol > 0.25 * _vOwn[q])
+                {
+                    _sOwn[q] = Math.Min(SigmaMax, 10 * _sOwn[q]);
+                }
+
+                _vOwn[q] = viol;
+            }
+        }
+
+        for (int p = cs; p < ce; p++)
+        {
+            int row = _cpOrder[p];
+            double v = RowValue(row, u);
+            double psi = Excess(v, _yCp[row], _sCp[row], _cpLo[row], double.PositiveInfinity);
+            _yCp[row] = _sCp[row] * psi;
+            double viol = Math.Max(_cpLo[row] - v, 0);
+            worst = Math.Max(worst, double.IsNaN(viol) ? double.PositiveInfinity : viol);
+            if (viol > _o.ConvergenceToleranceMps && viol > 0.25 * _vCp[row])
+            {
+                _sCp[row] = Math.Min(SigmaMax, 10 * _sCp[row]);
+            }
+
+            _vCp[row] = viol;
+        }
+
+        return worst;
+    }
+
+    private double RowValue(int row, ReadOnlySpan<double> u)
+    {
+        int d = _dim;
+        int i = _cpI[row] * d, j = _cpJ[row] * d;
+        double t = 0;
+        for (int k = 0; k < d; k++)
+        {
+            t += _cpN[row * d + k] * (u[i + k] - u[j + k]);
+        }
+
+        return t;
+    }
+
+    /// <summary>Adds s a a^T to a d x d block.</summary>
+    private static void AddOuter(Span<double> blk, ReadOnlySpan<double> a, double s, int d)
+    {
+        for (int r = 0; r < d; r++)
+        {
+            for (int c = 0; c < d; c++)
+            {
+                blk[r * d + c] += s * a[r] * a[c];
+            }
+        }
+    }
+
+    /// <summary>Every original (untightened) constraint of the component holds at u (NaN fails).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private bool Verify(int rs, int re, int cs, int ce, ReadOnlySpan<double> u)
+    {
+        int d = _dim;
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            var ui = u.Slice(i * d, d);
+            for (int q = _ownStart[i]; q < _ownStart[i + 1]; q++)
+            {
+                double t = Dot(_ownN.AsSpan(q * d, d), ui);
+                if (!(t >= _ownLoOrig[q] - VerifySlackMps && t <= _ownHiOrig[q] + VerifySlackMps))
+                {
+                    return false;
+                }
+            }
+        }
+
+        for (int p = cs; p < ce; p++)
+        {
+            int row = _cpOrder[p];
+            if (!(RowValue(row, u) >= _cpLoOrig[row] - VerifySlackMps))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Fallback: u_i := b_i + alpha_i (u_i - b_i), b the braking commands (feasible by construction), with per-robot
+    /// alpha_i in [0, 1] as large as the original rows allow: start at 1; a violated own row lowers its robot's alpha to the
+    /// largest value that meets it; a violated pair row lowers both robots' alphas to the largest common value that meets it
+    /// (with equal alphas the row value is a convex combination of its values at b and u, so such a value exists); repeat
+    /// until no row is violated. Alphas only decrease, so this ends, at worst at alpha = 0 (the braking commands); where
+    /// only a few rows of a large group are off, only their robots move back. False when even b fails (numerical failure).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private bool ScaleFromBrake(int rs, int re, int cs, int ce, Span<double> u, out double moved)
+    {
+        int d = _dim;
+        moved = double.PositiveInfinity;
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            var ui = u.Slice(i * d, d);
+            var bi = _brake.AsSpan(i * d, d);
+            for (int k = 0; k < d; k++)
+            {
+                if (!double.IsFinite(ui[k]))
+                {
+                    ui[k] = bi[k];
+                }
+            }
+
+            ui.CopyTo(_tmpRobot.AsSpan(i * d, d));
+            _alpha[i] = 1.0;
+        }
+
+        for (int pass = 0; pass < 64; pass++)
+        {
+            bool changed = false;
+            for (int p = rs; p < re; p++)
+            {
+                int i = _robotOrder[p];
+                var bi = _brake.AsSpan(i * d, d);
+                var ti = _tmpRobot.AsSpan(i * d, d);
+                for (int q = _ownStart[i]; q < _ownStart[i + 1]; q++)
+                {
+                    var nq = _ownN.AsSpan(q * d, d);
+                    double tb = Dot(nq, bi), tu = Dot(nq, ti);
+                    double v = tb + _alpha[i] * (tu - tb);
+                    if (!(v >= _ownLoOrig[q] && v <= _ownHiOrig[q]))
+                    {
+                        _alpha[i] = Math.Min(_alpha[i], 0.999999 * Fraction(tb, tu, _ownLoOrig[q], _ownHiOrig[q]));
+                        changed = true;
+                    }
+                }
+            }
+
+            for (int p = cs; p < ce; p++)
+            {
+                int row = _cpOrder[p];
+                int ri = _cpI[row], rj = _cpJ[row];
+                int i = ri * d, j = rj * d;
+                double tbi = 0, tbj = 0, tui = 0, tuj = 0;
+                for (int k = 0; k < d; k++)
+                {
+                    double n = _cpN[row * d + k];
+                    tbi += n * _brake[i + k];
+                    tbj += n * _brake[j + k];
+                    tui += n * _tmpRobot[i + k];
+                    tuj += n * _tmpRobot[j + k];
+                }
+
+                double v = (tbi + _alpha[ri] * (tui - tbi)) - (tbj + _alpha[rj] * (tuj - tbj));
+                if (!(v >= _cpLoOrig[row]))
+                {
+                    double common = Fraction(tbi - tbj, tui - tuj, _cpLoOrig[row], double.PositiveInfinity);
+                    double a = Math.Min(Math.Min(_alpha[ri], _alpha[rj]), 0.999999 * common);
+                    _alpha[ri] = a;
+                    _alpha[rj] = a;
+                    changed = true;
+                }
+            }
+
+            if (!changed)
+            {
+                break;
+            }
+
+            if (pass == 63)
+            {
+                for (int p = rs; p < re; p++)
+                {
+                    _alpha[_robotOrder[p]] = 0;
+                }
+            }
+        }
+
+        moved = 0;
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            for (int k = 0; k < d; k++)
+            {
+                double b = _brake[i * d + k];
+                u[i * d + k] = b + _alpha[i] * (_tmpRobot[i * d + k] - b);
+                moved = Math.Max(moved, Math.Abs(u[i * d + k] - _tmpRobot[i * d + k]));
+            }
+        }
+
+        if (Verify(rs, re, cs, ce, u))
+        {
+            return true;
+        }
+
+        // Rounding: fall back to the braking commands themselves.
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            _brake.AsSpan(i * d, d).CopyTo(u.Slice(i * d, d));
+        }
+
+        moved = double.PositiveInfinity;
+        return Verify(rs, re, cs, ce, u);
+
+        // Largest f in [0, 1] with lo <= tb + f (tu - tb) <= hi, given lo <= tb <= hi.
+        static double Fraction(double tb, double tu, double lo, double hi)
+        {
+            if (!(tb >= lo && tb <= hi))
+            {
+                return 0.0;
+            }
+
+            if (tu < lo)
+            {
+                return (tb - lo) / (tb - tu);
+            }
+
+            if (tu > hi)
+            {
+                return (hi - tb) / (tu - tb);
+            }
+
+            return 1.0;
+        }
+    }
+}
