@@ -145,7 +145,7 @@ public sealed class SimulateTests : IDisposable
     [Theory]
     [InlineData("turtlebot3_burger_40_corner.sdf")]
     [InlineData("turtlebot3_burger_40_corner_garden.sdf")]
-    public void The_shipped_burger_world_runs_under_the_default_controller_without_a_zeroed_robot(string world)
+    public void The_shipped_burger_world_runs_under_the_default_controller_without_a_braked_robot(string world)
     {
         string text = File.ReadAllText(Path.Combine(RepoRoot(), "launch", "simulate_default.yaml"))
             .Replace("      robot_model: turtlebot3_burger\n      robots: 40\n      start: corner\n", $"      world: {Path.Combine(RepoRoot(), "sim", "worlds", world)}\n", StringComparison.Ordinal)
@@ -154,7 +154,7 @@ public sealed class SimulateTests : IDisposable
         var run = SimulationRun.Execute(Scenario.Load(RosParamsFile.Parse(text, "shipped world", Scenario.NodeName)));
         Assert.Equal(40, run.RobotCount);
         Assert.StartsWith("tb3_", run.Names[0], StringComparison.Ordinal);
-        Assert.Equal(0, run.Totals.ZeroedBySafety);
+        Assert.Equal(0, run.Totals.BrakedBySafety);
         Assert.Equal(0, run.Collisions);
         Assert.True(run.Metrics[^1].Chi2 < run.Metrics[0].Chi2);
     }

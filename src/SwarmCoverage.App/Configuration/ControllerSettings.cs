@@ -65,16 +65,33 @@ public sealed record ControllerSettings
     /// <see cref="SafetyRadiusM"/> apart it uses r + 2 l between controlled points, and keeps controlled points
     /// (wall margin + l) from the walls.
     /// </summary>
-    public SafetyFilterOptions SafetyFor(double maxProjectionM, double bodyRadiusM, double decayFraction = 0.5) => new()
+    public SafetyFilterOptions SafetyFor(double maxProjectionM, double bodyRadiusM) => new()
     {
         Enabled = SafetyEnabled,
-        DiscreteDecayFraction = decayFraction,
         SafetyRadiusM = SafetyRadiusM + 2 * maxProjectionM,
         WallMarginM = (WallMarginM ?? bodyRadiusM) + maxProjectionM,
         PairBarrierGain = PairBarrierGain,
         WallBarrierGain = WallBarrierGain,
         MaxSweeps = SafetyMaxSweeps,
     };
+
+    /// <summary>
+    /// The command pipeline for a swarm of these models with this largest body radius; <c>simulate</c> and the controller
+    /// node both build theirs here so the two cannot drift apart. The safety filter derives each robot's braking horizon
+    /// from its acceleration limits itself.
+    /// </summary>
+    public CommandPipelineOptions PipelineOptions(IReadOnlyCollection<RobotModel> models, double bodyRadiusM)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        double maxL = models.Count == 0 ? 0 : models.Max(m => m.Kind == RobotKind.DifferentialDrive ? m.ProjectionDistanceM : 0);
+        return new CommandPipelineOptions
+        {
+            Arena = ArenaBox(),
+            VelocityGain = VelocityGain,
+            Saturation = Saturation,
+            Safety = SafetyFor(maxL, bodyRadiusM),
+        };
+    }
 
     public RobotRegistryOptions RegistryOptions() => new()
     {

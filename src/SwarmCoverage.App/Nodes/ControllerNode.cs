@@ -115,15 +115,7 @@ public sealed class ControllerNode : IDisposable
             var arena = c.ArenaBox();
             _registry = new RobotRegistry(arena, c.RegistryOptions(), time);
             for (int i = 0; i < n; i++) _registry.Join(_names[i], _models[i]);
-            double maxL = _models.Max(m => m.Kind == RobotKind.DifferentialDrive ? m.ProjectionDistanceM : 0);
-            double decay = Math.Min(0.5, _models.Min(m => m.MaxLinearAccelerationMps2 * c.ControlPeriodS / m.MaxLinearSpeedMps));
-            _pipeline = new CommandPipeline(new CommandPipelineOptions
-            {
-                Arena = arena,
-                VelocityGain = c.VelocityGain,
-                Saturation = c.Saturation,
-                Safety = c.SafetyFor(maxL, settings.Robots.BodyRadiusM, decay),
-            });
+            _pipeline = new CommandPipeline(c.PipelineOptions(_models, settings.Robots.BodyRadiusM));
             _fieldOptions = c.FieldOptions(n);
         }
         catch (ArgumentException e)

@@ -117,7 +117,6 @@ public static class SimulationRun
         if (models.Any(m => m.Dimension != 2))
             throw new InputException($"{scenario.Source}: simulate runs ground robots; the world has aerial robots");
         bool unicycle = models.All(m => m.Kind == RobotKind.DifferentialDrive);
-        double maxL = models.Max(m => m.Kind == RobotKind.DifferentialDrive ? m.ProjectionDistanceM : 0);
         double body = sim.Robots.Max(RobotModels.BodyRadiusM);
         var clock = new SimulationClock();
         var box = c.Arena;
@@ -130,13 +129,7 @@ public static class SimulationRun
         var snapshotIndex = new int[n];
         for (int k = 0; k < n; k++) snapshotIndex[bySnapshot[k]] = k;
         var field = new BlobField(c.Target, c.FieldOptions(n));
-        var pipeline = new CommandPipeline(new CommandPipelineOptions
-        {
-            Arena = arena,
-            VelocityGain = c.VelocityGain,
-            Saturation = c.Saturation,
-            Safety = c.SafetyFor(maxL, body, Math.Min(0.5, models.Min(m => m.MaxLinearAccelerationMps2 * c.ControlPeriodS / m.MaxLinearSpeedMps))),
-        });
+        var pipeline = new CommandPipeline(c.PipelineOptions(models, body));
         using var controller = new SwarmController(field, pipeline, c.ControlPeriodS);
         var quad = new TargetQuadrature(field);
 
