@@ -57,6 +57,17 @@ public sealed class SimulateTests : IDisposable
         Assert.True(chi0 >= 10 * chi1, $"chi2 {chi0} -> {chi1}");
         Assert.True((double)summary["energy_distance_final"]! < (double)summary["energy_distance_iid_median"]!);
         Assert.True((double)summary["min_pair_distance_m"]! >= 0.22);
+        // The loop's wall time splits into its parts (each measured, none larger than the whole).
+        double wall = (double)summary["wall_time_s"]!;
+        double parts = 0;
+        foreach (var part in new[] { "controller_time_s", "simulator_time_s", "metrics_time_s" })
+        {
+            double v = (double)summary[part]!;
+            Assert.True(v > 0, $"{part} = {v}");
+            parts += v;
+        }
+        Assert.True(parts <= wall, $"parts {parts} s > loop {wall} s");
+        Assert.Equal(40.0 / wall, (double)summary["realtime_factor"]!, 9);
 
         // trajectories.csv: header, one row per robot per tick (t = 0 .. 40 s at 20 Hz)
         var lines = File.ReadAllLines(Path.Combine(outDir, "trajectories.csv"));

@@ -184,6 +184,8 @@ public static class RunOutput
             ["uncovered_radius_final_m"] = m[^1].UncoveredRadiusM,
             ["wall_time_s"] = run.LoopWallTimeS,
             ["controller_time_s"] = run.ControllerWallTimeS,
+            ["simulator_time_s"] = run.SimulatorWallTimeS,
+            ["metrics_time_s"] = run.MetricsWallTimeS,
             ["realtime_factor"] = run.DurationS / run.LoopWallTimeS,
             ["seed"] = run.Scenario.Simulation.Seed,
             ["scenario"] = run.Scenario.Source,
@@ -218,6 +220,7 @@ public static class RunOutput
         table.AddRow("safety interventions / braked", $"{run.Totals.SafetyInterventions.ToString(Inv)} / {run.Totals.BrakedBySafety.ToString(Inv)}", "");
         table.AddRow("coverage cost H, uncovered radius", $"{m[^1].CoverageCostM2.ToString("G3", Inv)} m^2, {m[^1].UncoveredRadiusM.ToString("F2", Inv)} m", "");
         table.AddRow("wall time (loop) / real-time factor", $"{run.LoopWallTimeS.ToString("F2", Inv)} s / {(run.DurationS / run.LoopWallTimeS).ToString("F0", Inv)}x", "");
+        table.AddRow("  of which controller / simulator / metrics", $"{run.ControllerWallTimeS.ToString("F2", Inv)} / {run.SimulatorWallTimeS.ToString("F2", Inv)} / {run.MetricsWallTimeS.ToString("F2", Inv)} s", "");
         console.Write(table);
         if (run.Warning is { } w) output.WriteLine("warning: " + w);
     }

@@ -47,6 +47,12 @@ public sealed class RunRecord
     public double MinPairDistanceM { get; init; }
     public double LoopWallTimeS { get; init; }
     public double ControllerWallTimeS { get; init; }
+
+    /// <summary>Wall time (s) spent in the simulator: setting commands, stepping, reading measured poses.</summary>
+    public double SimulatorWallTimeS { get; init; }
+
+    /// <summary>Wall time (s) spent computing the metrics rows (chi2, energy distance, coverage cost ...).</summary>
+    public double MetricsWallTimeS { get; init; }
     public string? Warning { get; init; }
 
     public int RobotCount => Names.Length;
@@ -161,7 +167,7 @@ public static class SimulationRun
         long collisions = 0, boundary = 0, aboveLimit = 0, rejected = 0;
         double minPair = double.PositiveInfinity;
         long clippedAtLast = 0, commandsAtLast = 0;
-        double controllerSeconds = 0;
+        double controllerSeconds = 0, simulatorSeconds = 0, metricsSeconds = 0;
         var wall = Stopwatch.StartNew();
 
         for (int k = 0; ; k++)
@@ -187,7 +193,9 @@ public static class SimulationRun
                 double clipped = t.Commands == commandsAtLast ? 0 : (double)(t.ClippedCommands - clippedAtLast) / (t.Commands - commandsAtLast);
                 clippedAtLast = t.ClippedCommands;
                 commandsAtLast = t.Commands;
+                long tm = Stopwatch.GetTimestamp();
                 metrics.Add(Measure(k * period, centres, field, quad, tickMin, clipped, snapshot.ActiveCount == 0 && k == 0 ? n : snapshot.ActiveCount));
+                metricsSeconds += Stopwatch.GetElapsedTime(tm).TotalSeconds;
                 progress?.Report((double)k / ticks);
             }
             if (k == ticks) break;
@@ -195,13 +203,15 @@ public static class SimulationRun
             // Sense, decide, act.
             long t0 = Stopwatch.GetTimestamp();
             sim.GetMeasuredPoses(mx, my, myaw);
+            long tSensed = Stopwatch.GetTimestamp();
+            simulatorSeconds += Stopwatch.GetElapsedTime(t0, tSensed).TotalSeconds;
             clock.Set(sim.Now.Nanoseconds);
             for (int i = 0; i < n; i++)
                 if (!registry.UpdatePose(names[i], Pose.Planar(mx[i], my[i], myaw[i])).Accepted) rejected++;
             registry.TakeSnapshot(snapshot);
             controller.Step(snapshot, all);
             registry.RecordCommands(snapshot, all);
-            controllerSeconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            controllerSeconds += Stopwatch.GetElapsedTime(tSensed).TotalSeconds;
             for (int i = 0; i < n; i++)
             {
                 var cmd = all[snapshotIndex[i]];
@@ -226,9 +236,11 @@ public static class SimulationRun
                     ws[k * n + i] = cmdW[i];
                 }
             }
+            long ts = Stopwatch.GetTimestamp();
             if (unicycle) sim.SetCommands(cmdV, cmdW);
             else sim.SetCommands(cmdV, cmdVy, cmdVz, cmdW);
             sim.Step(period);
+            simulatorSeconds += Stopwatch.GetElapsedTime(ts).TotalSeconds;
         }
         wall.Stop();
         progress?.Report(1);
@@ -263,6 +275,8 @@ public static class SimulationRun
             MinPairDistanceM = minPair,
             LoopWallTimeS = wall.Elapsed.TotalSeconds,
             ControllerWallTimeS = controllerSeconds,
+            SimulatorWallTimeS = simulatorSeconds,
+            MetricsWallTimeS = metricsSeconds,
             Warning = warning,
         };
     }
