@@ -170,6 +170,41 @@ public sealed class SimulateTests : IDisposable
         Assert.True(run.Metrics[^1].Chi2 < run.Metrics[0].Chi2);
     }
 
+    [Fact]
+    public void Each_robot_gets_its_own_command_whatever_the_order_of_the_robots_in_the_world_file()
+    {
+        // The registry lists robots in ordinal order of their names; the simulator in the order of the world file. A run
+        // whose world lists the robots in reverse order must move every named robot exactly as the run in file order
+        // does (no noise, so each robot's motion depends only on its own commands). Mixing up the two orders would
+        // hand robot tb3_39's command to tb3_00.
+        string worldText = File.ReadAllText(Path.Combine(RepoRoot(), "sim", "worlds", "turtlebot3_burger_40_corner.sdf"));
+        var robotModels = System.Text.RegularExpressions.Regex.Matches(worldText, @"    <model name=""tb3_\d+"">.*?\n    </model>\n", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.Equal(40, robotModels.Count);
+        int first = robotModels[0].Index, end = robotModels[^1].Index + robotModels[^1].Length;
+        string reversed = worldText[..first] + string.Concat(robotModels.Reverse().Select(m => m.Value)) + worldText[end..];
+        string forwardWorld = _dir.File("forward.sdf", worldText), reverseWorld = _dir.File("reverse.sdf", reversed);
+
+        RunRecord Run(string world) => SimulationRun.Execute(Scenario.Load(RosParamsFile.Parse(
+            File.ReadAllText(Path.Combine(RepoRoot(), "launch", "simulate_default.yaml"))
+                .Replace("      robot_model: turtlebot3_burger\n      robots: 40\n      start: corner\n", $"      world: {world}\n", StringComparison.Ordinal)
+                .Replace("duration_s: 120.0", "duration_s: 6.0", StringComparison.Ordinal),
+            "order test", Scenario.NodeName)));
+        var forward = Run(forwardWorld);
+        var backward = Run(reverseWorld);
+        Assert.Equal("tb3_00", forward.Names[0]);
+        Assert.Equal("tb3_39", backward.Names[0]);
+        int n = 40, last = forward.Ticks * n;
+        double moved = 0;
+        for (int i = 0; i < n; i++)
+        {
+            int j = Array.IndexOf(backward.Names, forward.Names[i]);
+            Assert.Equal(forward.X[last + i], backward.X[last + j]);
+            Assert.Equal(forward.Y[last + i], backward.Y[last + j]);
+            moved += Math.Abs(forward.X[last + i] - forward.X[i]) + Math.Abs(forward.Y[last + i] - forward.Y[i]);
+        }
+        Assert.True(moved > 40 * 0.1, $"the robots moved {moved} m in all; the comparison needs motion");
+    }
+
     internal static string RepoRoot()
     {
         var d = new DirectoryInfo(AppContext.BaseDirectory);
