@@ -1,3 +1,5 @@
+using SwarmCoverage.Core;
+
 namespace SwarmCoverage.Control;
 
 /// <summary>
@@ -12,7 +14,7 @@ internal static class ActuatorRows
     public const int MaxRows = 9;
 
     /// <summary>Inradius of the regular 16-gon inscribed in the unit circle.</summary>
-    public static readonly double PolygonInradius = Math.Cos(Math.PI / 16);
+    public static readonly double PolygonInradius = DetMath.SinCos(Math.PI / 16).Cos;
 
     private static readonly double[] PolygonCos = MakeTable(true);
     private static readonly double[] PolygonSin = MakeTable(false);
@@ -33,7 +35,7 @@ internal static class ActuatorRows
     {
         if (model.Kind == RobotKind.DifferentialDrive)
         {
-            var (s, c) = Math.SinCos(headingRad);
+            var (s, c) = DetMath.SinCos(headingRad);
             double l = model.ProjectionDistanceM;
             normals[0] = c;
             normals[1] = s;
@@ -150,7 +152,8 @@ internal static class ActuatorRows
         for (int k = 0; k < 8; k++)
         {
             double angle = k * Math.PI / 8;
-            t[k] = cos ? Math.Cos(angle) : Math.Sin(angle);
+            var (sin, cosine) = DetMath.SinCos(angle);
+            t[k] = cos ? cosine : sin;
         }
 
         return t;

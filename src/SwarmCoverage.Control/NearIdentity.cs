@@ -1,3 +1,5 @@
+using SwarmCoverage.Core;
+
 namespace SwarmCoverage.Control;
 
 /// <summary>
@@ -11,14 +13,14 @@ public static class NearIdentity
     /// <summary>(v in m/s, omega in rad/s) from the point velocity (ux, uy) in m/s, heading in rad and projection distance l in m.</summary>
     public static (double V, double Omega) ToUnicycle(double ux, double uy, double headingRad, double projectionDistanceM)
     {
-        var (s, c) = Math.SinCos(headingRad);
+        var (s, c) = DetMath.SinCos(headingRad);
         return (c * ux + s * uy, (-s * ux + c * uy) / projectionDistanceM);
     }
 
     /// <summary>The point velocity (ux, uy) in m/s that (v, omega) produces at this heading.</summary>
     public static (double Ux, double Uy) ToSingleIntegrator(double vMps, double omegaRadps, double headingRad, double projectionDistanceM)
     {
-        var (s, c) = Math.SinCos(headingRad);
+        var (s, c) = DetMath.SinCos(headingRad);
         double lw = projectionDistanceM * omegaRadps;
         return (c * vMps - s * lw, s * vMps + c * lw);
     }

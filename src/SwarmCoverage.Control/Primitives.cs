@@ -1,3 +1,5 @@
+using SwarmCoverage.Core;
+
 namespace SwarmCoverage.Control;
 
 /// <summary>
@@ -35,7 +37,7 @@ public readonly record struct RobotCommand(double Vx, double Vy, double Vz, doub
     /// <summary>Rotates a world-frame holonomic command into the body frame of a robot with heading <paramref name="yawRad"/>.</summary>
     public RobotCommand WorldToBody(double yawRad)
     {
-        var (s, c) = Math.SinCos(yawRad);
+        var (s, c) = DetMath.SinCos(yawRad);
         return new RobotCommand(c * Vx + s * Vy, -s * Vx + c * Vy, Vz, OmegaZ);
     }
 }

@@ -1,3 +1,4 @@
+using SwarmCoverage.Core;
 using System.Globalization;
 
 namespace SwarmCoverage.Control;
@@ -132,7 +133,7 @@ public sealed record RobotModel
     {
         if (Kind == RobotKind.DifferentialDrive)
         {
-            var (s, c) = Math.SinCos(pose.YawRad);
+            var (s, c) = DetMath.SinCos(pose.YawRad);
             point[0] = pose.X + ProjectionDistanceM * c;
             point[1] = pose.Y + ProjectionDistanceM * s;
             return;

@@ -1,3 +1,5 @@
+using SwarmCoverage.Core;
+
 namespace SwarmCoverage.Control;
 
 /// <summary>Per-call counters of the safety filter.</summary>
@@ -739,7 +741,7 @@ public sealed partial class SafetyFilter
     {
         if (model.Kind == RobotKind.DifferentialDrive)
         {
-            var (s, c) = Math.SinCos(headingRad);
+            var (s, c) = DetMath.SinCos(headingRad);
             double l = model.ProjectionDistanceM;
             double v = c * prev[0] + s * prev[1];
             double lw = -s * prev[0] + c * prev[1];

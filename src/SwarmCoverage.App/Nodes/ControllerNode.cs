@@ -427,7 +427,13 @@ public sealed class ControllerNode : IDisposable
         }
     }
 
-    private static Pose ToPose(in RosPose p) => new(p.Position.X, p.Position.Y, p.Position.Z, p.Orientation.ToYawRad());
+    /// <summary>The pose with its yaw from <see cref="DetMath.Atan2"/>: libm-free, so controllers on different machines agree bit for bit.</summary>
+    private static Pose ToPose(in RosPose p)
+    {
+        var q = p.Orientation;
+        double yaw = DetMath.Atan2(2.0 * ((q.W * q.Z) + (q.X * q.Y)), (q.W * q.W) + (q.X * q.X) - (q.Y * q.Y) - (q.Z * q.Z));
+        return new(p.Position.X, p.Position.Y, p.Position.Z, yaw);
+    }
 
     private void MapSnapshot()
     {

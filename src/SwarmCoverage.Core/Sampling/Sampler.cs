@@ -56,7 +56,11 @@ public static class Sampler
     {
         ArgumentNullException.ThrowIfNull(box);
         if (count < 1) throw new InputException($"count must be >= 1 (got {count})");
-        return AutomaticEpsilonFactor * Math.Pow(box.Volume / count, 1.0 / box.Dimension);
+        // Square root and cube root rather than Pow: IEEE square root is exact everywhere, so controllers on different
+        // machines choose the same eps in 1-D and 2-D; Math.Cbrt is within an ulp of the true root.
+        double perRobot = box.Volume / count;
+        double spacing = box.Dimension switch { 1 => perRobot, 2 => Math.Sqrt(perRobot), _ => Math.Cbrt(perRobot) };
+        return AutomaticEpsilonFactor * spacing;
     }
 
     /// <summary>N iid samples of rhobar as the grid defines it (a cell by its mass, then uniform inside the cell).</summary>
