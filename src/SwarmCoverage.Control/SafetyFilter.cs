@@ -146,6 +146,7 @@ public sealed partial class SafetyFilter
 
     // Cell list.
     private int[] _cellStart = [];
+    private int[] _candidates = new int[64];
     private int[] _cellItems = [];
     private int[] _itemCell = [];
 
@@ -355,53 +356,35 @@ public sealed partial class SafetyFilter
 
         double minPair = double.PositiveInfinity, minObstacle = double.PositiveInfinity;
         int obstacleRows = 0;
-        Span<int> cellIdx = stackalloc int[3];
         double nr2 = neighbourRadius * neighbourRadius;
         for (int i = 0; i < n; i++)
         {
-            grid.CellOf(points.Slice(i * d, d), cellIdx);
-            int zLo = d == 3 ? Math.Max(cellIdx[2] - 1, 0) : 0;
-            int zHi = d == 3 ? Math.Min(cellIdx[2] + 1, grid.Nz - 1) : 0;
-            for (int cz = zLo; cz <= zHi; cz++)
+            int candidates = Candidates(points, i, n, grid);
+            for (int c = 0; c < candidates; c++)
             {
-                for (int cy = Math.Max(cellIdx[1] - 1, 0); cy <= Math.Min(cellIdx[1] + 1, grid.Ny - 1); cy++)
+                int j = _candidates[c];
+                var pj = j < n ? points.Slice(j * d, d) : obstaclePoints.Slice((j - n) * d, d);
+                double s2 = 0;
+                for (int k = 0; k < d; k++)
                 {
-                    for (int cx = Math.Max(cellIdx[0] - 1, 0); cx <= Math.Min(cellIdx[0] + 1, grid.Nx - 1); cx++)
-                    {
-                        int cell = (cz * grid.Ny + cy) * grid.Nx + cx;
-                        for (int p = _cellStart[cell]; p < _cellStart[cell + 1]; p++)
-                        {
-                            int j = _cellItems[p];
-                            if (j < n && j <= i)
-                            {
-                                continue;
-                            }
+                    double e = points[i * d + k] - pj[k];
+                    s2 += e * e;
+                }
 
-                            var pj = j < n ? points.Slice(j * d, d) : obstaclePoints.Slice((j - n) * d, d);
-                            double s2 = 0;
-                            for (int k = 0; k < d; k++)
-                            {
-                                double e = points[i * d + k] - pj[k];
-                                s2 += e * e;
-                            }
+                if (s2 >= nr2)
+                {
+                    continue;
+                }
 
-                            if (s2 >= nr2)
-                            {
-                                continue;
-                            }
-
-                            if (j < n)
-                            {
-                                minPair = Math.Min(minPair, Math.Sqrt(s2));
-                                AddPair(points, i, j, periodS, tighten);
-                            }
-                            else
-                            {
-                                minObstacle = Math.Min(minObstacle, Math.Sqrt(s2));
-                                obstacleRows += AddObstacle(points, i, pj, periodS, tighten);
-                            }
-                        }
-                    }
+                if (j < n)
+                {
+                    minPair = Math.Min(minPair, Math.Sqrt(s2));
+                    AddPair(points, i, j, periodS, tighten);
+                }
+                else
+                {
+                    minObstacle = Math.Min(minObstacle, Math.Sqrt(s2));
+                    obstacleRows += AddObstacle(points, i, pj, periodS, tighten);
                 }
             }
         }
@@ -486,7 +469,6 @@ public sealed partial class SafetyFilter
         Array.Clear(_push, 0, n * d);
         Array.Clear(_pushCount, 0, n);
         double r = _o.SafetyRadiusM;
-        Span<int> cellIdx = stackalloc int[3];
         Span<double> e = stackalloc double[3];
         bool any = false;
         for (int i = 0; i < n; i++)
@@ -508,56 +490,39 @@ public sealed partial class SafetyFilter
                 }
             }
 
-            grid.CellOf(points.Slice(i * d, d), cellIdx);
-            int zLo = d == 3 ? Math.Max(cellIdx[2] - 1, 0) : 0;
-            int zHi = d == 3 ? Math.Min(cellIdx[2] + 1, grid.Nz - 1) : 0;
-            for (int cz = zLo; cz <= zHi; cz++)
+            int candidates = Candidates(points, i, n, grid);
+            for (int c = 0; c < candidates; c++)
             {
-                for (int cy = Math.Max(cellIdx[1] - 1, 0); cy <= Math.Min(cellIdx[1] + 1, grid.Ny - 1); cy++)
+                int j = _candidates[c];
+                var pj = j < n ? points.Slice(j * d, d) : obstacles.Slice((j - n) * d, d);
+                double margin = r + _hold[i] + (j < n ? _hold[j] : 0);
+                double s2 = 0;
+                for (int k = 0; k < d; k++)
                 {
-                    for (int cx = Math.Max(cellIdx[0] - 1, 0); cx <= Math.Min(cellIdx[0] + 1, grid.Nx - 1); cx++)
+                    e[k] = points[i * d + k] - pj[k];
+                    s2 += e[k] * e[k];
+                }
+
+                if (s2 >= margin * margin)
+                {
+                    continue;
+                }
+
+                double s = Math.Sqrt(s2);
+                for (int k = 0; k < d; k++)
+                {
+                    e[k] = s > 0 ? e[k] / s : (k == 0 ? 1 : 0);
+                    _push[i * d + k] += e[k];
+                    if (j < n)
                     {
-                        int cell = (cz * grid.Ny + cy) * grid.Nx + cx;
-                        for (int p = _cellStart[cell]; p < _cellStart[cell + 1]; p++)
-                        {
-                            int j = _cellItems[p];
-                            if (j < n && j <= i)
-                            {
-                                continue;
-                            }
-
-                            var pj = j < n ? points.Slice(j * d, d) : obstacles.Slice((j - n) * d, d);
-                            double margin = r + _hold[i] + (j < n ? _hold[j] : 0);
-                            double s2 = 0;
-                            for (int k = 0; k < d; k++)
-                            {
-                                e[k] = points[i * d + k] - pj[k];
-                                s2 += e[k] * e[k];
-                            }
-
-                            if (s2 >= margin * margin)
-                            {
-                                continue;
-                            }
-
-                            double s = Math.Sqrt(s2);
-                            for (int k = 0; k < d; k++)
-                            {
-                                e[k] = s > 0 ? e[k] / s : (k == 0 ? 1 : 0);
-                                _push[i * d + k] += e[k];
-                                if (j < n)
-                                {
-                                    _push[j * d + k] -= e[k];
-                                }
-                            }
-
-                            _pushCount[i]++;
-                            if (j < n)
-                            {
-                                _pushCount[j]++;
-                            }
-                        }
+                        _push[j * d + k] -= e[k];
                     }
+                }
+
+                _pushCount[i]++;
+                if (j < n)
+                {
+                    _pushCount[j]++;
                 }
             }
 
@@ -1197,6 +1162,48 @@ public sealed partial class SafetyFilter
         }
 
         _cellStart[0] = 0;
+    }
+
+    /// <summary>
+    /// Items of the cells around robot i's cell (3 x 3, or 3 x 3 x 3 in 3-D) that i must be checked against: robots of
+    /// larger index (each pair once) and every obstacle, in cell order and index order inside a cell (deterministic).
+    /// They go to <c>_candidates</c>; returns their number.
+    /// </summary>
+    private int Candidates(ReadOnlySpan<double> points, int i, int n, in Grid grid)
+    {
+        int d = _dim;
+        Span<int> cellIdx = stackalloc int[3];
+        grid.CellOf(points.Slice(i * d, d), cellIdx);
+        int zLo = d == 3 ? Math.Max(cellIdx[2] - 1, 0) : 0;
+        int zHi = d == 3 ? Math.Min(cellIdx[2] + 1, grid.Nz - 1) : 0;
+        int count = 0;
+        for (int cz = zLo; cz <= zHi; cz++)
+        {
+            for (int cy = Math.Max(cellIdx[1] - 1, 0); cy <= Math.Min(cellIdx[1] + 1, grid.Ny - 1); cy++)
+            {
+                for (int cx = Math.Max(cellIdx[0] - 1, 0); cx <= Math.Min(cellIdx[0] + 1, grid.Nx - 1); cx++)
+                {
+                    int cell = (cz * grid.Ny + cy) * grid.Nx + cx;
+                    for (int p = _cellStart[cell]; p < _cellStart[cell + 1]; p++)
+                    {
+                        int j = _cellItems[p];
+                        if (j < n && j <= i)
+                        {
+                            continue;
+                        }
+
+                        if (count == _candidates.Length)
+                        {
+                            Array.Resize(ref _candidates, Math.Max(64, 2 * count));
+                        }
+
+                        _candidates[count++] = j;
+                    }
+                }
+            }
+        }
+
+        return count;
     }
 
     private int Find(int i)
