@@ -304,25 +304,14 @@ public sealed partial class SafetyFilter
                 continue;
             }
 
-            blk.Clear();
-            AddOuter(blk, _cpN.AsSpan(row * d, d), sigma, d);
-            int li = _loc[_cpI[row]], lj = _loc[_cpJ[row]];
-            _chol.AddDiagonal(li, blk[..dd]);
-            _chol.AddDiagonal(lj, blk[..dd]);
-            for (int q = 0; q < dd; q++)
-            {
-                blk[q] = -blk[q];
-            }
-
-            _chol.AddEdge(li, lj, blk[..dd]);
+            AddCouplingRow(row, sigma, blk);
         }
 
-        if (!_chol.Factor())
+        if (!FactorCounted())
         {
             return false;
         }
 
-        _work += _chol.LastFlops;
         var x = _tmpRobot.AsSpan(0, m * d);
         for (int it = 0; it < 3; it++)
         {
@@ -536,6 +525,35 @@ public sealed partial class SafetyFilter
         return norm;
     }
 
+    /// <summary>Adds weight a a^T of coupling row <paramref name="row"/> (a = [n; -n] over its two robots) to the matrix being assembled.</summary>
+    private void AddCouplingRow(int row, double weight, Span<double> blk)
+    {
+        int d = _dim, dd = d * d;
+        blk.Clear();
+        AddOuter(blk, _cpN.AsSpan(row * d, d), weight, d);
+        int li = _loc[_cpI[row]], lj = _loc[_cpJ[row]];
+        _chol.AddDiagonal(li, blk[..dd]);
+        _chol.AddDiagonal(lj, blk[..dd]);
+        for (int q = 0; q < dd; q++)
+        {
+            blk[q] = -blk[q];
+        }
+
+        _chol.AddEdge(li, lj, blk[..dd]);
+    }
+
+    /// <summary>Factorises the assembled matrix and books its multiply-adds against the work budget; false when not positive definite.</summary>
+    private bool FactorCounted()
+    {
+        if (!_chol.Factor())
+        {
+            return false;
+        }
+
+        _work += _chol.LastFlops;
+        return true;
+    }
+
     /// <summary>Newton direction dx = -H^-1 g with H = I + sum over penalised rows of sigma a a^T (block sparse over the robots).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private bool NewtonDirection(int rs, int re, int cs, int ce, ReadOnlySpan<double> u)
@@ -573,27 +591,14 @@ public sealed partial class SafetyFilter
                 continue;
             }
 
-            var n = _cpN.AsSpan(row * d, d);
-            double s = _sCp[row];
-            blk.Clear();
-            AddOuter(blk, n, s, d);
-            int li = _loc[_cpI[row]], lj = _loc[_cpJ[row]];
-            _chol.AddDiagonal(li, blk[..dd]);
-            _chol.AddDiagonal(lj, blk[..dd]);
-            for (int q = 0; q < dd; q++)
-            {
-                blk[q] = -blk[q];
-            }
-
-            _chol.AddEdge(li, lj, blk[..dd]);
+            AddCouplingRow(row, _sCp[row], blk);
         }
 
-        if (!_chol.Factor())
+        if (!FactorCounted())
         {
             return false;
         }
 
-        _work += _chol.LastFlops;
         var rhs = _tmpRobot.AsSpan(0, m * d);
         for (int p = rs; p < re; p++)
         {
