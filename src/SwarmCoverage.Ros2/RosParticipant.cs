@@ -22,6 +22,17 @@ public sealed record RosParticipantOptions
     /// All participants of one domain in one process must agree on it.
     /// </summary>
     public string? CycloneDdsConfig { get; init; }
+
+    /// <summary>
+    /// The loopback-only configuration of ros2-wire.md (ROS 2's localhost-only mode): the <c>lo</c> interface, no
+    /// multicast (loopback cannot), unicast discovery to localhost for participant indices 0..32. For tests,
+    /// benchmarks and single-machine runs in a private network namespace.
+    /// </summary>
+    public const string LoopbackOnlyConfig =
+        "<CycloneDDS><Domain id=\"any\"><General><Interfaces><NetworkInterface name=\"lo\"/></Interfaces>" +
+        "<AllowMulticast>false</AllowMulticast></General><Discovery><ParticipantIndex>auto</ParticipantIndex>" +
+        "<MaxAutoParticipantIndex>32</MaxAutoParticipantIndex><Peers><Peer address=\"localhost\"/></Peers></Discovery>" +
+        "</Domain></CycloneDDS>";
 }
 
 /// <summary>

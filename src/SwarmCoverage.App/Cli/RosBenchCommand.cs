@@ -17,12 +17,8 @@ namespace SwarmCoverage.App.Cli;
 /// </summary>
 internal static class RosBenchCommand
 {
-    /// <summary>ros2-wire.md's loopback-only Cyclone configuration.</summary>
-    public const string LoopbackConfig =
-        "<CycloneDDS><Domain id=\"any\"><General><Interfaces><NetworkInterface name=\"lo\"/></Interfaces>" +
-        "<AllowMulticast>false</AllowMulticast></General><Discovery><ParticipantIndex>auto</ParticipantIndex>" +
-        "<MaxAutoParticipantIndex>32</MaxAutoParticipantIndex><Peers><Peer address=\"localhost\"/></Peers></Discovery>" +
-        "</Domain></CycloneDDS>";
+    /// <summary>ros2-wire.md's loopback-only configuration (ROS 2's localhost-only mode).</summary>
+    public const string LoopbackConfig = RosParticipantOptions.LoopbackOnlyConfig;
 
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {

@@ -40,15 +40,7 @@ public sealed class RosParamsFile
     public static RosParamsFile Load(string path, string nodeName)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"{path}: cannot read params file: {e.Message}", e);
-        }
+        string text = InputFiles.ReadAllText(path, "params file");
         return Parse(text, path, nodeName, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)));
     }
 

@@ -25,15 +25,7 @@ public static class TargetFile
     public static TargetDensity Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"{path}: cannot read target file: {e.Message}", e);
-        }
+        string text = InputFiles.ReadAllText(path, "target file");
         return Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path)));
     }
 

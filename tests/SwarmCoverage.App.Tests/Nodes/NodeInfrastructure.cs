@@ -35,11 +35,7 @@ internal static class Repo
 internal static class NodeDds
 {
     /// <summary>ros2-wire.md's loopback-only configuration (ROS 2's localhost-only mode).</summary>
-    public const string CycloneConfig =
-        "<CycloneDDS><Domain id=\"any\"><General><Interfaces><NetworkInterface name=\"lo\"/></Interfaces>" +
-        "<AllowMulticast>false</AllowMulticast></General><Discovery><ParticipantIndex>auto</ParticipantIndex>" +
-        "<MaxAutoParticipantIndex>32</MaxAutoParticipantIndex><Peers><Peer address=\"localhost\"/></Peers></Discovery>" +
-        "</Domain></CycloneDDS>";
+    public const string CycloneConfig = RosParticipantOptions.LoopbackOnlyConfig;
 
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 

@@ -5,15 +5,8 @@ namespace SwarmCoverage.Ros2.Tests.Infrastructure;
 /// <summary>Participants and peer processes for tests, all inside the <see cref="NetworkSandbox"/>.</summary>
 internal static class Dds
 {
-    /// <summary>
-    /// The configuration of ros2-wire.md: loopback only, no multicast (loopback cannot), unicast discovery to
-    /// localhost for participant indices 0..32 (ROS 2's localhost-only mode).
-    /// </summary>
-    public const string CycloneConfig =
-        "<CycloneDDS><Domain id=\"any\"><General><Interfaces><NetworkInterface name=\"lo\"/></Interfaces>" +
-        "<AllowMulticast>false</AllowMulticast></General><Discovery><ParticipantIndex>auto</ParticipantIndex>" +
-        "<MaxAutoParticipantIndex>32</MaxAutoParticipantIndex><Peers><Peer address=\"localhost\"/></Peers></Discovery>" +
-        "</Domain></CycloneDDS>";
+    /// <summary>ros2-wire.md's loopback-only configuration (ROS 2's localhost-only mode).</summary>
+    public const string CycloneConfig = RosParticipantOptions.LoopbackOnlyConfig;
 
     public static readonly TimeSpan DiscoveryTimeout = TimeSpan.FromSeconds(20);
 
