@@ -1,6 +1,5 @@
 using System.Globalization;
 using SwarmCoverage.Core;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace SwarmCoverage.App.Configuration;
@@ -49,16 +48,7 @@ public sealed class RosParamsFile
 
     public static RosParamsFile Parse(string text, string source, string nodeName, string? directory = null)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw new InputException($"{source}:{e.Start.Line}: not valid YAML: {e.InnerException?.Message ?? e.Message}", e);
-        }
+        var stream = InputFiles.ParseYaml(text, source);
         var file = new RosParamsFile(source, directory);
         if (stream.Documents.Count == 0) return file;
         if (stream.Documents[0].RootNode is not YamlMappingNode root)

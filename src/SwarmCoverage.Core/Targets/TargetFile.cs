@@ -1,5 +1,4 @@
 using System.Globalization;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace SwarmCoverage.Core.Targets;
@@ -32,16 +31,7 @@ public static class TargetFile
     /// <summary>Parses target text; <paramref name="source"/> names it in messages, relative raster paths resolve against <paramref name="baseDirectory"/>.</summary>
     public static TargetDensity Parse(string text, string source, string? baseDirectory = null)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw new InputException($"{source}:{e.Start.Line}: not valid YAML: {e.InnerException?.Message ?? e.Message}", e);
-        }
+        var stream = InputFiles.ParseYaml(text, source);
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new InputException($"{source}: a target file must be a mapping with keys 'domain' and 'density'");
         return FromNode(root, source, baseDirectory);
