@@ -29,11 +29,16 @@ internal static class RosBenchCommand
         var loopback = new Option<bool>("--loopback") { Description = "Use a loopback-only Cyclone DDS configuration for both processes (ignore CYCLONEDDS_URI)." };
         var domain = new Option<uint>("--domain") { Description = "ROS domain id of the run.", DefaultValueFactory = _ => 42 };
         var threads = new Option<int>("--threads") { Description = "Threads of the blob field (the node's `threads` parameter; 0: all processors).", DefaultValueFactory = _ => 0 };
+        var spacing = new Option<double>("--spacing")
+        {
+            Description = "Start grid spacing in metres (robots parked in the arena's middle): 0 packs them at 0.35 m, where the safety filter works on a crowd in contact; a wider spacing (e.g. 0.7) measures a swarm that is spread out, as in operation.",
+        };
+        var publishThreads = new Option<int>("--publish-threads") { Description = "Threads that publish the commands (the node's `publish_threads` parameter; 0: automatic)." };
         var priority = new Option<int>("--realtime-priority") { Description = "Run the control loop under SCHED_FIFO at this priority (1..99; needs CAP_SYS_NICE), as the node's realtime_priority does; 0: normal." };
         var cmd = new Command("ros",
             "Control-loop latency of the controller node over real DDS against the simulator node in a separate process: " +
             "p50/p99 of the time from the last pose of a tick to the last command published. The last line is p99_ms=<number>.");
-        foreach (var o in new Option[] { robots, rate, duration, warmup, loopback, domain, threads, priority }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { robots, rate, duration, warmup, spacing, loopback, domain, threads, publishThreads, priority }) cmd.Options.Add(o);
         cmd.SetAction((p, ct) =>
         {
             int n = p.GetValue(robots);
@@ -45,15 +50,21 @@ internal static class RosBenchCommand
             if (rt is < 0 or > 99) throw new InputException($"--realtime-priority {rt}: allowed 0..99");
             int th = p.GetValue(threads);
             if (th is < 0 or > 1024) throw new InputException($"--threads {th}: allowed 0..1024");
-            return Task.FromResult(Run(n, hz, seconds, warm, th, p.GetValue(loopback), p.GetValue(domain), rt, stdout, stderr, ct));
+            int pt = p.GetValue(publishThreads);
+            if (pt is < 0 or > 64) throw new InputException($"--publish-threads {pt}: allowed 0..64");
+            double space = p.GetValue(spacing);
+            if (!(space >= 0) || space > 10) throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--spacing {space}: allowed 0 (packed) or up to 10 m"));
+            if (space is > 0 and < 0.35) throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--spacing {space}: Burgers need at least 0.35 m (r + 2l + 0.03); 0 packs them at that spacing"));
+            return Task.FromResult(Run(n, hz, seconds, warm, th, pt, space, p.GetValue(loopback), p.GetValue(domain), rt, stdout, stderr, ct));
         });
         return cmd;
     }
 
     /// <summary>A params file for N Burgers starting in the middle of an arena sized for them, with a two-blob target.</summary>
-    public static string Params(int robots, double rateHz, int threads = 0)
+    public static string Params(int robots, double rateHz, int threads = 0, double spacingM = 0)
     {
-        double side = Math.Max(4, Math.Ceiling(2 * Math.Sqrt(robots) * 0.35 + 1));
+        // Room for the start grid (a packed Burger grid is 0.35 m; twice its extent leaves the swarm room to spread).
+        double side = Math.Max(4, Math.Ceiling(Math.Max(2 * Math.Sqrt(robots) * 0.35, Math.Ceiling(Math.Sqrt(robots)) * spacingM * 1.05) + 1));
         string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         return $"""
             swarm_coverage:
@@ -83,18 +94,19 @@ internal static class RosBenchCommand
                   robot_model: turtlebot3_burger
                   robots: {robots}
                   start: centre
+            {(spacingM > 0 ? $"      start_spacing_m: {F(spacingM)}" : "")}
             """;
     }
 
-    private static int Run(int n, double hz, double seconds, double warm, int threads, bool loopback, uint domain, int realtimePriority, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    private static int Run(int n, double hz, double seconds, double warm, int threads, int publishThreads, double spacingM, bool loopback, uint domain, int realtimePriority, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         string dir = Directory.CreateTempSubdirectory("swarm-coverage-bench-").FullName;
         Process? sim = null;
         try
         {
             string file = Path.Combine(dir, "bench.yaml");
-            File.WriteAllText(file, Params(n, hz, threads)); // robot_00 ... robot_99, robot_100 ...: the names the simulator gives
-            var settings = ControllerNodeSettings.Load(file, null) with { WatchParamsFile = false };
+            File.WriteAllText(file, Params(n, hz, threads, spacingM)); // robot_00 ... robot_99, robot_100 ...: the names the simulator gives
+            var settings = ControllerNodeSettings.Load(file, null) with { WatchParamsFile = false, PublishThreads = publishThreads };
 
             string self = Environment.ProcessPath ?? "dotnet";
             var psi = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -112,7 +124,7 @@ internal static class RosBenchCommand
             var participant = new RosParticipantOptions { DomainId = domain, CycloneDdsConfig = loopback ? LoopbackConfig : null };
             using var node = new ControllerNode(settings, TimeProvider.System, NullLogger<ControllerNode>.Instance, participant);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"bench ros: {n} TurtleBot3 Burgers at {hz:G4} Hz, simulator in process {sim.Id}, DDS domain {domain}{(loopback ? " (loopback only)" : "")}{(realtimePriority > 0 ? $", control loop SCHED_FIFO {realtimePriority}" : "")}; waiting for every robot's odometry"));
+                $"bench ros: {n} TurtleBot3 Burgers at {hz:G4} Hz ({(spacingM > 0 ? $"start grid {spacingM:G3} m" : "packed start")}), simulator in process {sim.Id}, DDS domain {domain}{(loopback ? " (loopback only)" : "")}, {node.PublishThreads} publishing thread(s){(realtimePriority > 0 ? $", control loop SCHED_FIFO {realtimePriority}" : "")}; waiting for every robot's odometry"));
 
             if (realtimePriority > 0 && !RealtimeThread.TrySetFifo(realtimePriority, out int errno))
                 throw new InputException($"--realtime-priority {realtimePriority}: SCHED_FIFO refused (errno {errno}); run as root or with CAP_SYS_NICE");
@@ -120,6 +132,7 @@ internal static class RosBenchCommand
             long start = Stopwatch.GetTimestamp();
             ulong measuredFrom = 0;
             bool measuring = false;
+            (int Gen0, int Gen1, int Gen2, TimeSpan Pause) gcBefore = default;
             long overruns = 0;
             double period = 1 / hz;
             while (timer.WaitForNextTickAsync(ct).AsTask().GetAwaiter().GetResult())
@@ -133,6 +146,7 @@ internal static class RosBenchCommand
                     {
                         measuring = true;
                         measuredFrom = node.Ticks;
+                        gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
                         start = Stopwatch.GetTimestamp();
                     }
                     else if (elapsed > warm + 60)
@@ -150,6 +164,8 @@ internal static class RosBenchCommand
             long ticks = (long)(node.Ticks - measuredFrom);
             var latency = node.Latency.Summarize(ticks);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ticks} ticks measured over {seconds:G4} s; {overruns} ticks longer than the period ({period * 1e3:G4} ms)"));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  garbage collections in this process while measuring: {GC.CollectionCount(0) - gcBefore.Gen0} gen0, {GC.CollectionCount(1) - gcBefore.Gen1} gen1, {GC.CollectionCount(2) - gcBefore.Gen2} gen2, paused {(GC.GetTotalPauseDuration() - gcBefore.Pause).TotalMilliseconds:F1} ms in all"));
             stdout.WriteLine($"  take every pose:                    {node.TakeTime.Summarize(ticks)}");
             stdout.WriteLine($"  controller step:                    {node.StepTime.Summarize(ticks)}");
             stdout.WriteLine($"  publish every command:              {node.PublishTime.Summarize(ticks)}");

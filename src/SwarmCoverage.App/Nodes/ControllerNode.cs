@@ -4,6 +4,7 @@ using SwarmCoverage.Control;
 using SwarmCoverage.Core;
 using SwarmCoverage.Core.Blob;
 using SwarmCoverage.Core.Metrics;
+using SwarmCoverage.Core.Parallel;
 using SwarmCoverage.Core.Targets;
 using SwarmCoverage.Ros2;
 using SwarmCoverage.Ros2.Messages.BuiltinInterfaces;
@@ -89,6 +90,8 @@ public sealed class ControllerNode : IDisposable
     private bool _allSeenLogged;
     private long _nonFiniteCommands;
     private long _rejectedPoses;
+    private readonly CommandPublishing _publishing;
+    private WorkerPool? _publishPool;
     private int _disposed;
 
     /// <summary>Creates the controller (checking every parameter) and every DDS entity.</summary>
@@ -108,6 +111,8 @@ public sealed class ControllerNode : IDisposable
         _indexOf = new Dictionary<string, int>(n, StringComparer.Ordinal);
         for (int i = 0; i < n; i++) _indexOf[_names[i]] = i;
         _own = settings.OwnRobot is { } own ? _indexOf[own] : -1;
+        PublishThreads = settings.PublishThreads > 0 ? settings.PublishThreads : AutomaticPublishThreads(_own >= 0 ? 1 : n, Environment.ProcessorCount);
+        _publishing = new CommandPublishing(this);
 
         // The control core, built exactly as `simulate` builds it.
         try
@@ -201,6 +206,20 @@ public sealed class ControllerNode : IDisposable
 
     /// <summary>Robots with a fresh pose at the last tick.</summary>
     public int ActiveRobots => _snapshot.ActiveCount;
+
+    /// <summary>Threads that publish the commands of a tick (<see cref="ControllerNodeSettings.PublishThreads"/>, resolved).</summary>
+    public int PublishThreads { get; }
+
+    /// <summary>Robots from which the automatic <c>publish_threads</c> uses two threads.</summary>
+    public const int ParallelPublishRobots = 256;
+
+    /// <summary>
+    /// The automatic number of publishing threads: each command is one <c>dds_write</c> and one datagram (about 8 us each
+    /// on the development VM), so a swarm of <see cref="ParallelPublishRobots"/> or more publishes from two threads when
+    /// there are two processors; smaller swarms publish from the control loop alone.
+    /// </summary>
+    public static int AutomaticPublishThreads(int commandedRobots, int processors) =>
+        commandedRobots >= ParallelPublishRobots ? Math.Clamp(processors, 1, 2) : 1;
 
     /// <summary>Ticks run.</summary>
     public ulong Ticks => _tick;
@@ -446,15 +465,46 @@ public sealed class ControllerNode : IDisposable
         var active = _snapshot.ActiveIndices;
         var poses = _snapshot.Poses;
         for (int k = 0; k < active.Length; k++) _yaw[active[k]] = poses[k].YawRad;
-        for (int r = 0; r < _commands.Length; r++)
+        int n = _commands.Length;
+        if (PublishThreads == 1 || _own >= 0 || n < 2)
+        {
+            PublishRange(stamp, 0, n);
+            return;
+        }
+
+        // Several threads, each robot's writer used by one of them: every command is final before the first is sent, so
+        // the order in which they go out changes nothing they say. The pool is made here, on the control loop's thread,
+        // so its threads inherit the loop's scheduling (SCHED_FIFO under realtime_priority).
+        _publishPool ??= new WorkerPool(PublishThreads, "publish");
+        _publishing.Stamp = stamp;
+        _publishPool.Run(_publishing, CommandPublishing.Blocks(PublishThreads, n));
+    }
+
+    /// <summary>The commands of one tick as blocks of robots for the publishing threads.</summary>
+    private sealed class CommandPublishing(ControllerNode node) : IParallelWork
+    {
+        public Time Stamp;
+
+        public static int Blocks(int threads, int robots) => Math.Min(robots, 4 * threads);
+
+        public void Execute(int item, int worker)
+        {
+            int n = node._commands.Length, blocks = Blocks(node.PublishThreads, n);
+            node.PublishRange(Stamp, (int)((long)item * n / blocks), (int)((long)(item + 1) * n / blocks));
+        }
+    }
+
+    private void PublishRange(Time stamp, int from, int to)
+    {
+        for (int r = from; r < to; r++)
         {
             int i = _robotOfSnapshot[r];
             if (!Commands(i)) continue;
             var cmd = _commands[r];
             if (!cmd.IsFinite)
             {
-                _nonFiniteCommands++;
-                _log.LogError("Non-finite command {Command} for {Robot} replaced by zero ({Count} so far): a bug to report", cmd, _names[i], _nonFiniteCommands);
+                long count = Interlocked.Increment(ref _nonFiniteCommands);
+                _log.LogError("Non-finite command {Command} for {Robot} replaced by zero ({Count} so far): a bug to report", cmd, _names[i], count);
                 cmd = RobotCommand.Zero;
             }
 
@@ -632,6 +682,7 @@ public sealed class ControllerNode : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _energyTask?.Wait(TimeSpan.FromSeconds(5));
+        _publishPool?.Dispose();
         _participant.Dispose();
         _controller.Dispose();
         lock (_pendingGate)

@@ -86,6 +86,13 @@ public sealed partial record ControllerNodeSettings
     /// <summary>SCHED_FIFO priority of the control loop thread (1..99, needs CAP_SYS_NICE); 0: normal scheduling.</summary>
     public int RealtimePriority { get; init; }
 
+    /// <summary>
+    /// Threads that publish a tick's commands (1..64); 0: automatic (two from <see cref="ControllerNode.ParallelPublishRobots"/>
+    /// commanded robots when there are two processors, else one). Extra threads are started by the control loop and share its
+    /// scheduling.
+    /// </summary>
+    public int PublishThreads { get; init; }
+
     /// <summary>Reload the target when the params file (or its target file) is edited.</summary>
     public bool WatchParamsFile { get; init; } = true;
 
@@ -104,7 +111,7 @@ public sealed partial record ControllerNodeSettings
     public static bool IsNodeParameter(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return name is "use_sim_time" or "frame_id" or "watch_params_file" or "realtime_priority"
+        return name is "use_sim_time" or "frame_id" or "watch_params_file" or "realtime_priority" or "publish_threads"
             || name.StartsWith("robots.", StringComparison.Ordinal) || name.StartsWith("topics.", StringComparison.Ordinal)
             || name.StartsWith("status.", StringComparison.Ordinal) || name.StartsWith("shutdown.", StringComparison.Ordinal);
     }
@@ -150,6 +157,7 @@ public sealed partial record ControllerNodeSettings
             ShutdownAckTimeoutS = p.Double("shutdown.ack_timeout_s", 1.0, 0, 60),
             WatchParamsFile = p.Bool("watch_params_file", true),
             RealtimePriority = p.Int("realtime_priority", 0, 0, 99),
+            PublishThreads = p.Int("publish_threads", 0, 0, 64),
         };
         if (s.FrameId.Length == 0) throw new InputException($"{p.Source}: parameter 'frame_id' is empty; give the frame of the arena, e.g. map or world");
         return s;

@@ -34,7 +34,7 @@ public sealed partial class ControllerLoopService(ControllerNode node, TimeProvi
             using var timer = new PeriodicTimer(period, time);
             using var tick = new ManualResetEventSlim(false);
             Action signal = tick.Set;
-            LogRunning(log, 1 / period.TotalSeconds, node.Settings.UseSimTime ? "ROS time (/clock)" : "the wall clock");
+            LogRunning(log, 1 / period.TotalSeconds, node.Settings.UseSimTime ? "ROS time (/clock)" : "the wall clock", node.PublishThreads);
             while (true)
             {
                 // Wait for the timer on this thread without allocating: the continuation only sets the event.
@@ -66,8 +66,8 @@ public sealed partial class ControllerLoopService(ControllerNode node, TimeProvi
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Control loop running at {RateHz:G4} Hz on {Clock}")]
-    private static partial void LogRunning(ILogger logger, double rateHz, string clock);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Control loop running at {RateHz:G4} Hz on {Clock}, publishing commands from {PublishThreads} thread(s)")]
+    private static partial void LogRunning(ILogger logger, double rateHz, string clock, int publishThreads);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Control loop thread runs under SCHED_FIFO priority {Priority}")]
     private static partial void LogRealtime(ILogger logger, int priority);

@@ -2,19 +2,22 @@ using System.Runtime.ExceptionServices;
 
 namespace SwarmCoverage.Core.Parallel;
 
-/// <summary>One item of a parallel loop; <paramref name="worker"/> indexes per-thread scratch buffers.</summary>
-internal interface IParallelWork
+/// <summary>The items of a parallel loop run by <see cref="WorkerPool"/>.</summary>
+public interface IParallelWork
 {
+    /// <summary>Runs one item; <paramref name="worker"/> (0 = the calling thread) indexes per-thread scratch buffers.</summary>
     void Execute(int item, int worker);
 }
 
 /// <summary>
-/// A small pool of dedicated threads for the blob field's parallel loops: no allocation per loop (unlike
-/// Parallel.For), low start latency, and a stable worker index for scratch buffers. Items are claimed
-/// dynamically, so callers must make each item's result independent of which worker runs it (the blob
-/// field does: fixed particle chunks with their own grids, reduced in a fixed order).
+/// A small pool of dedicated threads for parallel loops on a control path (the blob field's deposit and gather, the
+/// controller node's command publishing): no allocation per loop (unlike Parallel.For), low start latency, and a stable
+/// worker index for scratch buffers. Items are claimed dynamically, so callers must make each item's result independent
+/// of which worker runs it (the blob field does: fixed particle chunks with their own grids, reduced in a fixed order).
+/// The threads are created by the constructor, so they inherit the creating thread's scheduling policy (a control loop
+/// under SCHED_FIFO gets real-time workers). One loop at a time; <see cref="Run"/> is serialized.
 /// </summary>
-internal sealed class WorkerPool : IDisposable
+public sealed class WorkerPool : IDisposable
 {
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim _start = new(0);
@@ -27,14 +30,16 @@ internal sealed class WorkerPool : IDisposable
     private Exception? _error;
     private volatile bool _stopping;
 
-    public WorkerPool(int workers)
+    /// <summary>Starts <paramref name="workers"/> - 1 threads named <paramref name="name"/>-1, -2, ... (the caller is worker 0).</summary>
+    public WorkerPool(int workers, string name = "blob-worker")
     {
+        ArgumentException.ThrowIfNullOrEmpty(name);
         if (workers < 1) throw new ArgumentOutOfRangeException(nameof(workers), workers, "at least one worker");
         _threads = new Thread[workers - 1];
         for (int i = 0; i < _threads.Length; i++)
         {
             int id = i + 1;
-            _threads[i] = new Thread(() => Loop(id)) { IsBackground = true, Name = $"blob-worker-{id}" };
+            _threads[i] = new Thread(() => Loop(id)) { IsBackground = true, Name = $"{name}-{id}" };
             _threads[i].Start();
         }
     }
@@ -100,6 +105,7 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
+    /// <summary>Stops and joins the threads.</summary>
     public void Dispose()
     {
         if (_stopping) return;

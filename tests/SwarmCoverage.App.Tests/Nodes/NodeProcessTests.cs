@@ -305,11 +305,12 @@ public sealed class NodeProcessTests : IDisposable
     }
 
     [Fact]
-    public void Decentralized_instances_command_bit_identically_what_the_centralized_controller_commands()
+    public void Decentralized_instances_and_a_controller_publishing_from_three_threads_command_bit_identically_what_the_centralized_controller_commands()
     {
-        // Two domains, driven in lockstep by this test with the same poses and the same /clock: one centralized
-        // controller in domain A, one decentralized instance per robot in domain B. Commands carry the tick's time
-        // (TwistStamped), so every command can be matched to its tick.
+        // Three domains, driven in lockstep by this test with the same poses and the same /clock: one centralized
+        // controller in domain A, one decentralized instance per robot in domain B, and one centralized controller that
+        // publishes from three threads (publish_threads: 3, a robot per thread) in domain C. Commands carry the tick's
+        // time (TwistStamped), so every command can be matched to its tick.
         const int ticks = 40;
         const double period = 0.05;
         string[] names = ["robot_00", "robot_01", "robot_02"];
@@ -318,16 +319,22 @@ public sealed class NodeProcessTests : IDisposable
                   model: turtlebot3_burger
                   cmd_vel_type: twist_stamped
             """));
-        uint domainA = NodeDds.NewDomainId(), domainB = NodeDds.NewDomainId();
+        string threeThreads = _dir.File("dec3.yaml", File.ReadAllText(file).Replace("    robots:\n", "    publish_threads: 3\n    robots:\n", StringComparison.Ordinal));
+        Assert.Contains("publish_threads: 3", File.ReadAllText(threeThreads), StringComparison.Ordinal);
+        uint domainA = NodeDds.NewDomainId(), domainB = NodeDds.NewDomainId(), domainC = NodeDds.NewDomainId();
         using var central = AppProcess.Start(domainA, "controller", "--params", file);
+        using var parallel = AppProcess.Start(domainC, "controller", "--params", threeThreads);
         var instances = names.Select(n => AppProcess.Start(domainB, "controller", "--params", file, "--robot", n)).ToList();
         try
         {
             using var a = new LockstepDriver(domainA, names, controllers: 1);
             using var b = new LockstepDriver(domainB, names, controllers: names.Length);
-            AppProcess[] all = [central, .. instances];
-            NodeDds.Until(() => a.Matched && b.Matched, "discovery in both domains", null, all);
+            using var c = new LockstepDriver(domainC, names, controllers: 1);
+            AppProcess[] all = [central, parallel, .. instances];
+            NodeDds.Until(() => a.Matched && b.Matched && c.Matched, "discovery in the three domains", null, all);
             foreach (var p in all) p.WaitForLine("Control loop running");
+            parallel.WaitForLine("publishing commands from 3 thread(s)");
+            central.WaitForLine("publishing commands from 1 thread(s)");
 
             int moving = 0;
             for (int k = 1; k <= ticks; k++)
@@ -337,11 +344,14 @@ public sealed class NodeProcessTests : IDisposable
                 long stampNs = (long)Math.Round(k * period * 1e9);
                 a.Step(poses, stampNs);
                 b.Step(poses, stampNs);
+                c.Step(poses, stampNs);
                 var ca = a.WaitForCommands(stampNs, all);
                 var cb = b.WaitForCommands(stampNs, all);
+                var cc = c.WaitForCommands(stampNs, all);
                 for (int i = 0; i < names.Length; i++)
                 {
                     Assert.True(Bits(ca[i]) == Bits(cb[i]), $"tick {k}, {names[i]}: centralized {Show(ca[i])}, decentralized {Show(cb[i])}");
+                    Assert.True(Bits(ca[i]) == Bits(cc[i]), $"tick {k}, {names[i]}: centralized {Show(ca[i])}, three publishing threads {Show(cc[i])}");
                     if (ca[i].Linear.X != 0 || ca[i].Angular.Z != 0) moving++;
                 }
             }
@@ -419,8 +429,10 @@ public sealed class ControllerNodeInProcessTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    [Fact]
-    public void A_control_tick_allocates_nothing_once_the_buffers_exist()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_control_tick_allocates_nothing_once_the_buffers_exist(int publishThreads)
     {
         uint domain = NodeDds.NewDomainId();
         string[] names = ["a", "b", "c", "d"];
@@ -432,7 +444,7 @@ public sealed class ControllerNodeInProcessTests : IDisposable
             .Replace("energy_distance_period_s: 0.5", "energy_distance_period_s: 0.0", StringComparison.Ordinal) // its task, once a period, allocates
             .Replace("log_period_s: 1.0", "log_period_s: 100000.0", StringComparison.Ordinal));
         using var robots = new FakeRobots(domain, names, [.. names.Select((_, i) => new Control.Pose(0.3, 0.3 + 0.3 * i, 0, 0.5 * i))]);
-        var settings = App.Nodes.ControllerNodeSettings.Load(file, null) with { WatchParamsFile = false };
+        var settings = App.Nodes.ControllerNodeSettings.Load(file, null) with { WatchParamsFile = false, PublishThreads = publishThreads };
         using var node = NodeDds.Sandbox.Run(() => new App.Nodes.ControllerNode(settings, TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<App.Nodes.ControllerNode>.Instance,
             new RosParticipantOptions { DomainId = domain, CycloneDdsConfig = NodeDds.CycloneConfig }));
@@ -452,6 +464,46 @@ public sealed class ControllerNodeInProcessTests : IDisposable
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(4, node.ActiveRobots);
+        Assert.Equal(publishThreads, node.PublishThreads);
         Assert.True(allocated == 0, $"100 ticks allocated {allocated} bytes on the control thread");
+    }
+
+    [Fact]
+    public void Bench_ros_measures_the_control_loop_against_the_simulator_process_and_reports_its_percentiles()
+    {
+        // A short real run: the simulator as its own process, the controller node here, six Burgers on a 0.7 m grid,
+        // commands published from two threads.
+        using var bench = AppProcess.Start(NodeDds.NewDomainId(), "bench", "ros", "--robots", "6", "--rate-hz", "20", "--duration", "1.5",
+            "--warmup", "0.5", "--spacing", "0.7", "--publish-threads", "2", "--domain", NodeDds.NewDomainId().ToString(CultureInfo.InvariantCulture));
+        Assert.True(bench.WaitForExit(TimeSpan.FromSeconds(120)) == 0, bench.Describe());
+        Assert.True(bench.HasLine("6 TurtleBot3 Burgers at 20 Hz (start grid 0.7 m)"), bench.Describe());
+        Assert.True(bench.HasLine("2 publishing thread(s)"), bench.Describe());
+        Assert.True(bench.HasLine("garbage collections in this process while measuring:"), bench.Describe());
+        var ticks = System.Text.RegularExpressions.Regex.Match(string.Join('\n', bench.Lines), @"(\d+) ticks measured over 1.5 s");
+        Assert.True(ticks.Success && int.Parse(ticks.Groups[1].Value, CultureInfo.InvariantCulture) >= 20, bench.Describe());
+        double p50 = Number("p50_ms="), p99 = Number("p99_ms=");
+        Assert.True(p50 > 0 && p99 >= p50 && p99 < 1000, bench.Describe());
+
+        double Number(string key) => double.Parse(bench.Lines.Single(l => l.StartsWith(key, StringComparison.Ordinal))[key.Length..], CultureInfo.InvariantCulture);
+    }
+
+    [Theory]
+    [InlineData("--spacing", "0.2", "--spacing 0.2: Burgers need at least 0.35 m")]
+    [InlineData("--publish-threads", "65", "--publish-threads 65: allowed 0..64")]
+    public void Bench_ros_rejects_a_bad_option_naming_it(string option, string value, string message)
+    {
+        var (code, _, err) = Cli.Run("bench", "ros", option, value);
+        Assert.Equal(2, code);
+        Assert.Contains(message, err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Publishing_uses_two_threads_automatically_from_256_commanded_robots_when_there_are_two_processors()
+    {
+        Assert.Equal(1, App.Nodes.ControllerNode.AutomaticPublishThreads(255, 2));
+        Assert.Equal(2, App.Nodes.ControllerNode.AutomaticPublishThreads(256, 2));
+        Assert.Equal(2, App.Nodes.ControllerNode.AutomaticPublishThreads(1000, 16));
+        Assert.Equal(1, App.Nodes.ControllerNode.AutomaticPublishThreads(1000, 1));
+        Assert.Equal(1, App.Nodes.ControllerNode.AutomaticPublishThreads(1, 2)); // a decentralized instance commands one robot
     }
 }

@@ -115,6 +115,10 @@ public sealed partial class ShippedFilesTests
         Assert.Equal(2, code);
         Assert.Contains("parameter 'robots.count' is 0; allowed range 1..100000", err, StringComparison.Ordinal);
 
+        (code, _, err) = Cli.Run("controller", "--params", Write(ok, "    publish_threads: 65\n"));
+        Assert.Equal(2, code);
+        Assert.Contains("parameter 'publish_threads' is 65; allowed range 0..64", err, StringComparison.Ordinal);
+
         (code, _, err) = Cli.Run("controller", "--params", Write(ok, "    topics:\n      status: status with spaces\n"));
         Assert.Equal(2, code);
         Assert.Contains("parameter 'topics.status' is 'status with spaces'", err, StringComparison.Ordinal);
