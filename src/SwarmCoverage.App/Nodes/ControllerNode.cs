@@ -130,6 +130,9 @@ public sealed class ControllerNode : IDisposable
 
         var field = new BlobField(c.Target, _fieldOptions);
         _controller = new SwarmController(field, _pipeline, c.ControlPeriodS);
+        // Compile the safety filter's solver now: the first coupled group of the run would otherwise pay it in its tick.
+        var warm = _pipeline.WarmUp(_models, c.ControlPeriodS);
+        _log.LogDebug("Safety filter warmed up ({NewtonSteps} Newton steps on a synthetic crowd)", warm.Safety.NewtonSteps);
         _quadrature = new TargetQuadrature(field);
         _snapshot = new SwarmSnapshot(c.Target.Dimension);
         _commands = new RobotCommand[n];
