@@ -163,8 +163,8 @@ public sealed class CommandPipeline
     public ReadOnlySpan<double> LastPointVelocities => _velocities.AsSpan(0, _lastCount * _dim);
 
     /// <summary>
-    /// Compiles every path of a tick before a control loop starts: a throwaway pipeline with these options steps a small
-    /// synthetic crowd of each given model, robots standing just beyond the safety radius and all heading for the middle,
+    /// Compiles every path of a tick before a control loop starts: every method of the control library is compiled once
+    /// per process, then a throwaway pipeline with these options steps a small synthetic crowd of each given model, robots standing just beyond the safety radius and all heading for the middle,
     /// so the safety filter couples them and runs its Newton steps, line search, polish and factorisation. Without it
     /// the first coupled group of a run pays the just-in-time compilation of the solver in its tick (about 20 ms on the
     /// development VM). This pipeline's buffers and totals are not touched. Returns the diagnostics of the synthetic
@@ -176,6 +176,7 @@ public sealed class CommandPipeline
         ArgumentNullException.ThrowIfNull(models);
         if (!(controlPeriodS > 0) || !double.IsFinite(controlPeriodS))
             throw new ArgumentOutOfRangeException(nameof(controlPeriodS), controlPeriodS, "The control period must be finite and > 0 s.");
+        JitWarmUp.PrepareOnce();
         var scratch = new CommandPipeline(_options);
         int d = _dim;
         double spacing = 1.05 * _options.Safety.SafetyRadiusM;

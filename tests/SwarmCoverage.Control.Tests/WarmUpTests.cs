@@ -81,6 +81,18 @@ public sealed class WarmUpTests
     }
 
     [Fact]
+    public void Warming_up_compiles_every_method_of_the_control_library_once_per_process()
+    {
+        int first = JitWarmUp.PrepareOnce();
+        int again = JitWarmUp.PrepareOnce();
+        int methods = typeof(CommandPipeline).Assembly.GetTypes().Where(t => !t.ContainsGenericParameters)
+            .Sum(t => t.GetMethods(System.Reflection.BindingFlags.DeclaredOnly | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static
+                | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic).Count(m => !m.IsAbstract && !m.ContainsGenericParameters));
+        Assert.True(first >= methods, $"prepared {first} methods, the control library has {methods} non-generic methods with bodies or more");
+        Assert.Equal(first, again);
+    }
+
+    [Fact]
     public void An_arena_too_small_for_the_crowd_warms_nothing_up()
     {
         var pipe = new CommandPipeline(new CommandPipelineOptions { Arena = ArenaBox.Rectangle(0, 0.3, 0, 0.3), Safety = new SafetyFilterOptions { SafetyRadiusM = 0.2 } });
