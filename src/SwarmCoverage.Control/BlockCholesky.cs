@@ -240,6 +240,7 @@ internal sealed class BlockCholesky
             for (int q = 0; q < vl; q++)
             {
                 int a = _pool[vs + q];
+                int before = _adjLen[a];
                 RemoveFrom(a, v);
                 _stamp++;
                 if (_stamp == int.MaxValue)
@@ -265,7 +266,11 @@ internal sealed class BlockCholesky
                     }
                 }
 
-                HeapPush(_adjLen[a], a);
+                // The heap already holds a valid entry for a when its degree is unchanged (the pop order is the same).
+                if (_adjLen[a] != before)
+                {
+                    HeapPush(_adjLen[a], a);
+                }
             }
         }
 

@@ -47,6 +47,11 @@ public sealed partial class SafetyFilter
     private sbyte[] _actOwn = [];
     private sbyte[] _actCp = [];
 
+    // ScaleFromBrake: each row's value at the braking command and at u (own rows: 2 values, coupling rows: 4).
+    private double[] _ownAtBrake = [];
+    private double[] _ownAtU = [];
+    private double[] _cpAt = [];
+
     // Line search breakpoints.
     private double[] _bpT = [];
     private int[] _bpRow = [];
@@ -77,6 +82,8 @@ public sealed partial class SafetyFilter
         Array.Resize(ref _vOwn, cap);
         Array.Resize(ref _pOwn, cap);
         Array.Resize(ref _actOwn, cap);
+        Array.Resize(ref _ownAtBrake, cap);
+        Array.Resize(ref _ownAtU, cap);
     }
 
     private void EnsureSolverRowCapacity(int cap)
@@ -86,6 +93,7 @@ public sealed partial class SafetyFilter
         Array.Resize(ref _vCp, cap);
         Array.Resize(ref _pCp, cap);
         Array.Resize(ref _actCp, cap);
+        Array.Resize(ref _cpAt, 4 * cap);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -945,18 +953,49 @@ public sealed partial class SafetyFilter
             _alpha[i] = 1.0;
         }
 
+        // The rows' values at the braking command and at u do not change between passes (only the alphas do): computed once.
+        for (int p = rs; p < re; p++)
+        {
+            int i = _robotOrder[p];
+            var bi = _brake.AsSpan(i * d, d);
+            var ti = _tmpRobot.AsSpan(i * d, d);
+            for (int q = _ownStart[i]; q < _ownStart[i + 1]; q++)
+            {
+                var nq = _ownN.AsSpan(q * d, d);
+                _ownAtBrake[q] = Dot(nq, bi);
+                _ownAtU[q] = Dot(nq, ti);
+            }
+        }
+
+        for (int p = cs; p < ce; p++)
+        {
+            int row = _cpOrder[p];
+            int i = _cpI[row] * d, j = _cpJ[row] * d;
+            double tbi = 0, tbj = 0, tui = 0, tuj = 0;
+            for (int k = 0; k < d; k++)
+            {
+                double n = _cpN[row * d + k];
+                tbi += n * _brake[i + k];
+                tbj += n * _brake[j + k];
+                tui += n * _tmpRobot[i + k];
+                tuj += n * _tmpRobot[j + k];
+            }
+
+            _cpAt[4 * row] = tbi;
+            _cpAt[4 * row + 1] = tbj;
+            _cpAt[4 * row + 2] = tui;
+            _cpAt[4 * row + 3] = tuj;
+        }
+
         for (int pass = 0; pass < 64; pass++)
         {
             bool changed = false;
             for (int p = rs; p < re; p++)
             {
                 int i = _robotOrder[p];
-                var bi = _brake.AsSpan(i * d, d);
-                var ti = _tmpRobot.AsSpan(i * d, d);
                 for (int q = _ownStart[i]; q < _ownStart[i + 1]; q++)
                 {
-                    var nq = _ownN.AsSpan(q * d, d);
-                    double tb = Dot(nq, bi), tu = Dot(nq, ti);
+                    double tb = _ownAtBrake[q], tu = _ownAtU[q];
                     double v = tb + _alpha[i] * (tu - tb);
                     if (!(v >= _ownLoOrig[q] && v <= _ownHiOrig[q]))
                     {
@@ -970,17 +1009,7 @@ public sealed partial class SafetyFilter
             {
                 int row = _cpOrder[p];
                 int ri = _cpI[row], rj = _cpJ[row];
-                int i = ri * d, j = rj * d;
-                double tbi = 0, tbj = 0, tui = 0, tuj = 0;
-                for (int k = 0; k < d; k++)
-                {
-                    double n = _cpN[row * d + k];
-                    tbi += n * _brake[i + k];
-                    tbj += n * _brake[j + k];
-                    tui += n * _tmpRobot[i + k];
-                    tuj += n * _tmpRobot[j + k];
-                }
-
+                double tbi = _cpAt[4 * row], tbj = _cpAt[4 * row + 1], tui = _cpAt[4 * row + 2], tuj = _cpAt[4 * row + 3];
                 double v = (tbi + _alpha[ri] * (tui - tbi)) - (tbj + _alpha[rj] * (tuj - tbj));
                 if (!(v >= _cpLoOrig[row]))
                 {
