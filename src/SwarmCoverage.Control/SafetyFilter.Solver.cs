@@ -278,44 +278,20 @@ public sealed partial class SafetyFilter
     private bool Polish(int rs, int re, int cs, int ce, ReadOnlySpan<double> nominal, Span<double> u)
     {
         const double sigma = 1e8;
-        int d = _dim, dd = d * d;
+        int d = _dim;
         int m = re - rs;
-        _chol.Reset(m, d);
-        Span<double> blk = stackalloc double[9];
         for (int p = rs; p < re; p++)
         {
             int i = _robotOrder[p];
-            blk.Clear();
-            for (int k = 0; k < d; k++)
-            {
-                blk[k * d + k] = 1;
-            }
-
-            for (int q = _ownStart[i]; q < _ownStart[i + 1]; q++)
-            {
-                _pOwn[q] = 0;
-                if (_actOwn[q] != 0)
-                {
-                    AddOuter(blk, _ownN.AsSpan(q * d, d), sigma, d);
-                }
-            }
-
-            _chol.AddDiagonal(p - rs, blk[..dd]);
+            _pOwn.AsSpan(_ownStart[i], _ownStart[i + 1] - _ownStart[i]).Clear();
         }
 
         for (int p = cs; p < ce; p++)
         {
-            int row = _cpOrder[p];
-            _pCp[row] = 0;
-            if (_actCp[row] == 0)
-            {
-                continue;
-            }
-
-            AddCouplingRow(row, sigma, blk);
+            _pCp[_cpOrder[p]] = 0;
         }
 
-        if (!FactorCounted())
+        if (!AssembleAndFactor(rs, re, cs, ce, u, sigma))
         {
             return false;
         }
@@ -562,13 +538,18 @@ public sealed partial class SafetyFilter
         return true;
     }
 
-    /// <summary>Newton direction dx = -H^-1 g with H = I + sum over penalised rows of sigma a a^T (block sparse over the robots).</summary>
+    /// <summary>
+    /// Assembles H = I + sum of sigma_r a_r a_r^T over the group's rows (block sparse over the robots) and factorises it;
+    /// false when a pivot is not positive definite. The Newton step (<paramref name="polishSigma"/> = 0) takes the rows
+    /// penalised at <paramref name="u"/>, each with its own sigma; the polish takes the rows of the active-set guess, all
+    /// with <paramref name="polishSigma"/>.
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private bool NewtonDirection(int rs, int re, int cs, int ce, ReadOnlySpan<double> u)
+    private bool AssembleAndFactor(int rs, int re, int cs, int ce, ReadOnlySpan<double> u, double polishSigma)
     {
         int d = _dim, dd = d * d;
-        int m = re - rs;
-        _chol.Reset(m, d);
+        bool polish = polishSigma > 0;
+        _chol.Reset(re - rs, d);
         Span<double> blk = stackalloc double[9];
         for (int p = rs; p < re; p++)
         {
@@ -582,9 +563,9 @@ public sealed partial class SafetyFilter
             for (int q = _ownStart[i]; q < _ownStart[i + 1]; q++)
             {
                 var a = _ownN.AsSpan(q * d, d);
-                if (Excess(Dot(a, u.Slice(i * d, d)), _yOwn[q], _sOwn[q], _ownLo[q], _ownHi[q]) != 0)
+                if (polish ? _actOwn[q] != 0 : Excess(Dot(a, u.Slice(i * d, d)), _yOwn[q], _sOwn[q], _ownLo[q], _ownHi[q]) != 0)
                 {
-                    AddOuter(blk, a, _sOwn[q], d);
+                    AddOuter(blk, a, polish ? polishSigma : _sOwn[q], d);
                 }
             }
 
@@ -594,15 +575,22 @@ public sealed partial class SafetyFilter
         for (int p = cs; p < ce; p++)
         {
             int row = _cpOrder[p];
-            if (Excess(RowValue(row, u), _yCp[row], _sCp[row], _cpLo[row], double.PositiveInfinity) == 0)
+            if (polish ? _actCp[row] != 0 : Excess(RowValue(row, u), _yCp[row], _sCp[row], _cpLo[row], double.PositiveInfinity) != 0)
             {
-                continue;
+                AddCouplingRow(row, polish ? polishSigma : _sCp[row], blk);
             }
-
-            AddCouplingRow(row, _sCp[row], blk);
         }
 
-        if (!FactorCounted())
+        return FactorCounted();
+    }
+
+    /// <summary>Newton direction dx = -H^-1 g with H = I + sum over penalised rows of sigma a a^T (block sparse over the robots).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private bool NewtonDirection(int rs, int re, int cs, int ce, ReadOnlySpan<double> u)
+    {
+        int d = _dim;
+        int m = re - rs;
+        if (!AssembleAndFactor(rs, re, cs, ce, u, 0))
         {
             return false;
         }
