@@ -129,11 +129,11 @@ public static class SimulationRun
         var arena = c.ArenaBox();
         var registry = new RobotRegistry(arena, c.RegistryOptions(), clock);
         for (int i = 0; i < n; i++) registry.Join(names[i], models[i]);
-        // The registry (and so every snapshot and its commands) lists robots in ordinal order of their names, which is not
-        // the simulator's order once names stop sorting numerically (robot_100 < robot_11): map snapshot index -> sim index.
-        var bySnapshot = Enumerable.Range(0, n).OrderBy(i => names[i], StringComparer.Ordinal).ToArray();
+        // Snapshots (and so the commands) list robots in the registry's order, not the simulator's (the registry sorts by
+        // name, and robot_100 < robot_11): sim index -> snapshot index, read by name from the first snapshot.
+        var simIndexOf = new Dictionary<string, int>(n, StringComparer.Ordinal);
+        for (int i = 0; i < n; i++) simIndexOf[names[i]] = i;
         var snapshotIndex = new int[n];
-        for (int k = 0; k < n; k++) snapshotIndex[bySnapshot[k]] = k;
         var field = new BlobField(c.Target, c.FieldOptions(n));
         var pipeline = new CommandPipeline(c.PipelineOptions(models, body));
         using var controller = new SwarmController(field, pipeline, c.ControlPeriodS);
@@ -209,6 +209,12 @@ public static class SimulationRun
             for (int i = 0; i < n; i++)
                 if (!registry.UpdatePose(names[i], Pose.Planar(mx[i], my[i], myaw[i])).Accepted) rejected++;
             registry.TakeSnapshot(snapshot);
+            if (k == 0)
+            {
+                var order = snapshot.Names;
+                for (int r = 0; r < order.Length; r++) snapshotIndex[simIndexOf[order[r]]] = r;
+            }
+
             controller.Step(snapshot, all);
             registry.RecordCommands(snapshot, all);
             controllerSeconds += Stopwatch.GetElapsedTime(tSensed).TotalSeconds;
