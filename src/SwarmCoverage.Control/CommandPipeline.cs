@@ -164,8 +164,9 @@ public sealed class CommandPipeline
 
     /// <summary>
     /// Compiles every path of a tick before a control loop starts: every method of the control library is compiled once
-    /// per process, then a throwaway pipeline with these options steps a small synthetic crowd of each given model, robots standing just beyond the safety radius and all heading for the middle,
-    /// so the safety filter couples them and runs its Newton steps, line search, polish and factorisation. Without it
+    /// per process, then a throwaway pipeline with these options steps a small synthetic crowd of each given model,
+    /// robots standing just beyond the safety radius and all heading for the middle, so the safety filter couples them
+    /// and runs its Newton steps, line search, polish and factorisation. Without it
     /// the first coupled group of a run pays the just-in-time compilation of the solver in its tick (about 20 ms on the
     /// development VM). This pipeline's buffers and totals are not touched. Returns the diagnostics of the synthetic
     /// ticks (summed safety-filter Newton steps in <see cref="SafetyFilterDiagnostics.NewtonSteps"/>); all zero when

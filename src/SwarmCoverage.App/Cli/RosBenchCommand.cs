@@ -17,9 +17,6 @@ namespace SwarmCoverage.App.Cli;
 /// </summary>
 internal static class RosBenchCommand
 {
-    /// <summary>ros2-wire.md's loopback-only configuration (ROS 2's localhost-only mode).</summary>
-    public const string LoopbackConfig = RosParticipantOptions.LoopbackOnlyConfig;
-
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var robots = new Option<int>("--robots") { Description = "Number of robots.", DefaultValueFactory = _ => 100 };
@@ -114,14 +111,14 @@ internal static class RosBenchCommand
             foreach (var a in new[] { "sim", "--params", file, "--speed", "1", "--clock-rate-hz", "1", "--odom-rate-hz", hz.ToString("R", CultureInfo.InvariantCulture) })
                 psi.ArgumentList.Add(a);
             psi.Environment["ROS_DOMAIN_ID"] = domain.ToString(CultureInfo.InvariantCulture);
-            if (loopback) psi.Environment["CYCLONEDDS_URI"] = LoopbackConfig;
+            if (loopback) psi.Environment["CYCLONEDDS_URI"] = RosParticipantOptions.LoopbackOnlyConfig;
             sim = Process.Start(psi) ?? throw new InvalidOperationException("could not start the simulator process");
             sim.OutputDataReceived += (_, _) => { };
             sim.ErrorDataReceived += (_, e) => { if (e.Data is not null) stderr.WriteLine("sim: " + e.Data); };
             sim.BeginOutputReadLine();
             sim.BeginErrorReadLine();
 
-            var participant = new RosParticipantOptions { DomainId = domain, CycloneDdsConfig = loopback ? LoopbackConfig : null };
+            var participant = new RosParticipantOptions { DomainId = domain, CycloneDdsConfig = loopback ? RosParticipantOptions.LoopbackOnlyConfig : null };
             using var node = new ControllerNode(settings, TimeProvider.System, NullLogger<ControllerNode>.Instance, participant);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"bench ros: {n} TurtleBot3 Burgers at {hz:G4} Hz ({(spacingM > 0 ? $"start grid {spacingM:G3} m" : "packed start")}), simulator in process {sim.Id}, DDS domain {domain}{(loopback ? " (loopback only)" : "")}, {node.PublishThreads} publishing thread(s){(realtimePriority > 0 ? $", control loop SCHED_FIFO {realtimePriority}" : "")}; waiting for every robot's odometry"));
