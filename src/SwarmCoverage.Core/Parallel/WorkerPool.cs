@@ -21,7 +21,9 @@ public sealed class WorkerPool : IDisposable
 {
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim _start = new(0);
-    private readonly ManualResetEventSlim _done = new(false);
+    // Released once per loop by the last helper to finish. Not a ManualResetEventSlim: that one allocates its lock object
+    // the first time a Wait has to block, which can be in the middle of a control loop that must not allocate.
+    private readonly SemaphoreSlim _done = new(0);
     private readonly Lock _runLock = new();
     private IParallelWork? _work;
     private int _count;
@@ -66,7 +68,6 @@ public sealed class WorkerPool : IDisposable
             _error = null;
             int helpers = Math.Min(_threads.Length, count - 1);
             _pending = helpers;
-            _done.Reset();
             _start.Release(helpers);
             Drain(0);
             _done.Wait();
@@ -101,7 +102,7 @@ public sealed class WorkerPool : IDisposable
             _start.Wait();
             if (_stopping) return;
             Drain(worker);
-            if (Interlocked.Decrement(ref _pending) == 0) _done.Set();
+            if (Interlocked.Decrement(ref _pending) == 0) _done.Release();
         }
     }
 
