@@ -358,6 +358,7 @@ public sealed class Simulator
             r.TargetZ = c.LinearZMps;
             r.TargetW = c.AngularZRadps;
             r.LastActivationNs = activation;
+            r.HasCommand = true;
             r.TimedOut = false;
             r.QueueHead = r.QueueHead + 1 == _queueCapacity ? 0 : r.QueueHead + 1;
             r.QueueCount--;
@@ -614,6 +615,17 @@ public sealed class Simulator
     {
         CheckRobot(robot);
         return _robots[robot].TimedOut;
+    }
+
+    /// <summary>
+    /// Simulated time in seconds at which robot <paramref name="robot"/>'s newest command took effect (its command timeout
+    /// runs from there), or NaN if it has never had one.
+    /// </summary>
+    public double LastCommandSeconds(int robot)
+    {
+        CheckRobot(robot);
+        ref readonly RobotState r = ref _robots[robot];
+        return r.HasCommand ? new SimTime(r.LastActivationNs).Seconds : double.NaN;
     }
 
     /// <summary>Writes every robot's true planar pose. Each span must have <see cref="RobotCount"/> elements.</summary>
@@ -898,6 +910,7 @@ public sealed class Simulator
         public double TargetZ;
         public double TargetW;
         public long LastActivationNs;
+        public bool HasCommand;
 
         public int QueueHead;
         public int QueueCount;

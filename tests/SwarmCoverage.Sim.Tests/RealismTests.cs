@@ -95,8 +95,13 @@ public class TimeoutTests
         // With 0.3 s latency the robot starts at 0.3 s and stops at 0.8 s.
         var sim = new Simulator([Diff("r", Unlimited)], new SimulationOptions { CommandLatencySeconds = 0.3 });
         sim.SetCommand(0, VelocityCommand.Unicycle(0.2, 0));
-        sim.Step(2.0);
+        Assert.True(double.IsNaN(sim.LastCommandSeconds(0)));
+        sim.Step(0.2);
+        Assert.True(double.IsNaN(sim.LastCommandSeconds(0))); // queued, not yet in effect
+        sim.Step(1.8);
         Assert.Equal(0.2 * 0.5, sim.GetTruePose(0).XM, 1e-15);
+        Assert.Equal(0.3, sim.LastCommandSeconds(0)); // where the timeout (0.5 s) ran from: stopped at 0.8 s
+        Assert.True(sim.IsCommandTimedOut(0));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SwarmCoverage.Ros2;
 using SwarmCoverage.Ros2.Messages.BuiltinInterfaces;
@@ -303,8 +304,8 @@ public sealed class SimulatorNode : IDisposable
                 _timedOut[i] = now;
                 if (now)
                 {
-                    _log.LogWarning("{Robot}: no command for {TimeoutS} s (simulated); stopping it, as diff_drive_controller's cmd_vel_timeout does",
-                        _sim.Robots[i].Name, _sim.Options.CommandTimeoutSeconds);
+                    _log.LogWarning("{Robot}: no command for {TimeoutS} s (simulated) since its last took effect at t = {LastCommandS} s; stopping it, as diff_drive_controller's cmd_vel_timeout does",
+                        _sim.Robots[i].Name, _sim.Options.CommandTimeoutSeconds, _sim.LastCommandSeconds(i).ToString("F3", CultureInfo.InvariantCulture));
                 }
                 else
                 {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using SwarmCoverage.App.Configuration;
 using SwarmCoverage.Core.Blob;
 using SwarmCoverage.Ros2;
@@ -210,7 +211,8 @@ public sealed class NodeProcessTests : IDisposable
         Assert.Contains(controller.Lines, l => l.Contains("poses from /{robot}/pose (geometry_msgs/msg/PoseStamped), commands on /{robot}/cmd_vel (geometry_msgs/msg/TwistStamped)", StringComparison.Ordinal));
         using var sim = AppProcess.Start(domain, "sim", "--params", file, "--speed", "2", "--duration", "30", "--publish-pose", "--cmd-vel-type", "twist_stamped");
 
-        var latest = new Odometry[12];
+        // Every odometry sample of every robot: (simulated stamp, speed).
+        var track = Twelve.Select(_ => new List<(double T, double Speed)>()).ToArray();
         var o = default(Odometry);
         double Newest()
         {
@@ -218,31 +220,55 @@ public sealed class NodeProcessTests : IDisposable
             for (int i = 0; i < 12; i++)
                 while (odom[i].TryTake(ref o))
                 {
-                    latest[i] = o;
+                    track[i].Add((o.Header.Stamp.ToSeconds(), Math.Abs(o.Twist.Twist.Linear.X) + Math.Abs(o.Twist.Twist.Angular.Z)));
                     t = Math.Max(t, o.Header.Stamp.ToSeconds());
                 }
             return t;
         }
 
-        static double Speed(in Odometry x) => Math.Abs(x.Twist.Twist.Linear.X) + Math.Abs(x.Twist.Twist.Angular.Z);
         double now = 0;
-        NodeDds.Until(() => (now = Math.Max(now, Newest())) > 1.0 && latest.Count(x => Speed(x) > 0.02) >= 6, "robots driving", null, controller, sim);
+        NodeDds.Until(() => (now = Math.Max(now, Newest())) > 1.0 && track.Count(x => x.Count > 0 && x[^1].Speed > 0.02) >= 6, "robots driving", null, controller, sim);
         controller.Signal(AppProcess.SigKill);
         controller.WaitForExit();
-        double killedAt = Math.Max(now, Newest());
 
-        // Until the timeout (0.5 s simulated) the robots hold their last command; then they brake (1 m/s^2) to zero.
-        double movingAt = 0, stoppedAt = double.NaN;
+        // The simulator times each robot out 0.5 s (simulated) after its last command took effect and says when that was.
+        // That instant, not the kill, is the reference: a loaded controller may have sent its last command well before it died.
+        // A robot's newest timeout line counts, unless commands arrived again after it (a stall before the kill).
+        double FinalTimeout(string robot)
+        {
+            double at = double.NaN;
+            foreach (string line in sim.Lines)
+            {
+                if (line.Contains($"{robot}: commands arrive again", StringComparison.Ordinal)) at = double.NaN;
+                var m = Regex.Match(line, $@"{robot}: no command for 0\.5 s \(simulated\) since its last took effect at t = ([0-9.]+) s");
+                if (m.Success) at = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) + 0.5;
+            }
+
+            return at;
+        }
+
+        var timeoutAt = new double[12];
         NodeDds.Until(() =>
         {
-            double t = Newest();
-            if (latest.Any(x => Speed(x) > 1e-9)) movingAt = Math.Max(movingAt, t);
-            else if (t > killedAt) stoppedAt = t;
-            return !double.IsNaN(stoppedAt);
-        }, "every robot stopped", null, sim);
-        Assert.True(movingAt >= killedAt + 0.3, $"robots stopped {movingAt - killedAt:F3} s after the kill, before the 0.5 s timeout");
-        Assert.True(stoppedAt <= killedAt + 0.5 + 0.22 + 0.15, $"robots still moving {stoppedAt - killedAt:F3} s (simulated) after the kill");
-        sim.WaitForLine("no command for 0.5 s");
+            for (int i = 0; i < 12; i++) timeoutAt[i] = FinalTimeout(Twelve[i]);
+            return !timeoutAt.Any(double.IsNaN);
+        }, "the simulator's command timeout for every robot", null, sim);
+
+        // Until its timeout a robot holds its last command; then it brakes (1 m/s^2, Burgers <= 0.22 m/s) to zero.
+        NodeDds.Until(() => Newest() > timeoutAt.Max() + 0.5, "odometry past every robot's timeout", null, sim);
+        int heldUntilTimeout = 0;
+        for (int i = 0; i < 12; i++)
+        {
+            var x = track[i];
+            // Moving in the last sample before its timeout: held its command (not stopped early) ...
+            if (x.LastOrDefault(s => s.T <= timeoutAt[i] - 0.05) is { Speed: > 0.02 }) heldUntilTimeout++;
+            // ... and stopped within the braking time after it, never to move again.
+            double movingAt = x.Where(s => s.Speed > 1e-9).Select(s => s.T).DefaultIfEmpty(0).Max();
+            Assert.True(movingAt <= timeoutAt[i] + 0.22 + 0.15, $"{Twelve[i]} still moving {movingAt - timeoutAt[i]:F3} s (simulated) after its command timeout");
+            Assert.Contains(x, s => s.T > timeoutAt[i] + 0.22 + 0.15 && s.Speed == 0);
+        }
+
+        Assert.True(heldUntilTimeout >= 6, $"{heldUntilTimeout} of 12 robots were still driving just before their command timeout");
         sim.Signal(AppProcess.SigTerm);
         Assert.Equal(0, sim.WaitForExit());
     }
