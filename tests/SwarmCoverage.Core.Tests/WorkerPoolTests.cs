@@ -43,6 +43,68 @@ public sealed class WorkerPoolTests
         Assert.Equal("item 7", e.Message);
     }
 
+    [Fact]
+    public async Task A_helper_that_has_not_started_when_the_items_run_out_is_called_off_not_waited_for()
+    {
+        using var pool = new WorkerPool(2, "test-worker");
+        using var gate = new ManualResetEventSlim(false);
+        int wakeUps = 0;
+        // The helper's first wake-up stalls, as a thread woken on an idle virtual CPU can for a scheduler tick or more.
+        pool.HelperWoke = _ =>
+        {
+            if (Interlocked.Increment(ref wakeUps) == 1) gate.Wait();
+        };
+        try
+        {
+            var seen = new int[8];
+            var loop = Task.Run(() => pool.Run(new Counting(seen), seen.Length));
+            Assert.True(await Task.WhenAny(loop, Task.Delay(TimeSpan.FromSeconds(20))) == loop, "the loop waited for a helper that had not started");
+            await loop;
+            Assert.All(seen, c => Assert.Equal(1, c)); // the caller ran every item
+        }
+        finally
+        {
+            gate.Set(); // the late helper finds its loop called off and goes back to sleep
+        }
+
+        // The pool goes on working, and the helper takes part again: the caller's items wait until it has run one.
+        var joined = new HelperJoins();
+        var again = Task.Run(() => pool.Run(joined, 4));
+        Assert.True(await Task.WhenAny(again, Task.Delay(TimeSpan.FromSeconds(20))) == again, "the second loop did not finish");
+        await again;
+        Assert.True(joined.HelperRan.IsSet, "the helper did not take part in the loop after the one it missed");
+        Assert.True(wakeUps >= 2, $"{wakeUps} wake-ups of the helper");
+    }
+
+    [Fact]
+    public void Thousands_of_short_loops_run_every_item_exactly_once_while_helpers_race_to_start()
+    {
+        // Short loops are where a helper is most often called off or wakes for a loop already over.
+        using var pool = new WorkerPool(3, "test-worker");
+        var random = new Random(20261128);
+        var seen = new int[8];
+        var work = new Counting(seen);
+        for (int loop = 0; loop < 5000; loop++)
+        {
+            int count = random.Next(2, seen.Length + 1);
+            Array.Clear(seen);
+            pool.Run(work, count);
+            for (int i = 0; i < seen.Length; i++)
+                Assert.True(seen[i] == (i < count ? 1 : 0), $"loop {loop}: item {i} of {count} ran {seen[i]} times");
+        }
+    }
+
+    private sealed class HelperJoins : IParallelWork
+    {
+        public ManualResetEventSlim HelperRan { get; } = new(false);
+
+        public void Execute(int item, int worker)
+        {
+            if (worker == 0) HelperRan.Wait(TimeSpan.FromSeconds(5));
+            else HelperRan.Set();
+        }
+    }
+
     private sealed class Counting(int[] seen) : IParallelWork
     {
         public void Execute(int item, int worker) => Interlocked.Increment(ref seen[item]);

@@ -14,15 +14,26 @@ public interface IParallelWork
 /// controller node's command publishing): no allocation per loop (unlike Parallel.For), low start latency, and a stable
 /// worker index for scratch buffers. Items are claimed dynamically, so callers must make each item's result independent
 /// of which worker runs it (the blob field does: fixed particle chunks with their own grids, reduced in a fixed order).
+/// A helper that has not started by the time the caller has run out of items is called off rather than waited for: a
+/// thread woken on an idle virtual CPU can take a scheduler tick (10 ms here) to run, and the loop must not pay for a
+/// helper that would find nothing left to do.
 /// The threads are created by the constructor, so they inherit the creating thread's scheduling policy (a control loop
 /// under SCHED_FIFO gets real-time workers). One loop at a time; <see cref="Run"/> is serialized.
 /// </summary>
 public sealed class WorkerPool : IDisposable
 {
+    // A helper's state for the current loop. The caller sets Requested and wakes it; the helper takes the loop by moving
+    // Requested -> Running, or the caller calls it off by moving Requested -> Idle. Whoever wins, the other side knows.
+    private const int Idle = 0;
+    private const int Requested = 1;
+    private const int Running = 2;
+
     private readonly Thread[] _threads;
-    private readonly SemaphoreSlim _start = new(0);
-    // Released once per loop by the last helper to finish. Not a ManualResetEventSlim: that one allocates its lock object
-    // the first time a Wait has to block, which can be in the middle of a control loop that must not allocate.
+    private readonly SemaphoreSlim[] _wake;
+    private readonly int[] _state;
+    // Released once per loop by the helper that finishes last, if the caller has to wait at all. Not a
+    // ManualResetEventSlim: that one allocates its lock object the first time a Wait has to block, which can be in the
+    // middle of a control loop that must not allocate.
     private readonly SemaphoreSlim _done = new(0);
     private readonly Lock _runLock = new();
     private IParallelWork? _work;
@@ -38,9 +49,12 @@ public sealed class WorkerPool : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (workers < 1) throw new ArgumentOutOfRangeException(nameof(workers), workers, "at least one worker");
         _threads = new Thread[workers - 1];
+        _wake = new SemaphoreSlim[workers - 1];
+        _state = new int[workers - 1];
         for (int i = 0; i < _threads.Length; i++)
         {
             int id = i + 1;
+            _wake[i] = new SemaphoreSlim(0);
             _threads[i] = new Thread(() => Loop(id)) { IsBackground = true, Name = $"{name}-{id}" };
             _threads[i].Start();
         }
@@ -48,6 +62,9 @@ public sealed class WorkerPool : IDisposable
 
     /// <summary>Workers including the calling thread.</summary>
     public int Workers => _threads.Length + 1;
+
+    /// <summary>For tests: called by a helper after it wakes and before it tries to take the loop (its worker index).</summary>
+    internal Action<int>? HelperWoke { get; set; }
 
     /// <summary>Runs items 0..count-1 and returns when all are done; rethrows the first exception.</summary>
     public void Run(IParallelWork work, int count)
@@ -68,9 +85,23 @@ public sealed class WorkerPool : IDisposable
             _error = null;
             int helpers = Math.Min(_threads.Length, count - 1);
             _pending = helpers;
-            _start.Release(helpers);
+            for (int h = 0; h < helpers; h++)
+            {
+                Volatile.Write(ref _state[h], Requested);
+                _wake[h].Release();
+            }
+
             Drain(0);
-            _done.Wait();
+
+            // Every item is claimed. Call off the helpers that have not started; wait only for those that have.
+            bool allDone = false;
+            for (int h = 0; h < helpers; h++)
+            {
+                if (Interlocked.CompareExchange(ref _state[h], Idle, Requested) == Requested && Interlocked.Decrement(ref _pending) == 0)
+                    allDone = true;
+            }
+
+            if (!allDone) _done.Wait();
             _work = null;
             if (_error is { } e) ExceptionDispatchInfo.Capture(e).Throw();
         }
@@ -97,10 +128,15 @@ public sealed class WorkerPool : IDisposable
 
     private void Loop(int worker)
     {
+        int h = worker - 1;
         while (true)
         {
-            _start.Wait();
+            // A wake-up whose loop was called off (or already taken) leaves the state as something other than Requested:
+            // the helper goes back to sleep without touching the loop's fields.
+            _wake[h].Wait();
             if (_stopping) return;
+            HelperWoke?.Invoke(worker);
+            if (Interlocked.CompareExchange(ref _state[h], Running, Requested) != Requested) continue;
             Drain(worker);
             if (Interlocked.Decrement(ref _pending) == 0) _done.Release();
         }
@@ -113,10 +149,10 @@ public sealed class WorkerPool : IDisposable
         lock (_runLock)
         {
             _stopping = true;
-            _start.Release(_threads.Length);
+            foreach (var w in _wake) w.Release();
         }
         foreach (var t in _threads) t.Join();
-        _start.Dispose();
+        foreach (var w in _wake) w.Dispose();
         _done.Dispose();
     }
 }
