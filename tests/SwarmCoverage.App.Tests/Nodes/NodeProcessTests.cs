@@ -524,10 +524,11 @@ public sealed class ControllerNodeInProcessTests : IDisposable
     }
 
     [Fact]
-    public void Publishing_uses_two_threads_automatically_from_256_commanded_robots_when_there_are_two_processors()
+    public void Publishing_uses_two_threads_automatically_from_64_commanded_robots_when_there_are_two_processors()
     {
-        Assert.Equal(1, App.Nodes.ControllerNode.AutomaticPublishThreads(255, 2));
-        Assert.Equal(2, App.Nodes.ControllerNode.AutomaticPublishThreads(256, 2));
+        Assert.Equal(1, App.Nodes.ControllerNode.AutomaticPublishThreads(63, 2));
+        Assert.Equal(2, App.Nodes.ControllerNode.AutomaticPublishThreads(64, 2));
+        Assert.Equal(2, App.Nodes.ControllerNode.AutomaticPublishThreads(100, 2));
         Assert.Equal(2, App.Nodes.ControllerNode.AutomaticPublishThreads(1000, 16));
         Assert.Equal(1, App.Nodes.ControllerNode.AutomaticPublishThreads(1000, 1));
         Assert.Equal(1, App.Nodes.ControllerNode.AutomaticPublishThreads(1, 2)); // a decentralized instance commands one robot
