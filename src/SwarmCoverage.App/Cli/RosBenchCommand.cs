@@ -125,14 +125,14 @@ internal static class RosBenchCommand
 
             if (realtimePriority > 0 && !RealtimeThread.TrySetFifo(realtimePriority, out int errno))
                 throw new InputException($"--realtime-priority {realtimePriority}: SCHED_FIFO refused (errno {errno}); run as root or with CAP_SYS_NICE");
-            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / hz));
+            using var timer = new BlockingPeriodicTimer(TimeSpan.FromSeconds(1 / hz), TimeProvider.System); // as the node's loop waits
             long start = Stopwatch.GetTimestamp();
             ulong measuredFrom = 0;
             bool measuring = false;
             (int Gen0, int Gen1, int Gen2, TimeSpan Pause) gcBefore = default;
             long overruns = 0;
             double period = 1 / hz;
-            while (timer.WaitForNextTickAsync(ct).AsTask().GetAwaiter().GetResult())
+            while (timer.WaitForNextTick(ct))
             {
                 if (sim.HasExited) throw new InvalidOperationException($"the simulator process exited with code {sim.ExitCode}");
                 var t = node.Tick();

@@ -31,24 +31,9 @@ public sealed partial class ControllerLoopService(ControllerNode node, TimeProvi
                 else LogNoRealtime(log, priority, errno);
             }
 
-            using var timer = new PeriodicTimer(period, time);
-            using var tick = new ManualResetEventSlim(false);
-            Action signal = tick.Set;
+            using var timer = new BlockingPeriodicTimer(period, time);
             LogRunning(log, 1 / period.TotalSeconds, node.Settings.UseSimTime ? "ROS time (/clock)" : "the wall clock", node.PublishThreads);
-            while (true)
-            {
-                // Wait for the timer on this thread without allocating: the continuation only sets the event.
-                var next = timer.WaitForNextTickAsync(stoppingToken);
-                if (!next.IsCompleted)
-                {
-                    tick.Reset();
-                    next.GetAwaiter().UnsafeOnCompleted(signal);
-                    tick.Wait(CancellationToken.None);
-                }
-
-                if (!next.GetAwaiter().GetResult()) break;
-                node.Tick();
-            }
+            while (timer.WaitForNextTick(stoppingToken)) node.Tick();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -293,4 +278,42 @@ public sealed partial class ParamsFileWatcher(ControllerNode node, ILogger<Param
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Edit of {Path} ignored, the current target stays: {Reason}")]
     private static partial void LogBadEdit(ILogger logger, string path, string reason);
+}
+
+/// <summary>
+/// A <see cref="PeriodicTimer"/> waited for on the calling thread (a control loop's, perhaps under SCHED_FIFO) without
+/// allocating per tick: the timer's continuation only sets an event the thread blocks on. (<c>AsTask()</c> on the
+/// timer's ValueTask would allocate a Task per tick, and a long run would collect garbage in the loop's process.)
+/// </summary>
+internal sealed class BlockingPeriodicTimer : IDisposable
+{
+    private readonly PeriodicTimer _timer;
+    private readonly ManualResetEventSlim _tick = new(false);
+    private readonly Action _signal;
+
+    public BlockingPeriodicTimer(TimeSpan period, TimeProvider time)
+    {
+        _timer = new PeriodicTimer(period, time);
+        _signal = _tick.Set;
+    }
+
+    /// <summary>Blocks until the next tick: true, or false once the timer is disposed; throws when cancelled.</summary>
+    public bool WaitForNextTick(CancellationToken cancellationToken)
+    {
+        var next = _timer.WaitForNextTickAsync(cancellationToken);
+        if (!next.IsCompleted)
+        {
+            _tick.Reset();
+            next.GetAwaiter().UnsafeOnCompleted(_signal);
+            _tick.Wait(CancellationToken.None);
+        }
+
+        return next.GetAwaiter().GetResult();
+    }
+
+    public void Dispose()
+    {
+        _timer.Dispose();
+        _tick.Dispose();
+    }
 }
