@@ -31,11 +31,12 @@ internal static class RosBenchCommand
             Description = "Start grid spacing in metres (robots parked in the arena's middle): 0 packs them at 0.35 m, where the safety filter works on a crowd in contact; a wider spacing (e.g. 0.7) measures a swarm that is spread out, as in operation.",
         };
         var publishThreads = new Option<int>("--publish-threads") { Description = "Threads that publish the commands (the node's `publish_threads` parameter; 0: automatic)." };
+        var every = new Option<double>("--report-every") { Description = "Print the latency of each window of this many measured seconds while measuring (progress, and how the tail moves over a long run); 0: only the summary.", DefaultValueFactory = _ => 30.0 };
         var priority = new Option<int>("--realtime-priority") { Description = "Run the control loop under SCHED_FIFO at this priority (1..99; needs CAP_SYS_NICE), as the node's realtime_priority does; 0: normal." };
         var cmd = new Command("ros",
             "Control-loop latency of the controller node over real DDS against the simulator node in a separate process: " +
             "p50/p99 of the time from the last pose of a tick to the last command published. The last line is p99_ms=<number>.");
-        foreach (var o in new Option[] { robots, rate, duration, warmup, spacing, loopback, domain, threads, publishThreads, priority }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { robots, rate, duration, warmup, spacing, loopback, domain, threads, publishThreads, priority, every }) cmd.Options.Add(o);
         cmd.SetAction((p, ct) =>
         {
             int n = p.GetValue(robots);
@@ -43,6 +44,8 @@ internal static class RosBenchCommand
             if (n is < 1 or > 100_000) throw new InputException($"--robots {n}: allowed 1..100000");
             if (!(hz > 0) || hz > 1000) throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--rate-hz {hz}: allowed (0, 1000]"));
             if (!(seconds > 0) || !(warm >= 0)) throw new InputException("--duration must be > 0 and --warmup >= 0 seconds");
+            double window = p.GetValue(every);
+            if (!(window >= 0)) throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--report-every {window}: must be >= 0 seconds"));
             int rt = p.GetValue(priority);
             if (rt is < 0 or > 99) throw new InputException($"--realtime-priority {rt}: allowed 0..99");
             int th = p.GetValue(threads);
@@ -52,7 +55,7 @@ internal static class RosBenchCommand
             double space = p.GetValue(spacing);
             if (!(space >= 0) || space > 10) throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--spacing {space}: allowed 0 (packed) or up to 10 m"));
             if (space is > 0 and < 0.35) throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--spacing {space}: Burgers need at least 0.35 m (r + 2l + 0.03); 0 packs them at that spacing"));
-            return Task.FromResult(Run(n, hz, seconds, warm, th, pt, space, p.GetValue(loopback), p.GetValue(domain), rt, stdout, stderr, ct));
+            return Task.FromResult(Run(n, hz, seconds, warm, window, th, pt, space, p.GetValue(loopback), p.GetValue(domain), rt, stdout, stderr, ct));
         });
         return cmd;
     }
@@ -95,7 +98,7 @@ internal static class RosBenchCommand
             """;
     }
 
-    private static int Run(int n, double hz, double seconds, double warm, int threads, int publishThreads, double spacingM, bool loopback, uint domain, int realtimePriority, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    private static int Run(int n, double hz, double seconds, double warm, double window, int threads, int publishThreads, double spacingM, bool loopback, uint domain, int realtimePriority, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         string dir = Directory.CreateTempSubdirectory("swarm-coverage-bench-").FullName;
         Process? sim = null;
@@ -132,6 +135,8 @@ internal static class RosBenchCommand
             (int Gen0, int Gen1, int Gen2, TimeSpan Pause) gcBefore = default;
             long overruns = 0;
             double period = 1 / hz;
+            double nextReport = window > 0 ? window : double.PositiveInfinity;
+            ulong windowFrom = 0;
             while (timer.WaitForNextTick(ct))
             {
                 if (sim.HasExited) throw new InvalidOperationException($"the simulator process exited with code {sim.ExitCode}");
@@ -145,6 +150,7 @@ internal static class RosBenchCommand
                         measuredFrom = node.Ticks;
                         gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
                         start = Stopwatch.GetTimestamp();
+                        windowFrom = measuredFrom;
                     }
                     else if (elapsed > warm + 60)
                     {
@@ -155,6 +161,15 @@ internal static class RosBenchCommand
                 }
 
                 if (t.TakeS + t.LatencyS > period) overruns++;
+                if (elapsed >= nextReport)
+                {
+                    // Between ticks, on the loop's thread; the summary's small array is the only allocation.
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  [{nextReport - window:G4}-{nextReport:G4} s] last pose -> last command published: {node.Latency.Summarize((long)(node.Ticks - windowFrom))}"));
+                    windowFrom = node.Ticks;
+                    nextReport += window;
+                }
+
                 if (elapsed >= seconds) break;
             }
 

@@ -500,7 +500,7 @@ public sealed class ControllerNodeInProcessTests : IDisposable
         // A short real run: the simulator as its own process, the controller node here, six Burgers on a 0.7 m grid,
         // commands published from two threads.
         using var bench = AppProcess.Start(NodeDds.NewDomainId(), "bench", "ros", "--robots", "6", "--rate-hz", "20", "--duration", "1.5",
-            "--warmup", "0.5", "--spacing", "0.7", "--publish-threads", "2", "--domain", NodeDds.NewDomainId().ToString(CultureInfo.InvariantCulture));
+            "--warmup", "0.5", "--spacing", "0.7", "--publish-threads", "2", "--report-every", "0.5", "--domain", NodeDds.NewDomainId().ToString(CultureInfo.InvariantCulture));
         Assert.True(bench.WaitForExit(TimeSpan.FromSeconds(120)) == 0, bench.Describe());
         Assert.True(bench.HasLine("6 TurtleBot3 Burgers at 20 Hz (start grid 0.7 m)"), bench.Describe());
         Assert.True(bench.HasLine("2 publishing thread(s)"), bench.Describe());
@@ -509,6 +509,13 @@ public sealed class ControllerNodeInProcessTests : IDisposable
         Assert.True(ticks.Success && int.Parse(ticks.Groups[1].Value, CultureInfo.InvariantCulture) >= 20, bench.Describe());
         double p50 = Number("p50_ms="), p99 = Number("p99_ms=");
         Assert.True(p50 > 0 && p99 >= p50 && p99 < 1000, bench.Describe());
+        // Progress: a line per 0.5 s window, in order, each over its own ticks (about 10 at 20 Hz; a loaded machine may
+        // skip some, and a stall across a boundary merges two windows).
+        var windows = bench.Lines.Where(l => l.Contains("] last pose -> last command published:", StringComparison.Ordinal)).ToList();
+        string[] labels = ["  [0-0.5 s]", "  [0.5-1 s]", "  [1-1.5 s]"];
+        Assert.True(windows.Count is 2 or 3 && windows[0].StartsWith(labels[0], StringComparison.Ordinal), bench.Describe());
+        Assert.All(windows, w => Assert.Contains(w[..(w.IndexOf(']', StringComparison.Ordinal) + 1)], labels));
+        Assert.All(windows, w => Assert.InRange(int.Parse(Regex.Match(w, @"\(n=(\d+)\)$").Groups[1].Value, CultureInfo.InvariantCulture), 4, 20));
 
         double Number(string key) => double.Parse(bench.Lines.Single(l => l.StartsWith(key, StringComparison.Ordinal))[key.Length..], CultureInfo.InvariantCulture);
     }
@@ -516,6 +523,7 @@ public sealed class ControllerNodeInProcessTests : IDisposable
     [Theory]
     [InlineData("--spacing", "0.2", "--spacing 0.2: Burgers need at least 0.35 m")]
     [InlineData("--publish-threads", "65", "--publish-threads 65: allowed 0..64")]
+    [InlineData("--report-every", "-1", "--report-every -1: must be >= 0 seconds")]
     public void Bench_ros_rejects_a_bad_option_naming_it(string option, string value, string message)
     {
         var (code, _, err) = Cli.Run("bench", "ros", option, value);
