@@ -164,8 +164,10 @@ internal static class RosBenchCommand
                 if (elapsed >= nextReport)
                 {
                     // Between ticks, on the loop's thread; the summary's small array is the only allocation.
+                    long w = (long)(node.Ticks - windowFrom);
+                    LatencySummary step = node.StepTime.Summarize(w), publish = node.PublishTime.Summarize(w);
                     stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  [{nextReport - window:G4}-{nextReport:G4} s] last pose -> last command published: {node.Latency.Summarize((long)(node.Ticks - windowFrom))}"));
+                        $"  [{nextReport - window:G4}-{nextReport:G4} s] last pose -> last command published: {node.Latency.Summarize(w)}; step p50/p99 {step.P50S * 1e3:F2}/{step.P99S * 1e3:F2} ms, publish p50/p99 {publish.P50S * 1e3:F2}/{publish.P99S * 1e3:F2} ms"));
                     windowFrom = node.Ticks;
                     nextReport += window;
                 }

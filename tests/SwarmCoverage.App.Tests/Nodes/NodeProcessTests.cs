@@ -515,7 +515,7 @@ public sealed class ControllerNodeInProcessTests : IDisposable
         string[] labels = ["  [0-0.5 s]", "  [0.5-1 s]", "  [1-1.5 s]"];
         Assert.True(windows.Count is 2 or 3 && windows[0].StartsWith(labels[0], StringComparison.Ordinal), bench.Describe());
         Assert.All(windows, w => Assert.Contains(w[..(w.IndexOf(']', StringComparison.Ordinal) + 1)], labels));
-        Assert.All(windows, w => Assert.InRange(int.Parse(Regex.Match(w, @"\(n=(\d+)\)$").Groups[1].Value, CultureInfo.InvariantCulture), 4, 20));
+        Assert.All(windows, w => Assert.InRange(int.Parse(Regex.Match(w, @"\(n=(\d+)\);").Groups[1].Value, CultureInfo.InvariantCulture), 4, 20));
 
         double Number(string key) => double.Parse(bench.Lines.Single(l => l.StartsWith(key, StringComparison.Ordinal))[key.Length..], CultureInfo.InvariantCulture);
     }
