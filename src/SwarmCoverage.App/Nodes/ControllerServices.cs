@@ -282,19 +282,20 @@ public sealed partial class ParamsFileWatcher(ControllerNode node, ILogger<Param
 
 /// <summary>
 /// A <see cref="PeriodicTimer"/> waited for on the calling thread (a control loop's, perhaps under SCHED_FIFO) without
-/// allocating per tick: the timer's continuation only sets an event the thread blocks on. (<c>AsTask()</c> on the
-/// timer's ValueTask would allocate a Task per tick, and a long run would collect garbage in the loop's process.)
+/// allocating: the timer's continuation only releases a semaphore the thread blocks on. (<c>AsTask()</c> on the
+/// timer's ValueTask would allocate a Task per tick, and a long run would collect garbage in the loop's process; a
+/// ManualResetEventSlim allocates its lock object the first time a wait blocks.)
 /// </summary>
 internal sealed class BlockingPeriodicTimer : IDisposable
 {
     private readonly PeriodicTimer _timer;
-    private readonly ManualResetEventSlim _tick = new(false);
+    private readonly SemaphoreSlim _tick = new(0);
     private readonly Action _signal;
 
     public BlockingPeriodicTimer(TimeSpan period, TimeProvider time)
     {
         _timer = new PeriodicTimer(period, time);
-        _signal = _tick.Set;
+        _signal = () => _tick.Release();
     }
 
     /// <summary>Blocks until the next tick: true, or false once the timer is disposed; throws when cancelled.</summary>
@@ -303,8 +304,7 @@ internal sealed class BlockingPeriodicTimer : IDisposable
         var next = _timer.WaitForNextTickAsync(cancellationToken);
         if (!next.IsCompleted)
         {
-            _tick.Reset();
-            next.GetAwaiter().UnsafeOnCompleted(_signal);
+            next.GetAwaiter().UnsafeOnCompleted(_signal); // exactly one release per wait
             _tick.Wait(CancellationToken.None);
         }
 

@@ -8,7 +8,9 @@ public sealed class BlockingPeriodicTimerTests
     public void Waiting_for_ticks_allocates_nothing_on_the_waiting_thread_and_a_cancelled_wait_throws()
     {
         using var timer = new BlockingPeriodicTimer(TimeSpan.FromMilliseconds(2), TimeProvider.System);
-        for (int i = 0; i < 5; i++) Assert.True(timer.WaitForNextTick(CancellationToken.None)); // JIT, first wait
+        Assert.True(timer.WaitForNextTick(CancellationToken.None)); // JIT, first wait
+        Thread.Sleep(5); // a tick is due: the wait completes without blocking
+        Assert.True(timer.WaitForNextTick(CancellationToken.None));
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 50; i++) Assert.True(timer.WaitForNextTick(CancellationToken.None));
