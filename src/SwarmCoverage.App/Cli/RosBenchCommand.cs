@@ -140,7 +140,6 @@ internal static class RosBenchCommand
             while (timer.WaitForNextTick(ct))
             {
                 if (sim.HasExited) throw new InvalidOperationException($"the simulator process exited with code {sim.ExitCode}");
-                node.RecordRelease(timer.LastLatenessS);
                 var t = node.Tick();
                 double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
                 if (!measuring)
@@ -166,9 +165,9 @@ internal static class RosBenchCommand
                 {
                     // Between ticks, on the loop's thread; the summary's small array is the only allocation.
                     long w = (long)(node.Ticks - windowFrom);
-                    LatencySummary step = node.StepTime.Summarize(w), publish = node.PublishTime.Summarize(w), release = node.ReleaseLateness.Summarize(w);
+                    LatencySummary step = node.StepTime.Summarize(w), publish = node.PublishTime.Summarize(w);
                     stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  [{nextReport - window:G4}-{nextReport:G4} s] last pose -> last command published: {node.Latency.Summarize(w)}; step p50/p99 {step.P50S * 1e3:F2}/{step.P99S * 1e3:F2} ms, publish p50/p99 {publish.P50S * 1e3:F2}/{publish.P99S * 1e3:F2} ms, released late by p50/p99 {release.P50S * 1e3:F2}/{release.P99S * 1e3:F2} ms"));
+                        $"  [{nextReport - window:G4}-{nextReport:G4} s] last pose -> last command published: {node.Latency.Summarize(w)}; step p50/p99 {step.P50S * 1e3:F2}/{step.P99S * 1e3:F2} ms, publish p50/p99 {publish.P50S * 1e3:F2}/{publish.P99S * 1e3:F2} ms"));
                     windowFrom = node.Ticks;
                     nextReport += window;
                 }
@@ -181,7 +180,6 @@ internal static class RosBenchCommand
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ticks} ticks measured over {seconds:G4} s; {overruns} ticks longer than the period ({period * 1e3:G4} ms)"));
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  garbage collections in this process while measuring: {GC.CollectionCount(0) - gcBefore.Gen0} gen0, {GC.CollectionCount(1) - gcBefore.Gen1} gen1, {GC.CollectionCount(2) - gcBefore.Gen2} gen2, paused {(GC.GetTotalPauseDuration() - gcBefore.Pause).TotalMilliseconds:F1} ms in all"));
-            stdout.WriteLine($"  tick released after its deadline:   {node.ReleaseLateness.Summarize(ticks)}");
             stdout.WriteLine($"  take every pose:                    {node.TakeTime.Summarize(ticks)}");
             stdout.WriteLine($"  controller step:                    {node.StepTime.Summarize(ticks)}");
             stdout.WriteLine($"  publish every command:              {node.PublishTime.Summarize(ticks)}");

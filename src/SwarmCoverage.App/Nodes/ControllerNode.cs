@@ -198,18 +198,6 @@ public sealed class ControllerNode : IDisposable
     /// <summary>Control-loop latency (last pose taken to last command published) of every tick.</summary>
     public LatencyRecorder Latency { get; } = new();
 
-    /// <summary>
-    /// How late after its deadline the control loop released each tick (recorded by the loop when its clock has absolute
-    /// deadlines, <see cref="RecordRelease"/>): the jitter of the command intervals the robots see.
-    /// </summary>
-    public LatencyRecorder ReleaseLateness { get; } = new();
-
-    /// <summary>Records how late the loop released the coming tick (seconds); NaN (no deadline on this clock) is ignored.</summary>
-    public void RecordRelease(double latenessS)
-    {
-        if (!double.IsNaN(latenessS)) ReleaseLateness.Record(latenessS);
-    }
-
     /// <summary>Time taken by the pose intake of every tick.</summary>
     public LatencyRecorder TakeTime { get; } = new();
 
@@ -680,10 +668,8 @@ public sealed class ControllerNode : IDisposable
         int awaiting = 0;
         foreach (var st in _snapshot.Statuses) awaiting += st == RobotStatus.AwaitingPose ? 1 : 0;
         _log.LogInformation(
-            "Tick {Tick}: {Active} active, {Awaiting} awaiting a first pose, chi2_eps {Chi2:G4}, energy distance {EnergyDistance:G4} m, loop latency {Latency}{Release}{Stop}",
-            _tick, step.Active, awaiting, step.Blob.Chi2, _energyDistanceM, Latency.Summarize(ticks),
-            ReleaseLateness.Count == 0 ? "" : "; ticks released after their deadline by " + ReleaseLateness.Summarize(ticks),
-            _estop ? " [EMERGENCY STOP]" : "");
+            "Tick {Tick}: {Active} active, {Awaiting} awaiting a first pose, chi2_eps {Chi2:G4}, energy distance {EnergyDistance:G4} m, loop latency {Latency}{Stop}",
+            _tick, step.Active, awaiting, step.Blob.Chi2, _energyDistanceM, Latency.Summarize(ticks), _estop ? " [EMERGENCY STOP]" : "");
     }
 
     private Time Now() => Time.FromNanoseconds((_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100);

@@ -8,8 +8,8 @@ using SwarmCoverage.Ros2.Messages.RosgraphMsgs;
 namespace SwarmCoverage.App.Nodes;
 
 /// <summary>
-/// The control loop: a periodic wait at the control rate on the node's <see cref="TimeProvider"/> (absolute deadlines
-/// on the wall clock's monotonic time, or a <see cref="PeriodicTimer"/> on ROS time from <c>/clock</c>), one <see cref="ControllerNode.Tick"/> per period, on a dedicated
+/// The control loop: a <see cref="PeriodicTimer"/> at the control rate on the node's <see cref="TimeProvider"/>
+/// (wall clock, or ROS time from <c>/clock</c>), one <see cref="ControllerNode.Tick"/> per period, on a dedicated
 /// thread (with <c>realtime_priority</c> &gt; 0 under SCHED_FIFO, as ros2_control runs its loop). On stop (SIGINT,
 /// SIGTERM) or failure it publishes zero to every robot and waits for the acknowledgments.
 /// </summary>
@@ -33,11 +33,7 @@ public sealed partial class ControllerLoopService(ControllerNode node, TimeProvi
 
             using var timer = new BlockingPeriodicTimer(period, time);
             LogRunning(log, 1 / period.TotalSeconds, node.Settings.UseSimTime ? "ROS time (/clock)" : "the wall clock", node.PublishThreads);
-            while (timer.WaitForNextTick(stoppingToken))
-            {
-                node.RecordRelease(timer.LastLatenessS);
-                node.Tick();
-            }
+            while (timer.WaitForNextTick(stoppingToken)) node.Tick();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -285,139 +281,39 @@ public sealed partial class ParamsFileWatcher(ControllerNode node, ILogger<Param
 }
 
 /// <summary>
-/// The control loop's periodic wait, on the calling thread (a control loop's, perhaps under SCHED_FIFO), allocating
-/// nothing per tick.
-/// <para>
-/// On the system clock (Linux) the ticks are released at absolute deadlines start + k x period on CLOCK_MONOTONIC, the
-/// clock <see cref="TimeProvider.System"/> reads: the thread waits on the cancellation token's handle until about a
-/// millisecond before the deadline and sleeps the rest with <c>clock_nanosleep(TIMER_ABSTIME)</c>, so the calling
-/// thread itself wakes at the deadline. A <see cref="PeriodicTimer"/> instead fires from .NET's timer thread through
-/// a thread-pool worker at normal priority and counts in milliseconds: on the development VM its ticks came 2.4 to 2.9
-/// ms late at the median and 5 to 6 ms at p99 (up to 21 ms), 32 to 68 ms apart at 20 Hz, behind a busy simulator.
-/// </para>
-/// <para>
-/// On any other <see cref="TimeProvider"/> (ROS time from <c>/clock</c>, a test's fake time) it waits on a
-/// <see cref="PeriodicTimer"/> of that provider; the timer's continuation only releases a semaphore the thread blocks
-/// on (<c>AsTask()</c> would allocate a Task per tick, a ManualResetEventSlim its lock object).
-/// </para>
-/// A late tick is released at once; ticks missed meanwhile are dropped, not caught up (as <see cref="PeriodicTimer"/>).
+/// A <see cref="PeriodicTimer"/> waited for on the calling thread (a control loop's, perhaps under SCHED_FIFO) without
+/// allocating: the timer's continuation only releases a semaphore the thread blocks on. (<c>AsTask()</c> on the
+/// timer's ValueTask would allocate a Task per tick, and a long run would collect garbage in the loop's process; a
+/// ManualResetEventSlim allocates its lock object the first time a wait blocks.)
 /// </summary>
-internal sealed partial class BlockingPeriodicTimer : IDisposable
+internal sealed class BlockingPeriodicTimer : IDisposable
 {
-    // Absolute-deadline mode (the system clock on Linux).
-    private readonly TimeProvider _time;
-    private readonly long _periodNs;
-    private long _deadlineNs;
-    private bool _disposed;
-
-    // PeriodicTimer mode (any other clock).
-    private readonly PeriodicTimer? _timer;
-    private readonly SemaphoreSlim? _tick;
-    private readonly Action? _signal;
-
-    /// <summary>Below this much time to the deadline the wait is a clock_nanosleep, not a millisecond wait on the token.</summary>
-    private const long FineNs = 1_500_000;
+    private readonly PeriodicTimer _timer;
+    private readonly SemaphoreSlim _tick = new(0);
+    private readonly Action _signal;
 
     public BlockingPeriodicTimer(TimeSpan period, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(time);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(period, TimeSpan.Zero);
-        _time = time;
-        if (ReferenceEquals(time, TimeProvider.System) && OperatingSystem.IsLinux() && time.TimestampFrequency == 1_000_000_000)
-        {
-            _periodNs = checked(period.Ticks * 100);
-            _deadlineNs = checked(time.GetTimestamp() + _periodNs);
-            LastLatenessS = double.NaN;
-        }
-        else
-        {
-            _timer = new PeriodicTimer(period, time);
-            _tick = new SemaphoreSlim(0);
-            _signal = () => _tick.Release();
-            LastLatenessS = double.NaN;
-        }
+        _timer = new PeriodicTimer(period, time);
+        _signal = () => _tick.Release();
     }
-
-    /// <summary>True when ticks are released at absolute deadlines on CLOCK_MONOTONIC (the system clock on Linux).</summary>
-    public bool AbsoluteDeadlines => _timer is null;
-
-    /// <summary>
-    /// How long after its deadline the last tick was released, in seconds (absolute-deadline mode; NaN otherwise): the
-    /// control loop's release jitter, which the robots see as uneven command intervals.
-    /// </summary>
-    public double LastLatenessS { get; private set; }
 
     /// <summary>Blocks until the next tick: true, or false once the timer is disposed; throws when cancelled.</summary>
     public bool WaitForNextTick(CancellationToken cancellationToken)
     {
-        if (_timer is not null)
+        var next = _timer.WaitForNextTickAsync(cancellationToken);
+        if (!next.IsCompleted)
         {
-            var next = _timer.WaitForNextTickAsync(cancellationToken);
-            if (!next.IsCompleted)
-            {
-                next.GetAwaiter().UnsafeOnCompleted(_signal!); // exactly one release per wait
-                _tick!.Wait(CancellationToken.None);
-            }
-
-            return next.GetAwaiter().GetResult();
+            next.GetAwaiter().UnsafeOnCompleted(_signal); // exactly one release per wait
+            _tick.Wait(CancellationToken.None);
         }
 
-        if (_disposed) return false;
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            long remaining = _deadlineNs - _time.GetTimestamp();
-            if (remaining <= 0) break;
-            if (remaining > FineNs)
-            {
-                // Coarse: a millisecond-resolution wait that a cancellation interrupts, ending before the deadline.
-                int ms = (int)Math.Min((remaining - FineNs) / 1_000_000 + 1, int.MaxValue);
-                if (cancellationToken.WaitHandle.WaitOne(ms)) cancellationToken.ThrowIfCancellationRequested();
-                continue;
-            }
-
-            // Fine: the thread sleeps until the deadline itself (EINTR or an early return loops).
-            SleepUntil(_deadlineNs);
-        }
-
-        long now = _time.GetTimestamp();
-        LastLatenessS = (now - _deadlineNs) / 1e9;
-        _deadlineNs = NextDeadline(_deadlineNs, now, _periodNs);
-        return true;
-    }
-
-    /// <summary>
-    /// The deadline after <paramref name="released"/>'s, for a tick released at <paramref name="now"/>: one period on, or,
-    /// when that instant has passed already, the first instant of the same grid after <paramref name="now"/> (the ticks
-    /// missed are dropped; the next wait then releases at once only if the loop overruns again).
-    /// </summary>
-    internal static long NextDeadline(long released, long now, long period)
-    {
-        long next = released + period;
-        return next > now ? next : next + ((now - next) / period + 1) * period;
+        return next.GetAwaiter().GetResult();
     }
 
     public void Dispose()
     {
-        _disposed = true;
-        _timer?.Dispose();
-        _tick?.Dispose();
+        _timer.Dispose();
+        _tick.Dispose();
     }
-
-    private const int ClockMonotonic = 1, TimerAbstime = 1;
-
-    private struct Timespec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    private static void SleepUntil(long monotonicNs)
-    {
-        var ts = new Timespec { Seconds = monotonicNs / 1_000_000_000, Nanoseconds = monotonicNs % 1_000_000_000 };
-        _ = clock_nanosleep(ClockMonotonic, TimerAbstime, in ts, IntPtr.Zero); // 0, or EINTR: the caller re-checks the clock
-    }
-
-    [System.Runtime.InteropServices.LibraryImport("libc")]
-    private static partial int clock_nanosleep(int clockId, int flags, in Timespec request, IntPtr remain);
 }
