@@ -167,20 +167,16 @@ public sealed class Simulator
     }
 
     /// <summary>
-    /// Hands robot <paramref name="robot"/> a command that arrived at <paramref name="receivedAt"/>
-    /// (at most <see cref="Now"/>; a host that steps in chunks passes the instant its transport
-    /// delivered the message). It takes effect at receivedAt + latency, or now if that has passed.
+    /// Hands robot <paramref name="robot"/> a command that arrived at <paramref name="receivedAt"/>.
+    /// It takes effect at receivedAt + latency, or now if that has passed. A host that steps in chunks
+    /// passes the instant its transport delivered the message, which may lie before <see cref="Now"/>
+    /// or, when the host learns of commands before stepping to their instants, after it: the command is
+    /// queued and the next <see cref="StepTo"/> applies it at that instant, so the host need not step
+    /// all robots to each arrival.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="receivedAt"/> is after <see cref="Now"/>.</exception>
     public void SetCommand(int robot, in VelocityCommand command, SimTime receivedAt)
     {
         CheckRobot(robot);
-        if (receivedAt.Nanoseconds > _nowNs)
-        {
-            throw new ArgumentOutOfRangeException(nameof(receivedAt), receivedAt,
-                $"command for robot '{_specs[robot].Name}' received at {receivedAt}, after the simulation time {Now}.");
-        }
-
         Enqueue(robot, command, receivedAt.Nanoseconds);
     }
 

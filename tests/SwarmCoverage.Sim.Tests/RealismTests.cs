@@ -55,7 +55,101 @@ public class LatencyTests
         sim.SetCommand(0, VelocityCommand.Unicycle(0.2, 0), SimTime.FromSeconds(0.04)); // acts from 0.06 s
         sim.Step(0.05);
         Assert.Equal(0.2 * 0.04, sim.GetTruePose(0).XM, 1e-15);
-        Assert.Throws<ArgumentOutOfRangeException>(() => sim.SetCommand(0, VelocityCommand.Zero, SimTime.FromSeconds(0.2)));
+    }
+
+    [Fact]
+    public void A_command_received_ahead_of_the_simulation_clock_waits_for_its_arrival_time()
+    {
+        var sim = new Simulator([Diff("r", Unlimited)], new SimulationOptions { CommandLatencySeconds = 0.02 });
+        sim.SetCommand(0, VelocityCommand.Unicycle(0.2, 0), SimTime.FromSeconds(0.03)); // Now = 0; acts from 0.05 s
+        sim.Step(0.05);
+        Assert.Equal(0.0, sim.GetTruePose(0).XM);
+        sim.Step(0.05);
+        Assert.Equal(0.2 * 0.05, sim.GetTruePose(0).XM, 1e-15);
+    }
+
+    [Fact]
+    public void Queueing_commands_at_their_arrival_moves_robots_as_stepping_to_each_arrival()
+    {
+        // The simulator node's two ways of taking commands that arrive between odometry steps: step every robot to each
+        // arrival and hand the command over "now" (O(robots) per command), or queue it at its arrival instant and step
+        // once. Without a limiter both integrate the same exact arcs.
+        const int robots = 20;
+        var specs = Enumerable.Range(0, robots).Select(i => Diff($"r{i}", Unlimited, new RobotPose(i, 0, 0, 0.3 * i))).ToList();
+        var options = new SimulationOptions { CommandLatencySeconds = 0.004 };
+        var stepping = new Simulator(specs, options);
+        var queueing = new Simulator(specs, options);
+        foreach (var tick in RandomArrivals(robots, ticks: 40, seed: 7))
+        {
+            foreach (var a in tick.Arrivals)
+            {
+                stepping.StepTo(new SimTime(a.AtNs));
+                stepping.SetCommand(a.Robot, a.Command);
+                queueing.SetCommand(a.Robot, a.Command, new SimTime(a.AtNs));
+            }
+
+            stepping.StepTo(new SimTime(tick.EndNs));
+            queueing.StepTo(new SimTime(tick.EndNs));
+        }
+
+        Assert.Equal(stepping.Now, queueing.Now);
+        double moved = 0;
+        for (int i = 0; i < robots; i++)
+        {
+            RobotPose a = stepping.GetTruePose(i), b = queueing.GetTruePose(i);
+            moved += Math.Abs(a.XM - i) + Math.Abs(a.YM);
+            Assert.Equal(a.XM, b.XM, 1e-12);
+            Assert.Equal(a.YM, b.YM, 1e-12);
+            Assert.Equal(a.YawRad, b.YawRad, 1e-12);
+        }
+
+        Assert.True(moved > 1, $"the robots hardly moved ({moved} m in all): the comparison would prove nothing");
+    }
+
+    [Fact]
+    public void A_queued_robot_ramps_on_its_own_limiter_grid_whatever_the_others_receive()
+    {
+        // Burgers ramp under their acceleration limit in 1 ms sub-steps that start at each of their own command
+        // activations and at each host step. Queued at their arrival instants, the other robots' commands do not cut
+        // robot 0's sub-steps: its path is the same bits with or without them (stepping every robot to every arrival
+        // re-anchored every robot's sub-steps at every arrival, a 1e-5 m effect of one robot's traffic on another).
+        const int robots = 20;
+        var specs = Enumerable.Range(0, robots).Select(i => RobotPresets.TurtleBot3Burger.CreateRobot($"r{i}", new RobotPose(i, 0, 0, 0.3 * i))).ToList();
+        var crowd = new Simulator(specs);
+        var alone = new Simulator(specs);
+        foreach (var tick in RandomArrivals(robots, ticks: 40, seed: 11))
+        {
+            foreach (var a in tick.Arrivals)
+            {
+                crowd.SetCommand(a.Robot, a.Command, new SimTime(a.AtNs));
+                if (a.Robot == 0) alone.SetCommand(0, a.Command, new SimTime(a.AtNs));
+            }
+
+            crowd.StepTo(new SimTime(tick.EndNs));
+            alone.StepTo(new SimTime(tick.EndNs));
+            RobotPose c = crowd.GetTruePose(0), s = alone.GetTruePose(0);
+            Assert.Equal(Bits(s.XM), Bits(c.XM));
+            Assert.Equal(Bits(s.YM), Bits(c.YM));
+            Assert.Equal(Bits(s.YawRad), Bits(c.YawRad));
+        }
+
+        Assert.True(alone.Counters.LimiterActiveTimeNs > 100_000_000, $"robot 0's limiter acted {alone.Counters.LimiterActiveTimeNs} ns: sub-steps were hardly exercised");
+    }
+
+    private static IEnumerable<(long EndNs, List<(int Robot, long AtNs, VelocityCommand Command)> Arrivals)> RandomArrivals(int robots, int ticks, int seed)
+    {
+        var random = new Random(seed);
+        long periodNs = SimTime.FromSeconds(0.05).Nanoseconds;
+        for (int tick = 1; tick <= ticks; tick++)
+        {
+            long endNs = tick * periodNs;
+            var arrivals = Enumerable.Range(0, 3 * robots)
+                .Select(_ => (Robot: random.Next(robots), AtNs: endNs - periodNs + random.NextInt64(1, periodNs),
+                    Command: VelocityCommand.Unicycle((0.3 * random.NextDouble()) - 0.05, (3 * random.NextDouble()) - 1.5)))
+                .OrderBy(a => a.AtNs)
+                .ToList();
+            yield return (endNs, arrivals);
+        }
     }
 }
 

@@ -187,15 +187,16 @@ public sealed class SimulatorNode : IDisposable
 
                         if (_waitSet.Wait(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency), _ready, cancellationToken))
                         {
+                            // Queued at the simulated instant of arrival and applied there by the next StepTo: stepping every
+                            // robot to each arrival instead would cost O(robots) per command, O(robots^2) per control tick.
                             long arrivedNs = baseSim + (long)((Stopwatch.GetTimestamp() - baseWall) * 1e9 / Stopwatch.Frequency * speed);
-                            _sim.StepTo(new SimTime(Math.Clamp(arrivedNs, _sim.Now.Nanoseconds, next)));
-                            TakeCommands();
+                            TakeCommands(new SimTime(Math.Clamp(arrivedNs, _sim.Now.Nanoseconds, next)));
                         }
                     }
                 }
                 else if (_waitSet.Wait(TimeSpan.Zero, _ready, cancellationToken))
                 {
-                    TakeCommands();
+                    TakeCommands(_sim.Now);
                 }
 
                 _sim.StepTo(new SimTime(next));
@@ -229,7 +230,7 @@ public sealed class SimulatorNode : IDisposable
         LogProgress();
     }
 
-    private void TakeCommands()
+    private void TakeCommands(SimTime arrived)
     {
         foreach (RosSubscription s in _ready)
         {
@@ -257,7 +258,7 @@ public sealed class SimulatorNode : IDisposable
             }
 
             _commandsTaken++;
-            _sim.SetCommand(i, cmd, _sim.Now);
+            _sim.SetCommand(i, cmd, arrived);
         }
     }
 
