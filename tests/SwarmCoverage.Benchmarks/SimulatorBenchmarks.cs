@@ -180,3 +180,74 @@ public class SimulatorBenchmarks
         }
     }
 }
+
+/// <summary>
+/// How the simulator node takes the commands of one control tick that arrive one by one between two odometry steps
+/// (N robots, N commands spread over the first 5 ms of a 50 ms period, as a controller's publishing burst arrives):
+/// stepping every robot to each arrival before handing its command over (what the node did before 2026-11-29, O(N) per
+/// command), against queueing each command at its arrival instant and stepping once. Run:
+/// <c>dotnet run -c Release --project tests/SwarmCoverage.Benchmarks -- --filter '*CommandIntakeBenchmarks*'</c>.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 15)]
+public class CommandIntakeBenchmarks
+{
+    private const long PeriodNs = 50_000_000;
+    private const long BurstNs = 5_000_000;
+
+    private Simulator _stepping = null!;
+    private Simulator _queueing = null!;
+    private VelocityCommand[] _commands = [];
+    private long[] _arrivalOffsetNs = [];
+    private long _stepEndNs;
+    private long _queueEndNs;
+
+    /// <summary>Number of robots (and of commands per tick).</summary>
+    [Params(100, 1000)]
+    public int Robots { get; set; }
+
+    /// <summary>Builds two identical swarms of Burgers and one tick's commands with their arrival offsets.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        var robots = Enumerable.Range(0, Robots)
+            .Select(i => RobotPresets.TurtleBot3Burger.CreateRobot($"r{i}", new RobotPose(0.5 * (i % 40), 0.5 * (i / 40), 0, 0.1 * i)))
+            .ToList();
+        _stepping = new Simulator(robots);
+        _queueing = new Simulator(robots);
+        var random = new Random(42);
+        _commands = [.. Enumerable.Range(0, Robots).Select(_ => VelocityCommand.Unicycle(0.1 * random.NextDouble(), 0.5 * random.NextDouble()))];
+        _arrivalOffsetNs = [.. Enumerable.Range(0, Robots).Select(i => 1 + (i * BurstNs / Robots))];
+    }
+
+    /// <summary>One tick, stepping every robot to each arrival.</summary>
+    [Benchmark(Baseline = true)]
+    public double StepToEachArrival()
+    {
+        long start = _stepEndNs;
+        for (int i = 0; i < _commands.Length; i++)
+        {
+            _stepping.StepTo(new SimTime(start + _arrivalOffsetNs[i]));
+            _stepping.SetCommand(i, _commands[i]);
+        }
+
+        _stepEndNs = start + PeriodNs;
+        _stepping.StepTo(new SimTime(_stepEndNs));
+        return _stepping.GetTruePose(0).XM;
+    }
+
+    /// <summary>One tick, queueing each command at its arrival instant.</summary>
+    [Benchmark]
+    public double QueueAtArrival()
+    {
+        long start = _queueEndNs;
+        for (int i = 0; i < _commands.Length; i++)
+        {
+            _queueing.SetCommand(i, _commands[i], new SimTime(start + _arrivalOffsetNs[i]));
+        }
+
+        _queueEndNs = start + PeriodNs;
+        _queueing.StepTo(new SimTime(_queueEndNs));
+        return _queueing.GetTruePose(0).XM;
+    }
+}
