@@ -111,6 +111,34 @@ public sealed class CoreVerbTests : IDisposable
         Assert.True(double.Parse(last["median_ms=".Length..], CultureInfo.InvariantCulture) > 0);
     }
 
+    [Fact]
+    public void Bench_cpu_times_chunks_on_every_processor_and_ends_with_the_ratio_line()
+    {
+        var (code, output, _) = Cli.Run("bench", "cpu", "--chunk-ms", "0.2", "--duration", "0.3");
+        Assert.Equal(0, code);
+        var lines = output.TrimEnd('\n').Split('\n');
+        for (int t = 0; t < Environment.ProcessorCount; t++)
+        {
+            string line = Assert.Single(lines, l => l.StartsWith($"  processor {t}: ", StringComparison.Ordinal));
+            int chunks = int.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2], CultureInfo.InvariantCulture);
+            Assert.True(chunks >= 100, line); // 0.3 s of ~0.2 ms chunks, even on a slow machine
+        }
+
+        Assert.StartsWith("p99_over_p50=", lines[^1], StringComparison.Ordinal);
+        Assert.True(double.Parse(lines[^1]["p99_over_p50=".Length..], CultureInfo.InvariantCulture) >= 1);
+    }
+
+    [Theory]
+    [InlineData("--chunk-ms", "0", "--chunk-ms 0: allowed 0.01..1000")]
+    [InlineData("--duration", "-1", "--duration -1: allowed (0, 86400] seconds")]
+    [InlineData("--threads", "100000", "--threads 100000: allowed 0..")]
+    public void Bench_cpu_names_a_bad_option(string option, string value, string message)
+    {
+        var (code, _, err) = Cli.Run("bench", "cpu", option, value);
+        Assert.Equal(2, code);
+        Assert.Contains(message, err, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("velocities")]
     [InlineData("flow")]

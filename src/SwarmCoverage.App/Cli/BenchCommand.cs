@@ -25,6 +25,7 @@ internal static class BenchCommand
         cmd.Options.Add(threads);
         cmd.Options.Add(seed);
         cmd.Subcommands.Add(RosBenchCommand.Create(stdout, stderr));
+        cmd.Subcommands.Add(CpuBenchCommand.Create(stdout));
         cmd.SetAction(p =>
         {
             int count = p.GetValue(n), d = p.GetValue(dim), reps = p.GetValue(repeats);
