@@ -172,7 +172,9 @@ public sealed class Simulator
     /// passes the instant its transport delivered the message, which may lie before <see cref="Now"/>
     /// or, when the host learns of commands before stepping to their instants, after it: the command is
     /// queued and the next <see cref="StepTo"/> applies it at that instant, so the host need not step
-    /// all robots to each arrival.
+    /// all robots to each arrival. A robot's commands are expected in arrival order: one whose activation
+    /// is not after the last queued one's replaces that one (the newest command wins), as for
+    /// out-of-order receive stamps.
     /// </summary>
     public void SetCommand(int robot, in VelocityCommand command, SimTime receivedAt)
     {
@@ -225,7 +227,7 @@ public sealed class Simulator
             return;
         }
 
-        long activation = receivedNs + _latencyNs;
+        long activation = receivedNs > long.MaxValue - _latencyNs ? long.MaxValue : receivedNs + _latencyNs;
         if (activation < _nowNs)
         {
             activation = _nowNs;

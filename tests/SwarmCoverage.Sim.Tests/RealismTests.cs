@@ -69,6 +69,34 @@ public class LatencyTests
     }
 
     [Fact]
+    public void A_command_queued_ahead_restarts_a_timed_out_robot_at_its_arrival_and_times_out_from_there()
+    {
+        // Timeout 0.1 s: the command at 0 drives until 0.1; the one queued for 0.3 (while the clock is at 0) drives from
+        // 0.3 until its own timeout at 0.4.
+        var sim = new Simulator([Diff("r", Unlimited)], new SimulationOptions { CommandTimeoutSeconds = 0.1 });
+        sim.SetCommand(0, VelocityCommand.Unicycle(0.2, 0));
+        sim.SetCommand(0, VelocityCommand.Unicycle(0.2, 0), SimTime.FromSeconds(0.3));
+        sim.Step(0.2);
+        Assert.True(sim.IsCommandTimedOut(0));
+        Assert.Equal(0.2 * 0.1, sim.GetTruePose(0).XM, 1e-15);
+        sim.Step(0.15);
+        Assert.False(sim.IsCommandTimedOut(0));
+        sim.Step(0.15);
+        Assert.True(sim.IsCommandTimedOut(0));
+        Assert.Equal((0.2 * 0.1) + (0.2 * 0.1), sim.GetTruePose(0).XM, 1e-15);
+        Assert.Equal(2, sim.Counters.CommandTimeouts);
+    }
+
+    [Fact]
+    public void A_command_received_at_the_end_of_time_is_queued_not_wrapped_around()
+    {
+        var sim = new Simulator([Diff("r", Unlimited)], new SimulationOptions { CommandLatencySeconds = 0.02 });
+        sim.SetCommand(0, VelocityCommand.Unicycle(0.2, 0), new SimTime(long.MaxValue - 1));
+        sim.Step(1);
+        Assert.Equal(0.0, sim.GetTruePose(0).XM);
+    }
+
+    [Fact]
     public void Queueing_commands_at_their_arrival_moves_robots_as_stepping_to_each_arrival()
     {
         // The simulator node's two ways of taking commands that arrive between odometry steps: step every robot to each
