@@ -10,7 +10,7 @@ namespace SwarmCoverage.App.Cli;
 /// <summary>
 /// <c>bench cpu</c>: how steady this machine's processors are, the floor under any control-loop latency figure. One
 /// thread per processor (pinned to it on Linux) repeats an identical chunk of arithmetic, calibrated to
-/// <c>--chunk-ms</c>, for <c>--duration</c> seconds, all processors at once; it prints the wall time of the chunks.
+/// <c>--chunk-ms</c>, for <c>--duration</c> seconds, all the processors this process may use at once; it prints the wall time of the chunks.
 /// On bare metal they barely vary; on a virtual machine whose host takes its processors away now and then, some
 /// chunks take far longer although the work is the same, and a control tick of that length will too.
 /// </summary>
@@ -31,23 +31,26 @@ internal static partial class CpuBenchCommand
             int n = p.GetValue(threads);
             if (!(chunkMs >= 0.01) || chunkMs > 1000) throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--chunk-ms {chunkMs}: allowed 0.01..1000"));
             if (!(seconds > 0) || seconds > 86_400) throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--duration {seconds}: allowed (0, 86400] seconds"));
-            if (n < 0 || n > Environment.ProcessorCount) throw new InputException($"--threads {n}: allowed 0..{Environment.ProcessorCount} (the processors of this machine)");
-            return Run(chunkMs, seconds, n == 0 ? Environment.ProcessorCount : n, stdout);
+            int[] cpus = AllowedProcessors();
+            if (n < 0 || n > cpus.Length) throw new InputException($"--threads {n}: allowed 0..{cpus.Length} (the processors this process may use)");
+            return Run(chunkMs, seconds, cpus[..(n == 0 ? cpus.Length : n)], stdout);
         });
         return cmd;
     }
 
-    private static int Run(double chunkMs, double seconds, int threads, TextWriter stdout)
+    private static int Run(double chunkMs, double seconds, int[] cpus, TextWriter stdout)
     {
+        int threads = cpus.Length;
         long iterations = Calibrate(chunkMs);
         var inv = CultureInfo.InvariantCulture;
         stdout.WriteLine(string.Create(inv,
-            $"bench cpu: {threads} thread(s){(OperatingSystem.IsLinux() ? ", each pinned to its processor" : "")}, chunks of {iterations} iterations (~{chunkMs:G4} ms each), {seconds:G4} s"));
+            $"bench cpu: {threads} thread(s), chunks of {iterations} iterations (~{chunkMs:G4} ms each), {seconds:G4} s"));
         var results = new double[threads][];
+        var pinned = new bool[threads];
         var ready = new Barrier(threads);
         var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
         {
-            Pin(t);
+            pinned[t] = Pin(cpus[t]);
             ready.SignalAndWait();
             results[t] = Chunks(iterations, seconds);
         })
@@ -74,8 +77,9 @@ internal static partial class CpuBenchCommand
             Array.Sort(ms);
             double p50 = ms[ms.Length / 2], p99 = Quantile(ms, 0.99);
             worst = Math.Max(worst, p99 / p50);
+            string where = pinned[t] ? $"processor {cpus[t]}" : $"thread {t} (not pinned)";
             stdout.WriteLine(string.Create(inv,
-                $"  processor {t}: {ms.Length} chunks, min {ms[0]:F3} ms, p50 {p50:F3} ms, p90 {Quantile(ms, 0.9):F3} ms, p99 {p99:F3} ms, p99.9 {Quantile(ms, 0.999):F3} ms, max {ms[^1]:F3} ms; {Share(ms, 1.5 * ms[0]):P2} took over 1.5x the fastest"));
+                $"  {where}: {ms.Length} chunks, min {ms[0]:F3} ms, p50 {p50:F3} ms, p90 {Quantile(ms, 0.9):F3} ms, p99 {p99:F3} ms, p99.9 {Quantile(ms, 0.999):F3} ms, max {ms[^1]:F3} ms; {Share(ms, 1.5 * ms[0]):P2} took over 1.5x the fastest"));
         }
 
         stdout.WriteLine(string.Create(inv, $"p99_over_p50={worst:F3}"));
@@ -126,13 +130,43 @@ internal static partial class CpuBenchCommand
         return x;
     }
 
-    private static void Pin(int processor)
+    // Affinity masks of up to 4,096 processors (the kernel takes any multiple of the word size at least its nr_cpus).
+    private const int MaskWords = 64;
+
+    /// <summary>The processors this process may run on (its affinity, as taskset or a container's cpuset leave it); elsewhere 0..n-1.</summary>
+    private static int[] AllowedProcessors()
     {
-        if (!OperatingSystem.IsLinux() || processor >= 64) return;
-        ulong mask = 1UL << processor;
-        _ = sched_setaffinity(0, sizeof(ulong), ref mask); // best effort: unpinned threads still measure
+        if (OperatingSystem.IsLinux())
+        {
+            var mask = new ulong[MaskWords];
+            if (sched_getaffinity(0, MaskWords * sizeof(ulong), mask) == 0)
+            {
+                var cpus = new List<int>();
+                for (int cpu = 0; cpu < MaskWords * 64; cpu++)
+                {
+                    if ((mask[cpu / 64] & (1UL << (cpu % 64))) != 0) cpus.Add(cpu);
+                }
+
+                if (cpus.Count > 0) return [.. cpus];
+            }
+        }
+
+        return [.. Enumerable.Range(0, Environment.ProcessorCount)];
+    }
+
+    /// <summary>Pins the calling thread to <paramref name="cpu"/>; false where that is not possible (it then measures unpinned).</summary>
+    private static bool Pin(int cpu)
+    {
+        if (!OperatingSystem.IsLinux() || cpu >= MaskWords * 64) return false;
+        var mask = new ulong[MaskWords];
+        mask[cpu / 64] = 1UL << (cpu % 64);
+        return sched_setaffinity(0, MaskWords * sizeof(ulong), mask) == 0; // pid 0: the calling thread
     }
 
     [LibraryImport("libc", SetLastError = true)]
-    private static partial int sched_setaffinity(int pid, nuint size, ref ulong mask);
+    private static partial int sched_setaffinity(int pid, nuint size, [In] ulong[] mask);
+
+    // glibc's wrapper returns 0 on success and clears the mask beyond the kernel's size.
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int sched_getaffinity(int pid, nuint size, [Out] ulong[] mask);
 }
