@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using SwarmCoverage.App.Nodes;
 using SwarmCoverage.Core;
 
 namespace SwarmCoverage.App.Cli;
@@ -11,8 +12,8 @@ namespace SwarmCoverage.App.Cli;
 /// <c>bench cpu</c>: how steady this machine's processors are, the floor under any control-loop latency figure. One
 /// thread per processor (pinned to it on Linux) repeats an identical chunk of arithmetic, calibrated to
 /// <c>--chunk-ms</c>, for <c>--duration</c> seconds, all the processors this process may use at once; it prints the wall time of the chunks.
-/// On bare metal they barely vary; on a virtual machine whose host takes its processors away now and then, some
-/// chunks take far longer although the work is the same, and a control tick of that length will too.
+/// The work is the same every time, so any spread is the machine's: on a virtual machine whose host takes its processors
+/// away now and then, some chunks take far longer, and a control tick of that length will too.
 /// </summary>
 internal static partial class CpuBenchCommand
 {
@@ -20,9 +21,9 @@ internal static partial class CpuBenchCommand
     {
         var chunk = new Option<double>("--chunk-ms") { Description = "Length of one chunk of arithmetic (calibrated on this machine), e.g. a control tick's compute time.", DefaultValueFactory = _ => 6.5 };
         var duration = new Option<double>("--duration") { Description = "Seconds to run.", DefaultValueFactory = _ => 30.0 };
-        var threads = new Option<int>("--threads") { Description = "Threads, one per processor from 0 up (0: all processors)." };
+        var threads = new Option<int>("--threads") { Description = "Threads, one per processor this process may use, in order (0: all of them)." };
         var cmd = new Command("cpu",
-            "Steadiness of this machine's processors: identical chunks of arithmetic on every processor at once, their wall times " +
+            "Steadiness of this machine's processors: identical chunks of arithmetic on every processor it may use at once, their wall times " +
             "(normal scheduling: SCHED_FIFO would meet the kernel's real-time throttling). The last line is p99_over_p50=<ratio>.");
         foreach (var o in new Option[] { chunk, duration, threads }) cmd.Options.Add(o);
         cmd.SetAction(p =>
@@ -75,18 +76,16 @@ internal static partial class CpuBenchCommand
         {
             double[] ms = results[t];
             Array.Sort(ms);
-            double p50 = ms[ms.Length / 2], p99 = Quantile(ms, 0.99);
+            double p50 = LatencyRecorder.NearestRank(ms, 0.5), p99 = LatencyRecorder.NearestRank(ms, 0.99);
             worst = Math.Max(worst, p99 / p50);
             string where = pinned[t] ? $"processor {cpus[t]}" : $"thread {t} (not pinned)";
             stdout.WriteLine(string.Create(inv,
-                $"  {where}: {ms.Length} chunks, min {ms[0]:F3} ms, p50 {p50:F3} ms, p90 {Quantile(ms, 0.9):F3} ms, p99 {p99:F3} ms, p99.9 {Quantile(ms, 0.999):F3} ms, max {ms[^1]:F3} ms; {Share(ms, 1.5 * ms[0]):P2} took over 1.5x the fastest"));
+                $"  {where}: {ms.Length} chunks, min {ms[0]:F3} ms, p50 {p50:F3} ms, p90 {LatencyRecorder.NearestRank(ms, 0.9):F3} ms, p99 {p99:F3} ms, p99.9 {LatencyRecorder.NearestRank(ms, 0.999):F3} ms, max {ms[^1]:F3} ms; {Share(ms, 1.5 * ms[0]):P2} took over 1.5x the fastest"));
         }
 
         stdout.WriteLine(string.Create(inv, $"p99_over_p50={worst:F3}"));
         return CommandLine.Ok;
     }
-
-    private static double Quantile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
 
     private static double Share(double[] values, double above) => values.Count(v => v > above) / (double)values.Length;
 

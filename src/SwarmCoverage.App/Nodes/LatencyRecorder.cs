@@ -41,9 +41,12 @@ public sealed class LatencyRecorder(int capacity = 1 << 16)
             for (int i = 0; i < n; i++) s[i] = _ring[(_count - n + i) % _ring.Length];
         }
         Array.Sort(s);
-        double P(double q) => s.Length == 0 ? double.NaN : s[Math.Min(s.Length - 1, Math.Max(0, (int)Math.Ceiling(q * s.Length) - 1))];
-        return new LatencySummary(s.Length, P(0.5), P(0.9), P(0.99), s.Length == 0 ? double.NaN : s[^1]);
+        return new LatencySummary(s.Length, NearestRank(s, 0.5), NearestRank(s, 0.9), NearestRank(s, 0.99), s.Length == 0 ? double.NaN : s[^1]);
     }
+
+    /// <summary>The nearest-rank <paramref name="q"/>-quantile of ascending <paramref name="sorted"/> values; NaN when there are none.</summary>
+    public static double NearestRank(ReadOnlySpan<double> sorted, double q) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(q * sorted.Length) - 1))];
 }
 
 /// <summary>Latency percentiles in seconds (nearest-rank).</summary>
