@@ -1,4 +1,4 @@
-using SwarmCoverage.App.Nodes;
+using SwarmCoverage.Nodes;
 using SwarmCoverage.App.Simulation;
 using ControlPresets = SwarmCoverage.Control.RobotPresets;
 

@@ -1,6 +1,7 @@
+using SwarmCoverage.Nodes;
 using System.Text.Json.Nodes;
 using SkiaSharp;
-using SwarmCoverage.App.Configuration;
+using SwarmCoverage.Control.Configuration;
 using SwarmCoverage.App.Simulation;
 using SwarmCoverage.Core;
 

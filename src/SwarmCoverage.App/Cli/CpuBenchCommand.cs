@@ -1,9 +1,10 @@
+using SwarmCoverage.Control;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using SwarmCoverage.App.Nodes;
+using SwarmCoverage.Nodes;
 using SwarmCoverage.Core;
 
 namespace SwarmCoverage.App.Cli;

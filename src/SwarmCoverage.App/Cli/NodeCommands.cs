@@ -2,11 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using SwarmCoverage.App.Nodes;
+using SwarmCoverage.App.Hosting;
+using SwarmCoverage.Nodes;
 using SwarmCoverage.Core;
 using SwarmCoverage.Ros2;
 using SwarmCoverage.Sim;
-using SwarmCoverage.Sim.Node;
 
 namespace SwarmCoverage.App.Cli;
 

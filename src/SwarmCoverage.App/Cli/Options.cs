@@ -64,12 +64,8 @@ internal sealed class FieldOptions
                 $"warning: the grid (spacing {h:G4}) does not resolve the target: rhobar differs by up to {ratio:G3}x between neighbouring cells; --grid-spacing {suggested:G3} would resolve it (blob-method.md section 4)"));
     }
 
-    /// <summary>
-    /// Neighbouring cells of a resolved rhobar differ by at most this factor. The design's measurements (2-D Gaussian
-    /// mixture, sigma 0.3 to 0.6, eps 0.25) put a ratio of about 2 at a 2 % difference between the discrete and the
-    /// continuous field and about 4.5 at 9 %.
-    /// </summary>
-    public const double ResolutionRatioLimit = 2.0;
+    /// <summary>See <see cref="BlobField.ResolutionRatioLimit"/>.</summary>
+    public const double ResolutionRatioLimit = BlobField.ResolutionRatioLimit;
 }
 
 internal static class Format

@@ -1,8 +1,9 @@
+using SwarmCoverage.Control;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
-using SwarmCoverage.App.Nodes;
+using SwarmCoverage.Nodes;
 using SwarmCoverage.Core;
 using SwarmCoverage.Ros2;
 

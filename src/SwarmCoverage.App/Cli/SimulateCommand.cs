@@ -1,3 +1,4 @@
+using SwarmCoverage.Nodes;
 using System.CommandLine;
 using SwarmCoverage.App.Simulation;
 using SwarmCoverage.Core;

@@ -1,3 +1,4 @@
+using SwarmCoverage.Nodes;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;

@@ -1,5 +1,6 @@
+using SwarmCoverage.Nodes;
 using System.Diagnostics;
-using SwarmCoverage.App.Configuration;
+using SwarmCoverage.Control.Configuration;
 using SwarmCoverage.Control;
 using SwarmCoverage.Core;
 using SwarmCoverage.Core.Blob;
@@ -69,53 +70,12 @@ public readonly record struct BlobGridInfo(int Nx, int Ny, double SpacingM);
 /// </summary>
 public static class SimulationRun
 {
-    public static World BuildWorld(Scenario scenario)
-    {
-        ArgumentNullException.ThrowIfNull(scenario);
-        var s = scenario.Simulation;
-        var box = scenario.Controller.Arena;
-        if (s.WorldFile is { } file)
-        {
-            try
-            {
-                return SdfWorldReader.Load(file);
-            }
-            catch (SdfFormatException e)
-            {
-                throw new InputException(e.Message, e);
-            }
-        }
-        var preset = Sim.RobotPresets.Get(s.RobotPreset);
-        if (preset.Kind == DriveKind.Holonomic3D)
-            throw new InputException($"{scenario.Source}: sim.robot_model {preset.Name} is aerial; simulate runs ground robots");
-        double l = preset.Kind == DriveKind.DifferentialDrive ? scenario.Controller.ProjectionDistanceM : 0;
-        double body = 0.5 * preset.CollisionDiameterM;
-        double spacing = s.StartSpacingM ?? scenario.Controller.SafetyRadiusM + 2 * l + 0.03;
-        int columns = (int)Math.Ceiling(Math.Sqrt(s.Robots));
-        int rows = (s.Robots + columns - 1) / columns;
-        double inset = Math.Max(0.5 * spacing, (scenario.Controller.WallMarginM ?? body) + l + 0.03);
-        double width = (columns - 1) * spacing, depth = (rows - 1) * spacing;
-        double x0 = s.Start == StartFormation.Corner ? box.Min[0] + inset : box.Min[0] + 0.5 * (box.Length(0) - width);
-        double y0 = s.Start == StartFormation.Corner ? box.Min[1] + inset : box.Min[1] + 0.5 * (box.Length(1) - depth);
-        if (x0 + width > box.Max[0] - inset + 1e-9 || y0 + depth > box.Max[1] - inset + 1e-9)
-            throw new InputException($"{scenario.Source}: {s.Robots} robots at {spacing:G3} m spacing ({columns} x {rows}) do not fit in the arena {box}; lower sim.robots or sim.start_spacing_m");
-        var robots = new List<RobotSpec>();
-        for (int i = 0; i < s.Robots; i++)
-            robots.Add(preset.CreateRobot($"robot_{i:D2}", new RobotPose(x0 + (i % columns) * spacing, y0 + (i / columns) * spacing, 0, 0)));
-        return new World
-        {
-            Name = "swarm_coverage_" + preset.Name,
-            Arena = new Arena(box.Min[0], box.Min[1], box.Max[0], box.Max[1]),
-            Robots = robots,
-        };
-    }
-
     public static RunRecord Execute(Scenario scenario, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         var c = scenario.Controller;
         var s = scenario.Simulation;
-        var world = BuildWorld(scenario);
+        var world = ScenarioWorld.BuildWorld(scenario);
         var sim = Simulator.FromWorld(world, s.SimulatorOptions());
         int n = sim.RobotCount;
         var names = sim.Robots.Select(r => r.Name).ToArray();
@@ -252,7 +212,7 @@ public static class SimulationRun
         progress?.Report(1);
         double iid = Sampler.IidMedian(field, quad, n, (int)Math.Min(int.MaxValue, (long)s.Seed), 15);
         var (ratio, suggested) = field.Resolution;
-        string? warning = ratio > Cli.FieldOptions.ResolutionRatioLimit
+        string? warning = ratio > BlobField.ResolutionRatioLimit
             ? $"the grid (spacing {field.Grid.SpacingAlong(0):G3} m) does not resolve the target: rhobar differs by up to {ratio:G3}x between neighbouring cells; grid_spacing {suggested:G3} would resolve it"
             : null;
         return new RunRecord

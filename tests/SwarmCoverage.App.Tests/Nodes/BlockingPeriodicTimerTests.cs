@@ -1,4 +1,4 @@
-using SwarmCoverage.App.Nodes;
+using SwarmCoverage.Nodes;
 
 namespace SwarmCoverage.App.Tests.Nodes;
 

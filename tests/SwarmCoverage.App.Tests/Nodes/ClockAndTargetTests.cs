@@ -1,4 +1,4 @@
-using SwarmCoverage.App.Nodes;
+using SwarmCoverage.Nodes;
 using SwarmCoverage.Control;
 using SwarmCoverage.Core;
 using SwarmCoverage.Core.Blob;

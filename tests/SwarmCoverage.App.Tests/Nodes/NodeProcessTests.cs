@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using SwarmCoverage.App.Configuration;
+using SwarmCoverage.Control.Configuration;
 using SwarmCoverage.Core.Blob;
 using SwarmCoverage.Ros2;
 using SwarmCoverage.Ros2.Messages.GeometryMsgs;
@@ -470,9 +470,9 @@ public sealed class ControllerNodeInProcessTests : IDisposable
             .Replace("energy_distance_period_s: 0.5", "energy_distance_period_s: 0.0", StringComparison.Ordinal) // its task, once a period, allocates
             .Replace("log_period_s: 1.0", "log_period_s: 100000.0", StringComparison.Ordinal));
         using var robots = new FakeRobots(domain, names, [.. names.Select((_, i) => new Control.Pose(0.3, 0.3 + 0.3 * i, 0, 0.5 * i))]);
-        var settings = App.Nodes.ControllerNodeSettings.Load(file, null) with { WatchParamsFile = false, PublishThreads = publishThreads };
-        using var node = NodeDds.Sandbox.Run(() => new App.Nodes.ControllerNode(settings, TimeProvider.System,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<App.Nodes.ControllerNode>.Instance,
+        var settings = SwarmCoverage.Nodes.ControllerNodeSettings.Load(file, null) with { WatchParamsFile = false, PublishThreads = publishThreads };
+        using var node = NodeDds.Sandbox.Run(() => new SwarmCoverage.Nodes.ControllerNode(settings, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SwarmCoverage.Nodes.ControllerNode>.Instance,
             new RosParticipantOptions { DomainId = domain, CycloneDdsConfig = NodeDds.CycloneConfig }));
         NodeDds.Until(() =>
         {
@@ -534,11 +534,11 @@ public sealed class ControllerNodeInProcessTests : IDisposable
     [Fact]
     public void Publishing_uses_two_threads_automatically_from_64_commanded_robots_when_there_are_two_processors()
     {
-        Assert.Equal(1, App.Nodes.ControllerNode.AutomaticPublishThreads(63, 2));
-        Assert.Equal(2, App.Nodes.ControllerNode.AutomaticPublishThreads(64, 2));
-        Assert.Equal(2, App.Nodes.ControllerNode.AutomaticPublishThreads(100, 2));
-        Assert.Equal(2, App.Nodes.ControllerNode.AutomaticPublishThreads(1000, 16));
-        Assert.Equal(1, App.Nodes.ControllerNode.AutomaticPublishThreads(1000, 1));
-        Assert.Equal(1, App.Nodes.ControllerNode.AutomaticPublishThreads(1, 2)); // a decentralized instance commands one robot
+        Assert.Equal(1, SwarmCoverage.Nodes.ControllerNode.AutomaticPublishThreads(63, 2));
+        Assert.Equal(2, SwarmCoverage.Nodes.ControllerNode.AutomaticPublishThreads(64, 2));
+        Assert.Equal(2, SwarmCoverage.Nodes.ControllerNode.AutomaticPublishThreads(100, 2));
+        Assert.Equal(2, SwarmCoverage.Nodes.ControllerNode.AutomaticPublishThreads(1000, 16));
+        Assert.Equal(1, SwarmCoverage.Nodes.ControllerNode.AutomaticPublishThreads(1000, 1));
+        Assert.Equal(1, SwarmCoverage.Nodes.ControllerNode.AutomaticPublishThreads(1, 2)); // a decentralized instance commands one robot
     }
 }

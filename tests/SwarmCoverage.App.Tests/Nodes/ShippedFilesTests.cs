@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using SwarmCoverage.App.Configuration;
-using SwarmCoverage.App.Nodes;
+using SwarmCoverage.Control.Configuration;
+using SwarmCoverage.Nodes;
 using SwarmCoverage.App.Simulation;
 using SwarmCoverage.Control;
-using SwarmCoverage.Sim.Node;
 using YamlDotNet.RepresentationModel;
 
 namespace SwarmCoverage.App.Tests.Nodes;

@@ -1,4 +1,4 @@
-namespace SwarmCoverage.App.Nodes;
+namespace SwarmCoverage.Nodes;
 
 /// <summary>
 /// ROS time under <c>use_sim_time</c>: a <see cref="TimeProvider"/> whose clock is what <c>/clock</c> last said

@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using SwarmCoverage.App.Configuration;
+using SwarmCoverage.Control.Configuration;
 using SwarmCoverage.Core;
 using SwarmCoverage.Ros2;
 using SwarmCoverage.Ros2.Messages.RosgraphMsgs;
 
-namespace SwarmCoverage.App.Nodes;
+namespace SwarmCoverage.Nodes;
 
 /// <summary>
 /// The control loop: a <see cref="PeriodicTimer"/> at the control rate on the node's <see cref="TimeProvider"/>

@@ -1,13 +1,11 @@
 using System.Globalization;
 using Microsoft.Extensions.Hosting;
-using SwarmCoverage.App.Configuration;
-using SwarmCoverage.App.Simulation;
+using SwarmCoverage.Control.Configuration;
 using SwarmCoverage.Core;
 using SwarmCoverage.Sim;
-using SwarmCoverage.Sim.Node;
 using SwarmCoverage.Sim.Sdf;
 
-namespace SwarmCoverage.App.Nodes;
+namespace SwarmCoverage.Nodes;
 
 /// <summary>Runs the <see cref="SimulatorNode"/> loop on its own thread; stops the host when the requested duration is simulated.</summary>
 public sealed class SimulatorService(SimulatorNode node, IHostApplicationLifetime lifetime, NodeRun run) : BackgroundService
@@ -52,7 +50,7 @@ public sealed record SimulatorSetup(World World, SimulationOptions Simulation, s
         var sim = SimulationSettings.Read(p);
         p.ThrowOnUnknown();
         var scenario = new Scenario(p.Source, controller, sim);
-        return new SimulatorSetup(SimulationRun.BuildWorld(scenario), sim.SimulatorOptions(), paramsFile);
+        return new SimulatorSetup(ScenarioWorld.BuildWorld(scenario), sim.SimulatorOptions(), paramsFile);
     }
 
     /// <summary>Reads an SDF world with the simulator's default options.</summary>

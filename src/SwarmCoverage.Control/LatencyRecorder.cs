@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SwarmCoverage.App.Nodes;
+namespace SwarmCoverage.Control;
 
 /// <summary>Percentiles of a latency over the most recent samples (a fixed ring buffer; recording allocates nothing).</summary>
 public sealed class LatencyRecorder(int capacity = 1 << 16)

@@ -12,12 +12,11 @@ using SwarmCoverage.Ros2.Messages.GeometryMsgs;
 using SwarmCoverage.Ros2.Messages.NavMsgs;
 using SwarmCoverage.Ros2.Messages.StdMsgs;
 using SwarmCoverage.Ros2.Messages.SwarmCoverageMsgs;
-using SwarmCoverage.Sim.Node;
 using Pose = SwarmCoverage.Control.Pose;
 using RosPose = SwarmCoverage.Ros2.Messages.GeometryMsgs.Pose;
 using RosTarget = SwarmCoverage.Ros2.Messages.SwarmCoverageMsgs.Target;
 
-namespace SwarmCoverage.App.Nodes;
+namespace SwarmCoverage.Nodes;
 
 /// <summary>Where the time of one control tick went (seconds).</summary>
 /// <param name="TakeS">Taking every robot's newest pose from DDS.</param>
@@ -146,7 +145,7 @@ public sealed class ControllerNode : IDisposable
         _keys = new double[n];
         _commandFrames = [.. _names.Select(name => name + "/base_link")];
         var (ratio, suggested) = field.Resolution;
-        if (ratio > Cli.FieldOptions.ResolutionRatioLimit)
+        if (ratio > BlobField.ResolutionRatioLimit)
             _log.LogWarning("The grid (spacing {SpacingM:G3} m) does not resolve the target: rhobar differs by up to {Ratio:G3}x between neighbouring cells; grid_spacing {Suggested:G3} would resolve it",
                 field.Grid.SpacingAlong(0), ratio, suggested);
 

@@ -1,17 +1,7 @@
 using System.Globalization;
 using SwarmCoverage.Ros2;
 
-namespace SwarmCoverage.Sim.Node;
-
-/// <summary>The message type a robot's <c>cmd_vel</c> carries.</summary>
-public enum CommandMessageType
-{
-    /// <summary><c>geometry_msgs/msg/Twist</c> (ROS 2 Humble diff-drive drivers, ros_gz_bridge).</summary>
-    Twist,
-
-    /// <summary><c>geometry_msgs/msg/TwistStamped</c> (ROS 2 Jazzy's diff_drive_controller).</summary>
-    TwistStamped,
-}
+namespace SwarmCoverage.Nodes;
 
 /// <summary>How the ROS 2 simulator node runs the <see cref="Simulator"/>.</summary>
 public sealed record SimulatorNodeOptions

@@ -1,3 +1,4 @@
+using SwarmCoverage.Sim;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,7 @@ using SwarmCoverage.Ros2.Messages.NavMsgs;
 using SwarmCoverage.Ros2.Messages.RosgraphMsgs;
 using SwarmCoverage.Ros2.Messages.StdMsgs;
 
-namespace SwarmCoverage.Sim.Node;
+namespace SwarmCoverage.Nodes;
 
 /// <summary>What the simulator node has done so far.</summary>
 /// <param name="SimulatedS">Simulated time, s.</param>

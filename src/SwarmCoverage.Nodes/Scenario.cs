@@ -1,8 +1,9 @@
-using SwarmCoverage.App.Configuration;
+using SwarmCoverage.Sim.Sdf;
+using SwarmCoverage.Control.Configuration;
 using SwarmCoverage.Core;
 using SwarmCoverage.Sim;
 
-namespace SwarmCoverage.App.Simulation;
+namespace SwarmCoverage.Nodes;
 
 /// <summary>Where the simulated robots start when the world is generated.</summary>
 public enum StartFormation
@@ -79,7 +80,7 @@ public sealed record Scenario(string Source, ControllerSettings Controller, Simu
     public const string NodeName = "swarm_coverage";
 
     /// <summary>Name of the embedded default scenario (the same file as launch/simulate_default.yaml).</summary>
-    public const string DefaultResource = "SwarmCoverage.App.simulate_default.yaml";
+    public const string DefaultResource = "SwarmCoverage.Nodes.simulate_default.yaml";
 
     public static Scenario Load(RosParamsFile p)
     {
@@ -104,5 +105,50 @@ public sealed record Scenario(string Source, ControllerSettings Controller, Simu
             ?? throw new InvalidOperationException($"embedded resource {DefaultResource} is missing");
         using var reader = new StreamReader(stream);
         return Load(RosParamsFile.Parse(reader.ReadToEnd(), "embedded default scenario (launch/simulate_default.yaml)", NodeName));
+    }
+}
+
+/// <summary>The world of a scenario: its SDF world file, or robots generated in a block over the arena.</summary>
+public static class ScenarioWorld
+{
+    public static World BuildWorld(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var s = scenario.Simulation;
+        var box = scenario.Controller.Arena;
+        if (s.WorldFile is { } file)
+        {
+            try
+            {
+                return SdfWorldReader.Load(file);
+            }
+            catch (SdfFormatException e)
+            {
+                throw new InputException(e.Message, e);
+            }
+        }
+        var preset = Sim.RobotPresets.Get(s.RobotPreset);
+        if (preset.Kind == DriveKind.Holonomic3D)
+            throw new InputException($"{scenario.Source}: sim.robot_model {preset.Name} is aerial; simulate runs ground robots");
+        double l = preset.Kind == DriveKind.DifferentialDrive ? scenario.Controller.ProjectionDistanceM : 0;
+        double body = 0.5 * preset.CollisionDiameterM;
+        double spacing = s.StartSpacingM ?? scenario.Controller.SafetyRadiusM + 2 * l + 0.03;
+        int columns = (int)Math.Ceiling(Math.Sqrt(s.Robots));
+        int rows = (s.Robots + columns - 1) / columns;
+        double inset = Math.Max(0.5 * spacing, (scenario.Controller.WallMarginM ?? body) + l + 0.03);
+        double width = (columns - 1) * spacing, depth = (rows - 1) * spacing;
+        double x0 = s.Start == StartFormation.Corner ? box.Min[0] + inset : box.Min[0] + 0.5 * (box.Length(0) - width);
+        double y0 = s.Start == StartFormation.Corner ? box.Min[1] + inset : box.Min[1] + 0.5 * (box.Length(1) - depth);
+        if (x0 + width > box.Max[0] - inset + 1e-9 || y0 + depth > box.Max[1] - inset + 1e-9)
+            throw new InputException($"{scenario.Source}: {s.Robots} robots at {spacing:G3} m spacing ({columns} x {rows}) do not fit in the arena {box}; lower sim.robots or sim.start_spacing_m");
+        var robots = new List<RobotSpec>();
+        for (int i = 0; i < s.Robots; i++)
+            robots.Add(preset.CreateRobot($"robot_{i:D2}", new RobotPose(x0 + (i % columns) * spacing, y0 + (i / columns) * spacing, 0, 0)));
+        return new World
+        {
+            Name = "swarm_coverage_" + preset.Name,
+            Arena = new Arena(box.Min[0], box.Min[1], box.Max[0], box.Max[1]),
+            Robots = robots,
+        };
     }
 }

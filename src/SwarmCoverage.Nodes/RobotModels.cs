@@ -2,7 +2,7 @@ using SwarmCoverage.Control;
 using SwarmCoverage.Core;
 using SwarmCoverage.Sim;
 
-namespace SwarmCoverage.App.Simulation;
+namespace SwarmCoverage.Nodes;
 
 /// <summary>The controller's view of a simulated robot: its model from the limits the world declares.</summary>
 public static class RobotModels

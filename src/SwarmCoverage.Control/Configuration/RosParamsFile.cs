@@ -2,7 +2,7 @@ using System.Globalization;
 using SwarmCoverage.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace SwarmCoverage.App.Configuration;
+namespace SwarmCoverage.Control.Configuration;
 
 /// <summary>
 /// A ROS 2 parameters file (the format <c>ros2 run ... --ros-args --params-file</c> and launch files load):

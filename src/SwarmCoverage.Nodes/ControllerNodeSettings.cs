@@ -1,14 +1,13 @@
+using SwarmCoverage.Ros2;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using SwarmCoverage.App.Configuration;
-using SwarmCoverage.App.Simulation;
+using SwarmCoverage.Control.Configuration;
 using SwarmCoverage.Control;
 using SwarmCoverage.Core;
 using SwarmCoverage.Sim;
-using SwarmCoverage.Sim.Node;
 using SwarmCoverage.Sim.Sdf;
 
-namespace SwarmCoverage.App.Nodes;
+namespace SwarmCoverage.Nodes;
 
 /// <summary>Where the controller reads each robot's pose.</summary>
 public enum PoseSource

@@ -5,7 +5,7 @@ using SwarmCoverage.Core.Blob;
 using SwarmCoverage.Core.Sampling;
 using SwarmCoverage.Core.Targets;
 
-namespace SwarmCoverage.App.Configuration;
+namespace SwarmCoverage.Control.Configuration;
 
 /// <summary>
 /// The controller's parameters, shared by <c>simulate</c> and the ROS 2 controller node. The arena is the target's box.

@@ -1,7 +1,7 @@
 using SwarmCoverage.Core;
 using SwarmCoverage.Core.Targets;
 
-namespace SwarmCoverage.App.Configuration;
+namespace SwarmCoverage.Control.Configuration;
 
 /// <summary>
 /// The target of a params file: <c>target.file</c> (a target file, relative to the params file) or the target

@@ -9,7 +9,7 @@ using SwarmCoverage.Ros2.Messages.StdMsgs;
 using GaussianComponent = SwarmCoverage.Core.Targets.GaussianComponent;
 using RosTarget = SwarmCoverage.Ros2.Messages.SwarmCoverageMsgs.Target;
 
-namespace SwarmCoverage.App.Nodes;
+namespace SwarmCoverage.Nodes;
 
 /// <summary>
 /// Targets on the wire: a <c>swarm_coverage_msgs/Target</c> or an operator's <c>nav_msgs/OccupancyGrid</c> in,
