@@ -94,33 +94,8 @@ public static class CoverageMetrics
         return best;
     }
 
-    /// <summary>Smallest distance between two of the points (plane sweep along the first axis); +inf for fewer than two.</summary>
-    public static double MinPairwiseDistance(ReadOnlySpan<double> points, int dimension)
-    {
-        int n = points.Length / dimension;
-        if (n < 2) return double.PositiveInfinity;
-        var order = new int[n];
-        var key = new double[n];
-        for (int i = 0; i < n; i++) { order[i] = i; key[i] = points[i * dimension]; }
-        Array.Sort(key, order);
-        double best2 = double.PositiveInfinity, best = double.PositiveInfinity;
-        for (int a = 0; a < n; a++)
-        {
-            int i = order[a];
-            for (int b = a + 1; b < n && key[b] - key[a] < best; b++)
-            {
-                int j = order[b];
-                double s = 0;
-                for (int k = 0; k < dimension; k++)
-                {
-                    double t = points[i * dimension + k] - points[j * dimension + k];
-                    s += t * t;
-                }
-                if (s < best2) { best2 = s; best = Math.Sqrt(s); }
-            }
-        }
-        return best;
-    }
+    /// <summary>Smallest distance between two of the points (plane sweep along the first axis, <see cref="PairScan"/>); +inf for fewer than two.</summary>
+    public static double MinPairwiseDistance(ReadOnlySpan<double> points, int dimension) => new PairScan(points.Length / dimension).MinDistance(points, dimension);
 
     internal static double[] Masses(int n, ReadOnlySpan<double> masses)
     {
