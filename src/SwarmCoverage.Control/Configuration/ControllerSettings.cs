@@ -40,10 +40,17 @@ public sealed record ControllerSettings
 
     public double PairBarrierGain { get; init; } = 100.0;
     public double WallBarrierGain { get; init; } = 40.0;
-    public int SafetyMaxSweeps { get; init; } = 100;
+    /// <summary>Newton steps the safety filter's solver may take per group and tick (<c>safety.max_newton_steps</c>).</summary>
+    public int SafetyMaxNewtonSteps { get; init; } = 100;
     public double PoseTimeoutS { get; init; } = 0.5;
     public double ArenaToleranceM { get; init; } = 0.25;
     public double MaxPlausibleSpeedMps { get; init; } = 2.0;
+
+    /// <summary>Seconds between two energy-distance evaluations for the status (0: never; it costs O(N x quadrature)).</summary>
+    public double EnergyDistancePeriodS { get; init; } = 1.0;
+
+    /// <summary>Seconds between two summary lines in the log.</summary>
+    public double LogPeriodS { get; init; } = 10.0;
 
     public Box Arena => Target.Domain;
     public double ControlPeriodS => 1.0 / ControlRateHz;
@@ -72,7 +79,7 @@ public sealed record ControllerSettings
         WallMarginM = (WallMarginM ?? bodyRadiusM) + maxProjectionM,
         PairBarrierGain = PairBarrierGain,
         WallBarrierGain = WallBarrierGain,
-        MaxSweeps = SafetyMaxSweeps,
+        MaxSweeps = SafetyMaxNewtonSteps,
     };
 
     /// <summary>
@@ -105,32 +112,47 @@ public sealed record ControllerSettings
     {
         ArgumentNullException.ThrowIfNull(p);
         var target = TargetParams.Read(p);
-        double eps = p.Double("epsilon", 0, 0, 1e6);
-        double spacing = p.Double("grid_spacing", 0, 0, 1e6);
+        double eps = p.Double(ControlParameters.Epsilon);
+        double spacing = p.Double(ControlParameters.GridSpacing);
         var s = new ControllerSettings
         {
             Target = target,
             Epsilon = eps > 0 ? eps : null,
             GridSpacingM = spacing > 0 ? spacing : null,
-            Cutoff = p.Double("cutoff", 8.0, Core.Blob.BlobOptions.MinCutoff, Core.Blob.BlobOptions.MaxCutoff),
-            Threads = p.Int("threads", 0, 0, 1024) is var t && t > 0 ? t : null,
-            ControlRateHz = p.Double("control_rate_hz", 20.0, 0, 1000, minExclusive: true),
-            VelocityGain = p.Double("velocity_gain", 0.02, 0, 1e6, minExclusive: true),
-            Saturation = p.String("saturation", "per_robot", "per_robot", "common_scale") == "per_robot" ? SaturationMode.PerRobot : SaturationMode.CommonScale,
-            ProjectionDistanceM = p.Double("robot.projection_distance_m", 0.05, 0, 1, minExclusive: true),
-            SafetyEnabled = p.Bool("safety.enabled", true),
-            SafetyRadiusM = p.Double("safety.radius_m", 0.22, 0, 100),
-            WallMarginM = p.OptionalDouble("safety.wall_margin_m", 0, 100),
-            PairBarrierGain = p.Double("safety.pair_gain", 100.0, 0, 1e9, minExclusive: true),
-            WallBarrierGain = p.Double("safety.wall_gain", 40.0, 0, 1e9, minExclusive: true),
-            SafetyMaxSweeps = p.Int("safety.max_sweeps", 100, 1, 100_000),
-            PoseTimeoutS = p.Double("watchdog.pose_timeout_s", 0.5, 0, 3600, minExclusive: true),
-            ArenaToleranceM = p.Double("watchdog.arena_tolerance_m", 0.25, 0, 100),
-            MaxPlausibleSpeedMps = p.Double("watchdog.max_plausible_speed_mps", 2.0, 0, 1000, minExclusive: true),
+            Cutoff = p.Double(ControlParameters.Cutoff),
+            Threads = p.Int(ControlParameters.Threads) is var t && t > 0 ? t : null,
+            ControlRateHz = p.Double(ControlParameters.ControlRateHz),
+            VelocityGain = p.Double(ControlParameters.VelocityGain),
+            Saturation = p.String(ControlParameters.Saturation) == "per_robot" ? SaturationMode.PerRobot : SaturationMode.CommonScale,
+            ProjectionDistanceM = p.Double(ControlParameters.ProjectionDistance),
+            SafetyEnabled = p.Bool(ControlParameters.SafetyEnabled),
+            SafetyRadiusM = p.Double(ControlParameters.SafetyRadius),
+            WallMarginM = p.OptionalDouble(ControlParameters.WallMargin),
+            PairBarrierGain = p.Double(ControlParameters.PairGain),
+            WallBarrierGain = p.Double(ControlParameters.WallGain),
+            SafetyMaxNewtonSteps = ReadNewtonSteps(p),
+            PoseTimeoutS = p.Double(ControlParameters.PoseTimeout),
+            ArenaToleranceM = p.Double(ControlParameters.ArenaTolerance),
+            MaxPlausibleSpeedMps = p.Double(ControlParameters.MaxPlausibleSpeed),
+            EnergyDistancePeriodS = p.Double(ControlParameters.EnergyDistancePeriod),
+            LogPeriodS = p.Double(ControlParameters.LogPeriod),
         };
         if (s.Target.Dimension is not (2 or 3))
             throw new InputException($"{p.Source}: the target is {s.Target.Dimension}-D; robots need a 2-D (ground) or 3-D (aerial) target");
         return s;
+    }
+
+    /// <summary><c>safety.max_newton_steps</c>, or its former name <c>safety.max_sweeps</c> with a warning (not both).</summary>
+    private static int ReadNewtonSteps(RosParamsFile p)
+    {
+        var old = ControlParameters.MaxSweepsObsolete;
+        if (!p.Has(old.Name)) return p.Int(ControlParameters.MaxNewtonSteps);
+        if (p.Has(ControlParameters.MaxNewtonSteps.Name))
+            throw new InputException($"{p.Source}: parameters '{old.Name}' and '{ControlParameters.MaxNewtonSteps.Name}' are both set; '{old.Name}' is the former name, keep only '{ControlParameters.MaxNewtonSteps.Name}'");
+        _ = p.Int(ControlParameters.MaxNewtonSteps); // marks the new name as known
+        int v = p.Int(old.Name, 0, old.IntegerMinimum, old.IntegerMaximum);
+        p.Warn(old.Name, $"is the former name of '{ControlParameters.MaxNewtonSteps.Name}' (it counts the solver's Newton steps); rename it");
+        return v;
     }
 
     public string Describe(int robots) => string.Create(CultureInfo.InvariantCulture,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SwarmCoverage.Control.Parameters;
 using SwarmCoverage.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -20,6 +21,7 @@ namespace SwarmCoverage.Control.Configuration;
 public sealed class RosParamsFile
 {
     private readonly Dictionary<string, (YamlNode Node, int Line)> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _origins = new(StringComparer.Ordinal);
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
 
     private RosParamsFile(string source, string? directory)
@@ -35,6 +37,12 @@ public sealed class RosParamsFile
     public string? Directory { get; }
 
     public IEnumerable<string> Names => _values.Keys;
+
+    /// <summary>What the reading found worth saying without refusing the file (a parameter's former name, ...).</summary>
+    public List<string> Warnings { get; } = [];
+
+    /// <summary>A warning about <paramref name="name"/> prefixed with where it was set.</summary>
+    public void Warn(string name, string message) => Warnings.Add($"{Where(name)}: parameter '{name}' {message}");
 
     public static RosParamsFile Load(string path, string nodeName)
     {
@@ -85,7 +93,124 @@ public sealed class RosParamsFile
 
     public bool Has(string name) => _values.ContainsKey(name);
 
-    private string Where(string name) => _values.TryGetValue(name, out var v) ? $"{Source}:{v.Line}" : Source;
+    private string Where(string name) =>
+        _origins.TryGetValue(name, out var origin) ? origin : _values.TryGetValue(name, out var v) ? $"{Source}:{v.Line}" : Source;
+
+    /// <summary>
+    /// These parameters with <paramref name="changes"/> applied on top, as if the file said so: read back by the same
+    /// getters, a changed value is checked with the same ranges and messages as the file's, its errors naming
+    /// <paramref name="origin"/> (e.g. "set by foxglove client 2") instead of a line. Nothing is marked as read.
+    /// </summary>
+    public RosParamsFile With(IEnumerable<(string Name, ParameterValue Value)> changes, string origin)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var copy = new RosParamsFile(Source, Directory);
+        foreach (var (k, v) in _values) copy._values[k] = v;
+        foreach (var (k, v) in _origins) copy._origins[k] = v;
+        foreach (var (name, value) in changes)
+        {
+            YamlNode node = value.ElementTexts is { } items
+                ? new YamlSequenceNode(items.Select(t => (YamlNode)new YamlScalarNode(t)))
+                : new YamlScalarNode(value.ScalarText);
+            copy._values[name] = (node, 0);
+            copy._origins[name] = origin;
+        }
+
+        return copy;
+    }
+
+    /// <summary>
+    /// The value of a parameter as <paramref name="d"/> types it: the file's (or an applied change's) value, else the
+    /// descriptor's default; null when neither (or when the text does not parse: the typed getters report that).
+    /// </summary>
+    public ParameterValue? Value(ParameterDescriptor d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        if (!_values.TryGetValue(d.Name, out var v)) return d.Default;
+        var inv = CultureInfo.InvariantCulture;
+        switch (d.Type, v.Node)
+        {
+            case (ParameterType.Bool, YamlScalarNode s):
+                return s.Value is "true" or "True" or "TRUE" ? ParameterValue.Of(true) : s.Value is "false" or "False" or "FALSE" ? ParameterValue.Of(false) : null;
+            case (ParameterType.Integer, YamlScalarNode s):
+                return long.TryParse(s.Value, NumberStyles.Integer, inv, out long i) ? ParameterValue.Of(i) : null;
+            case (ParameterType.Double, YamlScalarNode s):
+                return double.TryParse(s.Value, NumberStyles.Float, inv, out double x) ? ParameterValue.Of(x) : null;
+            case (ParameterType.String, YamlScalarNode s):
+                return ParameterValue.Of(s.Value ?? "");
+            case (ParameterType.DoubleArray, YamlSequenceNode q):
+                var xs = new double[q.Children.Count];
+                for (int k = 0; k < xs.Length; k++)
+                    if (q.Children[k] is not YamlScalarNode { Value: { } t } || !double.TryParse(t, NumberStyles.Float, inv, out xs[k])) return null;
+                return ParameterValue.Of(xs);
+            case (ParameterType.StringArray, YamlSequenceNode q):
+                return ParameterValue.Of([.. q.Children.Select(c => (c as YamlScalarNode)?.Value ?? "")]);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Who set <paramref name="name"/>: a change's origin, or the file and line.</summary>
+    public string OriginOf(string name) => Where(name);
+
+    /// <summary>The line of the file that sets <paramref name="name"/>, or 0.</summary>
+    public int LineOf(string name) => _values.TryGetValue(name, out var v) ? v.Line : 0;
+
+    /// <summary>A double parameter checked against its descriptor (default, range).</summary>
+    public double Double(ParameterDescriptor d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return Double(d.Name, d.Default?.AsDouble ?? 0, d.Minimum, d.Maximum, d.MinimumExclusive);
+    }
+
+    /// <summary>An optional double parameter checked against its descriptor's range; null when unset.</summary>
+    public double? OptionalDouble(ParameterDescriptor d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return Has(d.Name) ? Double(d) : Touch(d.Name);
+    }
+
+    /// <summary>An integer parameter checked against its descriptor.</summary>
+    public int Int(ParameterDescriptor d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return Int(d.Name, checked((int)(d.Default?.AsInteger ?? 0)), d.IntegerMinimum, d.IntegerMaximum);
+    }
+
+    /// <summary>A boolean parameter with its descriptor's default.</summary>
+    public bool Bool(ParameterDescriptor d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return Bool(d.Name, d.Default?.AsBool ?? false);
+    }
+
+    /// <summary>A string parameter with its descriptor's default and allowed values.</summary>
+    public string String(ParameterDescriptor d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return String(d.Name, d.Default?.AsString ?? "", [.. d.Allowed]);
+    }
+
+    /// <summary>A path parameter (see <see cref="Path(string)"/>).</summary>
+    public string? Path(ParameterDescriptor d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return Path(d.Name);
+    }
+
+    /// <summary>A list of doubles (empty when unset), of <paramref name="length"/> values when given.</summary>
+    public double[] Doubles(ParameterDescriptor d, int? length = null)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return Doubles(d.Name, d.Default is { } v ? v.AsDoubles.ToArray() : [], length);
+    }
+
+    /// <summary>A list of strings (empty when unset).</summary>
+    public string[] Strings(ParameterDescriptor d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return Strings(d.Name, d.Default is { } v ? [.. v.AsStrings] : []);
+    }
 
     private InputException Error(string name, string message) => new($"{Where(name)}: parameter '{name}' {message}");
 

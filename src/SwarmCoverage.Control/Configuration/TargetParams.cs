@@ -22,7 +22,7 @@ public static class TargetParams
     public static TargetDensity Read(RosParamsFile p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        string? file = p.Path("target.file");
+        string? file = p.Path(ControlParameters.TargetFile);
         string[] inline = ["target.domain_min", "target.domain_max", "target.type", "target.floor", "target.weights", "target.means", "target.sigmas"];
         if (file is not null)
         {
@@ -33,8 +33,8 @@ public static class TargetParams
         }
         if (!p.Has("target.domain_min"))
             throw new InputException($"{p.Source}: no target: set 'target.file' or the inline target parameters target.domain_min, target.domain_max, target.type, ...");
-        var min = p.Doubles("target.domain_min", []);
-        var max = p.Doubles("target.domain_max", [], min.Length);
+        var min = p.Doubles(ControlParameters.TargetDomainMin);
+        var max = p.Doubles(ControlParameters.TargetDomainMax, min.Length);
         Box box;
         try
         {
@@ -44,8 +44,8 @@ public static class TargetParams
         {
             throw new InputException($"{p.Source}: target.domain_min/max: {e.Message}", e);
         }
-        double floor = p.Double("target.floor", TargetDensity.DefaultFloor, 0, 1, minExclusive: true);
-        string type = p.String("target.type", "gaussian_mixture", "uniform", "gaussian_mixture");
+        double floor = p.Double(ControlParameters.TargetFloor);
+        string type = p.String(ControlParameters.TargetType);
         string source = $"{p.Source} (target)";
         if (type == "uniform")
         {
@@ -53,10 +53,10 @@ public static class TargetParams
                 if (p.Has(name)) throw new InputException($"{p.Source}: parameter '{name}' does not apply to target.type uniform");
             return new UniformDensity(box, floor, source);
         }
-        var w = p.Doubles("target.weights", []);
+        var w = p.Doubles(ControlParameters.TargetWeights);
         int d = box.Dimension;
-        var means = p.Doubles("target.means", [], w.Length * d);
-        var sigmas = p.Doubles("target.sigmas", [], w.Length * d);
+        var means = p.Doubles(ControlParameters.TargetMeans, w.Length * d);
+        var sigmas = p.Doubles(ControlParameters.TargetSigmas, w.Length * d);
         if (w.Length == 0) throw new InputException($"{p.Source}: parameter 'target.weights' needs at least one component weight");
         var comps = new List<GaussianComponent>();
         for (int c = 0; c < w.Length; c++)
