@@ -104,6 +104,23 @@ public sealed class CommandTotals
     /// <summary>Share of commands that were clipped, in [0, 1] (0 before the first command).</summary>
     public double ClippedShare => Commands == 0 ? 0 : (double)ClippedCommands / Commands;
 
+    /// <summary>Takes over another pipeline's counts: a pipeline rebuilt for new parameters continues its predecessor's totals.</summary>
+    internal void ContinueFrom(CommandTotals other)
+    {
+        Ticks = other.Ticks;
+        Commands = other.Commands;
+        ClippedCommands = other.ClippedCommands;
+        AccelerationLimitedCommands = other.AccelerationLimitedCommands;
+        SafetyInterventions = other.SafetyInterventions;
+        BrakedBySafety = other.BrakedBySafety;
+        NonConvergedComponents = other.NonConvergedComponents;
+        BrakingRelaxations = other.BrakingRelaxations;
+        UnsafeRelaxations = other.UnsafeRelaxations;
+        NonFiniteInputs = other.NonFiniteInputs;
+        NonFiniteCommandsReplaced = other.NonFiniteCommandsReplaced;
+        MinPairDistanceM = other.MinPairDistanceM;
+    }
+
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Ticks} ticks, {Commands} commands, clipped {ClippedCommands} ({100 * ClippedShare:F2} %), acceleration-limited {AccelerationLimitedCommands}, " +

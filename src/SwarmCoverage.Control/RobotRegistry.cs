@@ -92,10 +92,10 @@ public sealed class RobotRegistry
     private readonly object _gate = new();
     private readonly List<Entry> _entries = [];
     private readonly ArenaBox _arena;
-    private readonly RobotRegistryOptions _options;
     private readonly TimeProvider _time;
     private readonly long[] _rejections = new long[Enum.GetValues<PoseRejection>().Length];
-    private readonly long _timeoutTicks;
+    private RobotRegistryOptions _options;
+    private long _timeoutTicks;
 
     /// <summary>Creates an empty registry; throws naming every invalid option.</summary>
     public RobotRegistry(ArenaBox arena, RobotRegistryOptions options, TimeProvider timeProvider)
@@ -117,6 +117,45 @@ public sealed class RobotRegistry
 
     /// <summary>The arena poses are checked against.</summary>
     public ArenaBox Arena => _arena;
+
+    /// <summary>The watchdog and plausibility parameters in force.</summary>
+    public RobotRegistryOptions Options
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _options;
+            }
+        }
+    }
+
+    /// <summary>Replaces the watchdog and plausibility parameters (a run-time parameter change); throws naming every invalid one.</summary>
+    public void Reconfigure(RobotRegistryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.ValidationErrors();
+        if (errors.Count > 0) throw new ArgumentException(string.Join(Environment.NewLine, errors), nameof(options));
+        lock (_gate)
+        {
+            _options = options;
+            _timeoutTicks = (long)Math.Ceiling(options.PoseTimeoutS * _time.TimestampFrequency);
+        }
+    }
+
+    /// <summary>Every pose rejected so far, whatever the reason.</summary>
+    public long RejectedPosesTotal
+    {
+        get
+        {
+            lock (_gate)
+            {
+                long n = 0;
+                for (int r = 1; r < _rejections.Length; r++) n += _rejections[r];
+                return n;
+            }
+        }
+    }
 
     /// <summary>Registered robots.</summary>
     public int Count
@@ -192,10 +231,16 @@ public sealed class RobotRegistry
     /// Offers a new pose of <paramref name="name"/>, stamped now. Rejected (and counted) when the robot is unknown, the pose
     /// is not finite, lies outside the arena by more than the tolerance, or jumped implausibly far since the last accepted pose.
     /// </summary>
-    public PoseUpdateResult UpdatePose(string name, Pose pose)
+    public PoseUpdateResult UpdatePose(string name, Pose pose) => UpdatePose(name, pose, _time.GetTimestamp());
+
+    /// <summary>
+    /// As <see cref="UpdatePose(string, Pose)"/>, stamped <paramref name="timestamp"/> (of the registry's clock): a control
+    /// tick stamps every pose it takes with its own time, so the tick is a function of the poses it took.
+    /// </summary>
+    public PoseUpdateResult UpdatePose(string name, Pose pose, long timestamp)
     {
         ArgumentNullException.ThrowIfNull(name);
-        long now = _time.GetTimestamp();
+        long now = timestamp;
         lock (_gate)
         {
             var result = Check(name, pose, now, out var entry);
@@ -224,7 +269,10 @@ public sealed class RobotRegistry
     }
 
     /// <summary>Fills <paramref name="snapshot"/> with the state of every robot now (reusing its buffers).</summary>
-    public void TakeSnapshot(SwarmSnapshot snapshot)
+    public void TakeSnapshot(SwarmSnapshot snapshot) => TakeSnapshot(snapshot, _time.GetTimestamp());
+
+    /// <summary>As <see cref="TakeSnapshot(SwarmSnapshot)"/>, at <paramref name="timestamp"/> of the registry's clock.</summary>
+    public void TakeSnapshot(SwarmSnapshot snapshot, long timestamp)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         if (snapshot.Dimension != _arena.Dimension)
@@ -232,7 +280,7 @@ public sealed class RobotRegistry
             throw new ArgumentException($"RobotRegistry.TakeSnapshot: snapshot is {snapshot.Dimension}-D, the arena {_arena.Dimension}-D.", nameof(snapshot));
         }
 
-        long now = _time.GetTimestamp();
+        long now = timestamp;
         lock (_gate)
         {
             snapshot.Begin(_entries.Count, now);
@@ -373,6 +421,7 @@ public sealed class SwarmSnapshot
     private RobotModel[] _models = [];
     private RobotCommand[] _previous = [];
     private Pose[] _poses = [];
+    private Pose[] _allPoses = [];
     private double[] _obstacles = [];
 
     /// <summary>Creates an empty snapshot for a 2-D or 3-D arena.</summary>
@@ -425,6 +474,9 @@ public sealed class SwarmSnapshot
     /// <summary>Poses of the active robots as measured.</summary>
     public ReadOnlySpan<Pose> Poses => _poses.AsSpan(0, ActiveCount);
 
+    /// <summary>Every robot's newest accepted pose (same order as <see cref="Names"/>; default while it awaits a first one).</summary>
+    public ReadOnlySpan<Pose> AllPoses => _allPoses.AsSpan(0, RobotCount);
+
     /// <summary>Last controlled points of stale robots (m), ObstacleCount * Dimension values.</summary>
     public ReadOnlySpan<double> ObstaclePoints => _obstacles.AsSpan(0, ObstacleCount * Dimension);
 
@@ -472,6 +524,7 @@ public sealed class SwarmSnapshot
             _models = new RobotModel[cap];
             _previous = new RobotCommand[cap];
             _poses = new Pose[cap];
+            _allPoses = new Pose[cap];
             _points = new double[cap * Dimension];
             _obstacles = new double[cap * Dimension];
         }
@@ -491,6 +544,7 @@ public sealed class SwarmSnapshot
         _names[r] = entry.Name;
         _status[r] = status;
         _ages[r] = ageS;
+        _allPoses[r] = status == RobotStatus.AwaitingPose ? default : entry.Pose;
         if (status == RobotStatus.Active)
         {
             int k = ActiveCount++;
