@@ -73,12 +73,6 @@ public sealed partial record ControllerNodeSettings
     public string TargetGridTopic { get; init; } = "/swarm_coverage/target_grid";
     public string EmergencyStopTopic { get; init; } = "/swarm_coverage/emergency_stop";
 
-    /// <summary>Seconds between two energy-distance evaluations for the status (0: never; it costs O(N x quadrature)).</summary>
-    public double EnergyDistancePeriodS { get; init; } = 1.0;
-
-    /// <summary>Seconds between two summary lines in the log.</summary>
-    public double LogPeriodS { get; init; } = 10.0;
-
     /// <summary>How long shutdown waits for every robot to acknowledge its zero command.</summary>
     public double ShutdownAckTimeoutS { get; init; } = 1.0;
 
@@ -101,6 +95,9 @@ public sealed partial record ControllerNodeSettings
     /// <summary>The params file this came from (null when built in code).</summary>
     public string? SourceFile { get; init; }
 
+    /// <summary>The parameters as read (run-time changes are read again on top of them).</summary>
+    public RosParamsFile Parameters { get; init; } = RosParamsFile.Empty();
+
     /// <summary>The node name on the wire: <c>swarm_coverage</c>, or <c>swarm_coverage_&lt;robot&gt;</c> in decentralized mode.</summary>
     public string WireNodeName => OwnRobot is null ? NodeName : NodeName + "_" + OwnRobot;
 
@@ -112,7 +109,7 @@ public sealed partial record ControllerNodeSettings
         ArgumentNullException.ThrowIfNull(name);
         return name is "use_sim_time" or "frame_id" or "watch_params_file" or "realtime_priority" or "publish_threads"
             || name.StartsWith("robots.", StringComparison.Ordinal) || name.StartsWith("topics.", StringComparison.Ordinal)
-            || name.StartsWith("status.", StringComparison.Ordinal) || name.StartsWith("shutdown.", StringComparison.Ordinal);
+            || name.StartsWith("shutdown.", StringComparison.Ordinal);
     }
 
     /// <summary>Reads and checks a params file; an unknown or bad parameter throws <see cref="InputException"/> naming it.</summary>
@@ -139,24 +136,23 @@ public sealed partial record ControllerNodeSettings
             Controller = controller,
             Robots = robots,
             OwnRobot = ownRobot,
-            PoseSource = p.String("robots.pose_source", "odom", "odom", "pose") == "odom" ? PoseSource.Odometry : PoseSource.PoseStamped,
-            OdometryTopic = TopicPattern(p, "robots.odom_topic", "/{robot}/odom"),
-            PoseTopic = TopicPattern(p, "robots.pose_topic", "/{robot}/pose"),
-            CommandTopic = TopicPattern(p, "robots.cmd_vel_topic", "/{robot}/cmd_vel"),
-            CommandType = p.String("robots.cmd_vel_type", "twist", "twist", "twist_stamped") == "twist" ? CommandMessageType.Twist : CommandMessageType.TwistStamped,
-            UseSimTime = p.Bool("use_sim_time", false),
-            FrameId = p.String("frame_id", "map"),
-            StatusTopic = FixedTopic(p, "topics.status", "/swarm_coverage/status"),
-            TargetMapTopic = FixedTopic(p, "topics.target_map", "/swarm_coverage/target_map"),
-            TargetTopic = FixedTopic(p, "topics.target", "/swarm_coverage/target"),
-            TargetGridTopic = FixedTopic(p, "topics.target_grid", "/swarm_coverage/target_grid"),
-            EmergencyStopTopic = FixedTopic(p, "topics.emergency_stop", "/swarm_coverage/emergency_stop"),
-            EnergyDistancePeriodS = p.Double("status.energy_distance_period_s", 1.0, 0, 3600),
-            LogPeriodS = p.Double("status.log_period_s", 10.0, 0, 1e6, minExclusive: true),
-            ShutdownAckTimeoutS = p.Double("shutdown.ack_timeout_s", 1.0, 0, 60),
-            WatchParamsFile = p.Bool("watch_params_file", true),
-            RealtimePriority = p.Int("realtime_priority", 0, 0, 99),
-            PublishThreads = p.Int("publish_threads", 0, 0, 64),
+            Parameters = p,
+            PoseSource = p.String(NodeParameters.PoseSource) == "odom" ? PoseSource.Odometry : PoseSource.PoseStamped,
+            OdometryTopic = TopicPattern(p, NodeParameters.OdomTopic),
+            PoseTopic = TopicPattern(p, NodeParameters.PoseTopic),
+            CommandTopic = TopicPattern(p, NodeParameters.CmdVelTopic),
+            CommandType = p.String(NodeParameters.CmdVelType) == "twist" ? CommandMessageType.Twist : CommandMessageType.TwistStamped,
+            UseSimTime = p.Bool(NodeParameters.UseSimTime),
+            FrameId = p.String(NodeParameters.FrameId),
+            StatusTopic = FixedTopic(p, NodeParameters.StatusTopic),
+            TargetMapTopic = FixedTopic(p, NodeParameters.TargetMapTopic),
+            TargetTopic = FixedTopic(p, NodeParameters.TargetTopic),
+            TargetGridTopic = FixedTopic(p, NodeParameters.TargetGridTopic),
+            EmergencyStopTopic = FixedTopic(p, NodeParameters.EmergencyStopTopic),
+            ShutdownAckTimeoutS = p.Double(NodeParameters.ShutdownAckTimeout),
+            WatchParamsFile = p.Bool(NodeParameters.WatchParamsFile),
+            RealtimePriority = p.Int(NodeParameters.RealtimePriority),
+            PublishThreads = p.Int(NodeParameters.PublishThreads),
         };
         if (s.FrameId.Length == 0) throw new InputException($"{p.Source}: parameter 'frame_id' is empty; give the frame of the arena, e.g. map or world");
         return s;
@@ -165,7 +161,7 @@ public sealed partial record ControllerNodeSettings
     private static RobotSet ReadRobots(RosParamsFile p, ControllerSettings controller)
     {
         double l = controller.ProjectionDistanceM;
-        bool byNames = p.Has("robots.names"), byPrefix = p.Has("robots.prefix") || p.Has("robots.count"), byWorld = p.Has("robots.world");
+        bool byNames = p.Has(NodeParameters.RobotNames.Name), byPrefix = p.Has(NodeParameters.RobotPrefix.Name) || p.Has(NodeParameters.RobotCount.Name), byWorld = p.Has(NodeParameters.RobotWorld.Name);
         int ways = (byNames ? 1 : 0) + (byPrefix ? 1 : 0) + (byWorld ? 1 : 0);
         if (ways != 1)
             throw new InputException($"{p.Source}: give the robots in exactly one way: robots.names: [a, b, ...], robots.prefix + robots.count, or robots.world: <world>.sdf ({(ways == 0 ? "none is set" : "several are set")})");
@@ -174,8 +170,8 @@ public sealed partial record ControllerNodeSettings
         string description;
         if (byWorld)
         {
-            string file = p.Path("robots.world")!;
-            if (p.Has("robots.model")) throw new InputException($"{p.Source}: parameter 'robots.model' conflicts with 'robots.world' (the world gives every robot's limits)");
+            string file = p.Path(NodeParameters.RobotWorld)!;
+            if (p.Has(NodeParameters.RobotModel.Name)) throw new InputException($"{p.Source}: parameter 'robots.model' conflicts with 'robots.world' (the world gives every robot's limits)");
             if (!File.Exists(file)) throw new InputException($"{p.Source}: parameter 'robots.world' names {file}, which does not exist");
             World world;
             try
@@ -194,16 +190,16 @@ public sealed partial record ControllerNodeSettings
         {
             if (byNames)
             {
-                names = p.Strings("robots.names", []);
+                names = p.Strings(NodeParameters.RobotNames);
             }
             else
             {
-                string prefix = p.String("robots.prefix", "robot_");
-                int count = p.Int("robots.count", 0, 1, 100_000);
-                int digits = p.Int("robots.index_digits", 2, 1, 9);
+                string prefix = p.String(NodeParameters.RobotPrefix);
+                int count = p.Int(NodeParameters.RobotCount);
+                int digits = p.Int(NodeParameters.RobotIndexDigits);
                 names = [.. Enumerable.Range(0, count).Select(i => prefix + i.ToString("D" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture))];
             }
-            string preset = p.String("robots.model", "", [.. RobotSet.PresetNames]);
+            string preset = p.String(NodeParameters.RobotModel.Name, "", [.. RobotSet.PresetNames]);
             if (preset.Length == 0) throw new InputException($"{p.Source}: parameter 'robots.model' is missing; allowed: {string.Join(", ", RobotSet.PresetNames)}");
             specs = [.. names.Select(n => RobotSet.SpecFor(preset, n))];
             description = $"{names.Length} {preset} robots";
@@ -216,8 +212,8 @@ public sealed partial record ControllerNodeSettings
             if (!seen.Add(n)) throw new InputException($"{p.Source}: robot name '{n}' appears more than once");
         }
         var models = specs.Select(r => RobotModels.FromSpec(r, l)).ToList();
-        double? vmax = p.OptionalDouble("robots.max_linear_speed_mps", 0, 100, minExclusive: true);
-        double? wmax = p.OptionalDouble("robots.max_angular_speed_radps", 0, 1000, minExclusive: true);
+        double? vmax = p.OptionalDouble(NodeParameters.MaxLinearSpeed);
+        double? wmax = p.OptionalDouble(NodeParameters.MaxAngularSpeed);
         for (int i = 0; i < models.Count; i++)
         {
             var m = models[i];
@@ -230,19 +226,20 @@ public sealed partial record ControllerNodeSettings
         return new RobotSet(names, models, specs.Max(RobotModels.BodyRadiusM), description);
     }
 
-    private static string TopicPattern(RosParamsFile p, string name, string defaultValue)
+    private static string TopicPattern(RosParamsFile p, Control.Parameters.ParameterDescriptor d)
     {
-        string v = p.String(name, defaultValue);
+        string name = d.Name, defaultValue = d.Default!.AsString;
+        string v = p.String(d);
         if (!v.Contains("{robot}", StringComparison.Ordinal))
             throw new InputException($"{p.Source}: parameter '{name}' is '{v}'; it must contain {{robot}}, e.g. {defaultValue}");
         CheckTopic(p, name, Topic(v, "robot"));
         return v;
     }
 
-    private static string FixedTopic(RosParamsFile p, string name, string defaultValue)
+    private static string FixedTopic(RosParamsFile p, Control.Parameters.ParameterDescriptor d)
     {
-        string v = p.String(name, defaultValue);
-        CheckTopic(p, name, v);
+        string v = p.String(d);
+        CheckTopic(p, d.Name, v);
         return v;
     }
 

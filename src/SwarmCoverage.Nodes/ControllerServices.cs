@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SwarmCoverage.Control.Configuration;
+using SwarmCoverage.Control.Parameters;
 using SwarmCoverage.Core;
 using SwarmCoverage.Ros2;
 using SwarmCoverage.Ros2.Messages.RosgraphMsgs;
@@ -234,25 +235,40 @@ public sealed partial class ParamsFileWatcher(ControllerNode node, ILogger<Param
         string path = node.Settings.SourceFile!;
         try
         {
-            var fresh = ControllerNodeSettings.Load(path, node.Settings.OwnRobot);
             var (values, targetText) = Snapshot(path);
             var changed = values.Keys.Union(_values.Keys)
                 .Where(k => !_values.TryGetValue(k, out var a) || !values.TryGetValue(k, out var b) || a != b)
                 .Order(StringComparer.Ordinal).ToList();
-            bool targetChanged = changed.Any(k => k.StartsWith("target.", StringComparison.Ordinal)) || targetText != _targetFileText;
-            if (changed.Count == 0 && !targetChanged) return;
+            bool targetFileChanged = targetText != _targetFileText;
+            if (changed.Count == 0 && !targetFileChanged) return;
+            // The edited file is checked whole, as at start: a bad edit changes nothing.
+            var fresh = RosParamsFile.Load(path, ControllerNodeSettings.NodeName);
+            _ = ControllerNodeSettings.Read(fresh, node.Settings.OwnRobot);
+            var table = node.Session.Table;
+            var live = new List<(string, ParameterValue)>();
             foreach (var k in changed)
             {
                 string before = _values.GetValueOrDefault(k, "(unset)"), after = values.GetValueOrDefault(k, "(unset)");
-                if (k.StartsWith("target.", StringComparison.Ordinal)) LogTargetParameter(log, k, before, after);
+                var d = table.Find(k);
+                if (d is { RunTime: true } && fresh.Value(d) is { } v) live.Add((k, v));
                 else LogNeedsRestart(log, k, before, after);
             }
 
-            if (targetText != _targetFileText && !changed.Contains("target.file")) LogTargetFileChanged(log, TargetFile(values, path) ?? "");
             _values = values;
             _targetFileText = targetText;
             if (TargetFile(values, path) is { } target && _watched.Add(Path.GetFullPath(target))) Watch(target);
-            if (targetChanged) node.RequestTarget(fresh.Controller.Target, "params file " + path);
+            string origin = "params file " + path;
+            if (live.Count > 0)
+            {
+                var result = node.Session.SetParameters(live, origin);
+                foreach (var (name, reason) in result.Refusals) LogBadEdit(log, path, $"{name}: {reason}");
+            }
+            else if (targetFileChanged)
+            {
+                LogTargetFileChanged(log, TargetFile(values, path) ?? "");
+                var result = node.Session.ReloadTarget(origin);
+                foreach (var (_, reason) in result.Refusals) LogBadEdit(log, path, reason);
+            }
         }
         catch (InputException e)
         {
@@ -264,19 +280,16 @@ public sealed partial class ParamsFileWatcher(ControllerNode node, ILogger<Param
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Watching {Path}: an edited target is taken without a restart")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Watching {Path}: an edited target or run-time parameter is taken without a restart")]
     private static partial void LogWatching(ILogger logger, string path);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Params file: {Name} changed from {Before} to {After}; reloading the target")]
-    private static partial void LogTargetParameter(ILogger logger, string name, string before, string after);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Params file: {Name} changed from {Before} to {After}; it takes effect after a restart (only the target is reloaded live)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Params file: {Name} changed from {Before} to {After}; it takes effect after a restart (it cannot change while running)")]
     private static partial void LogNeedsRestart(ILogger logger, string name, string before, string after);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Target file {Path} changed; reloading the target")]
     private static partial void LogTargetFileChanged(ILogger logger, string path);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Edit of {Path} ignored, the current target stays: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Edit of {Path} ignored, what is in force stays: {Reason}")]
     private static partial void LogBadEdit(ILogger logger, string path, string reason);
 }
 

@@ -53,20 +53,20 @@ public sealed record SimulationSettings
         ArgumentNullException.ThrowIfNull(p);
         var s = new SimulationSettings
         {
-            WorldFile = p.Path("sim.world"),
-            RobotPreset = p.String("sim.robot_model", "turtlebot3_burger", RobotPresets.All.Select(r => r.Name).ToArray()),
-            Robots = p.Int("sim.robots", 40, 1, 100_000),
-            Start = p.String("sim.start", "corner", "corner", "centre") == "corner" ? StartFormation.Corner : StartFormation.Centre,
-            StartSpacingM = p.OptionalDouble("sim.start_spacing_m", 0, 100, minExclusive: true),
-            DurationS = p.Double("sim.duration_s", 120, 0, 1e7, minExclusive: true),
-            Seed = (ulong)p.Int("sim.seed", 1, 0, int.MaxValue),
-            CommandLatencyS = p.Double("sim.command_latency_s", 0, 0, 10),
-            PositionNoiseM = p.Double("sim.position_noise_m", 0, 0, 10),
-            YawNoiseRad = p.Double("sim.yaw_noise_rad", 0, 0, Math.PI),
-            CommandTimeoutS = p.Double("sim.command_timeout_s", 0.5, 0, 3600, minExclusive: true),
-            LimiterStepS = p.Double("sim.limiter_step_s", 0.001, 0, 1, minExclusive: true),
-            MetricsPeriodS = p.Double("output.metrics_period_s", 0.5, 0, 3600, minExclusive: true),
-            WriteTrajectories = p.Bool("output.trajectories", true),
+            WorldFile = p.Path(NodeParameters.SimWorld),
+            RobotPreset = p.String(NodeParameters.SimRobotModel),
+            Robots = p.Int(NodeParameters.SimRobots),
+            Start = p.String(NodeParameters.SimStart) == "corner" ? StartFormation.Corner : StartFormation.Centre,
+            StartSpacingM = p.OptionalDouble(NodeParameters.SimStartSpacing),
+            DurationS = p.Double(NodeParameters.SimDuration),
+            Seed = (ulong)p.Int(NodeParameters.SimSeed),
+            CommandLatencyS = p.Double(NodeParameters.SimLatency),
+            PositionNoiseM = p.Double(NodeParameters.SimPositionNoise),
+            YawNoiseRad = p.Double(NodeParameters.SimYawNoise),
+            CommandTimeoutS = p.Double(NodeParameters.SimCommandTimeout),
+            LimiterStepS = p.Double(NodeParameters.SimLimiterStep),
+            MetricsPeriodS = p.Double(NodeParameters.MetricsPeriod),
+            WriteTrajectories = p.Bool(NodeParameters.WriteTrajectories),
         };
         if (s.WorldFile is { } w && !File.Exists(w))
             throw new InputException($"{p.Source}: parameter 'sim.world' names {w}, which does not exist");
@@ -77,6 +77,9 @@ public sealed record SimulationSettings
 /// <summary>A whole scenario: controller and simulation.</summary>
 public sealed record Scenario(string Source, ControllerSettings Controller, SimulationSettings Simulation)
 {
+    /// <summary>The parameters as read (run-time changes of a live simulation are read again on top of them).</summary>
+    public RosParamsFile Parameters { get; init; } = RosParamsFile.Empty();
+
     public const string NodeName = "swarm_coverage";
 
     /// <summary>Name of the embedded default scenario (the same file as launch/simulate_default.yaml).</summary>
@@ -94,7 +97,7 @@ public sealed record Scenario(string Source, ControllerSettings Controller, Simu
         p.ThrowOnUnknown();
         if (controller.Target.Dimension != 2)
             throw new InputException($"{p.Source}: simulate runs ground robots on a 2-D target; this target is {controller.Target.Dimension}-D");
-        return new Scenario(p.Source, controller, sim);
+        return new Scenario(p.Source, controller, sim) { Parameters = p };
     }
 
     public static Scenario LoadFile(string path) => Load(RosParamsFile.Load(path, NodeName));

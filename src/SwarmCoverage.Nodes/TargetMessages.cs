@@ -1,3 +1,4 @@
+using SwarmCoverage.Control.Session;
 using System.Globalization;
 using SwarmCoverage.Core;
 using SwarmCoverage.Core.Blob;
@@ -120,13 +121,13 @@ public static class TargetMessages
     /// The discretized target rhobar as an occupancy grid (square cells of the finer grid spacing, 100 at the densest
     /// cell), x fastest from the arena's minimum corner; 3-D targets are summed over z.
     /// </summary>
-    public static OccupancyGrid ToOccupancyGrid(BlobField field, Time stamp, string frameId)
+    public static OccupancyGrid ToOccupancyGrid(TargetMap map, Time stamp, string frameId)
     {
-        ArgumentNullException.ThrowIfNull(field);
-        var grid = field.Grid;
-        var box = field.Domain;
-        int nx = grid.CellsAlong(0), ny = grid.CellsAlong(1), nz = field.Dimension == 3 ? grid.CellsAlong(2) : 1;
-        var rho = field.Rhobar;
+        ArgumentNullException.ThrowIfNull(map);
+        var grid = map.Grid;
+        var box = grid.Box;
+        int nx = grid.CellsAlong(0), ny = grid.CellsAlong(1), nz = grid.Dimension == 3 ? grid.CellsAlong(2) : 1;
+        var rho = map.Rhobar;
         var plane = new double[nx * ny];
         for (int ix = 0; ix < nx; ix++)
             for (int iy = 0; iy < ny; iy++)

@@ -109,6 +109,58 @@ public sealed class SimulateTests : IDisposable
         Assert.Empty(Directory.GetDirectories(_dir.Path, ".run.partial-*"));
     }
 
+    /// <summary>
+    /// The embedded default run's trajectories.csv, byte for byte, as the run wrote it before its tick moved into the
+    /// control session (SHA-256 recorded from commit b5a9ccf's <c>swarm-coverage simulate</c>). A change that alters it
+    /// must say so and change this pin (docs/control-session.md).
+    /// </summary>
+    private const string DefaultTrajectoriesSha256 = "5878f8f537c3ceeb2d014a49c9f8bea4f78dd176ec7542022fad88753bc5eec0";
+
+    [Fact]
+    public void The_default_run_through_the_control_session_writes_the_same_trajectories_bit_for_bit()
+    {
+        string outDir = _dir["golden"];
+        var (code, _, err) = Cli.Run("simulate", "--out", outDir);
+        Assert.True(code == 0, err);
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(outDir, "trajectories.csv"))));
+        Assert.Equal(DefaultTrajectoriesSha256, sha);
+    }
+
+    [Fact]
+    public void An_observer_of_the_simulated_run_sees_every_tick_and_the_commands_the_simulator_got()
+    {
+        var scenario = Scenario.Load(RosParamsFile.Parse(Small.Replace("duration_s: 40.0", "duration_s: 2.0", StringComparison.Ordinal), "small", Scenario.NodeName));
+        var seen = new TickCollector();
+        var run = SimulationRun.Execute(scenario, observers: [(seen, new SwarmCoverage.Control.Session.ObserverOptions { Lossless = true })]);
+        Assert.Equal(run.Ticks, seen.Ticks.Count);
+        Assert.Equal(Enumerable.Range(0, run.Ticks).Select(k => (ulong)k), seen.Ticks);
+        Assert.True(seen.Stopped);
+        // The recorded forward speed of robot 0 at every tick is what the observer saw on the wire.
+        int n = run.RobotCount;
+        for (int k = 0; k < run.Ticks; k++) Assert.Equal(run.V[k * n], seen.V0[k]);
+    }
+
+    private sealed class TickCollector : SwarmCoverage.Control.Session.IControlObserver
+    {
+        public List<ulong> Ticks { get; } = [];
+
+        public List<double> V0 { get; } = [];
+
+        public bool Stopped { get; private set; }
+
+        public void OnStarted(SwarmCoverage.Control.Session.SessionDescription session)
+        {
+        }
+
+        public void OnTick(SwarmCoverage.Control.Session.TickRecord tick)
+        {
+            Ticks.Add(tick.Tick);
+            V0.Add(tick.Wire[0].Vx);
+        }
+
+        public void OnStopped() => Stopped = true;
+    }
+
     [Fact]
     public void Same_seed_gives_the_same_bits_and_noise_with_another_seed_does_not()
     {

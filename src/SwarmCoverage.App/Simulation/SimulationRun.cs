@@ -2,6 +2,7 @@ using SwarmCoverage.Nodes;
 using System.Diagnostics;
 using SwarmCoverage.Control.Configuration;
 using SwarmCoverage.Control;
+using SwarmCoverage.Control.Session;
 using SwarmCoverage.Core;
 using SwarmCoverage.Core.Blob;
 using SwarmCoverage.Core.Metrics;
@@ -70,7 +71,9 @@ public readonly record struct BlobGridInfo(int Nx, int Ny, double SpacingM);
 /// </summary>
 public static class SimulationRun
 {
-    public static RunRecord Execute(Scenario scenario, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    public static RunRecord Execute(
+        Scenario scenario, IProgress<double>? progress = null, CancellationToken cancellationToken = default,
+        IReadOnlyList<(IControlObserver Observer, ObserverOptions? Options)>? observers = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         var c = scenario.Controller;
@@ -86,19 +89,6 @@ public static class SimulationRun
         double body = sim.Robots.Max(RobotModels.BodyRadiusM);
         var clock = new SimulationClock();
         var box = c.Arena;
-        var arena = c.ArenaBox();
-        var registry = new RobotRegistry(arena, c.RegistryOptions(), clock);
-        for (int i = 0; i < n; i++) registry.Join(names[i], models[i]);
-        // Snapshots (and so the commands) list robots in the registry's order, not the simulator's (the registry sorts by
-        // name, and robot_100 < robot_11): sim index -> snapshot index, read by name from the first snapshot.
-        var simIndexOf = new Dictionary<string, int>(n, StringComparer.Ordinal);
-        for (int i = 0; i < n; i++) simIndexOf[names[i]] = i;
-        var snapshotIndex = new int[n];
-        var field = new BlobField(c.Target, c.FieldOptions(n));
-        var pipeline = new CommandPipeline(c.PipelineOptions(models, body));
-        using var controller = new SwarmController(field, pipeline, c.ControlPeriodS);
-        var quad = new TargetQuadrature(field);
-
         double period = c.ControlPeriodS;
         int ticks = (int)Math.Round(s.DurationS / period);
         int metricsEvery = Math.Max(1, (int)Math.Round(s.MetricsPeriodS / period));
@@ -108,26 +98,38 @@ public static class SimulationRun
         var theta = full ? new double[(ticks + 1) * n] : [];
         var vs = full ? new double[(ticks + 1) * n] : [];
         var ws = full ? new double[(ticks + 1) * n] : [];
-        var mx = new double[n];
-        var my = new double[n];
-        var myaw = new double[n];
         var tx = new double[n];
         var ty = new double[n];
         var tyaw = new double[n];
-        var cmdV = new double[n];
-        var cmdVy = new double[n];
-        var cmdVz = new double[n];
-        var cmdW = new double[n];
         var previous = new RobotCommand[n];
-        var all = new RobotCommand[n];
-        var snapshot = new SwarmSnapshot(2);
         var centres = new double[2 * n];
-        var pairScratch = new PairCounter(n);
+        var pairScratch = new PairScan(n);
         var metrics = new List<MetricsRow>();
-        long collisions = 0, boundary = 0, aboveLimit = 0, rejected = 0;
+        long collisions = 0, boundary = 0, aboveLimit = 0;
         double minPair = double.PositiveInfinity;
         long clippedAtLast = 0, commandsAtLast = 0;
-        double controllerSeconds = 0, simulatorSeconds = 0, metricsSeconds = 0;
+        double metricsSeconds = 0, controllerSeconds = 0;
+
+        // The same control session as the ROS 2 node, offline: its poses are the simulator's odometry, its commands
+        // go back into the simulator, changes apply at the tick they were asked for (docs/control-session.md).
+        var ports = new SimulatorPorts(sim, unicycle);
+        using var session = new ControlSession(
+            new ControlSessionOptions
+            {
+                Settings = c,
+                Parameters = scenario.Parameters,
+                Table = NodeParameters.Table,
+                RobotNames = names,
+                Models = models,
+                BodyRadiusM = body,
+                ComputeStatus = false,
+                Offline = true,
+                WarmUp = false,
+            },
+            ports, ports, clock);
+        foreach (var observer in observers ?? []) session.Attach(observer.Observer, observer.Options);
+        var field = session.Field;
+        var quad = new TargetQuadrature(field);
         var wall = Stopwatch.StartNew();
 
         for (int k = 0; ; k++)
@@ -144,69 +146,41 @@ public static class SimulationRun
                 centres[2 * i + 1] = ty[i];
                 if (!(tx[i] >= box.Min[0] && tx[i] <= box.Max[0] && ty[i] >= box.Min[1] && ty[i] <= box.Max[1])) boundary++;
             }
-            int close = pairScratch.CountPairsCloserThan(tx, ty, c.SafetyRadiusM, out double tickMin);
+            int close = pairScratch.Scan(centres, 2, c.SafetyRadiusM, out double tickMin);
             collisions += close;
             minPair = Math.Min(minPair, tickMin);
             if (k % metricsEvery == 0 || k == ticks)
             {
-                var t = pipeline.Totals;
+                var t = session.Totals;
                 double clipped = t.Commands == commandsAtLast ? 0 : (double)(t.ClippedCommands - clippedAtLast) / (t.Commands - commandsAtLast);
                 clippedAtLast = t.ClippedCommands;
                 commandsAtLast = t.Commands;
                 long tm = Stopwatch.GetTimestamp();
-                metrics.Add(Measure(k * period, centres, field, quad, tickMin, clipped, snapshot.ActiveCount == 0 && k == 0 ? n : snapshot.ActiveCount));
+                metrics.Add(Measure(k * period, centres, field, quad, tickMin, clipped, k == 0 ? n : session.ActiveRobots));
                 metricsSeconds += Stopwatch.GetElapsedTime(tm).TotalSeconds;
                 progress?.Report((double)k / ticks);
             }
             if (k == ticks) break;
 
-            // Sense, decide, act.
-            long t0 = Stopwatch.GetTimestamp();
-            sim.GetMeasuredPoses(mx, my, myaw);
-            long tSensed = Stopwatch.GetTimestamp();
-            simulatorSeconds += Stopwatch.GetElapsedTime(t0, tSensed).TotalSeconds;
+            // Sense, decide, act: the session takes the odometry and hands the commands to the simulator.
             clock.Set(sim.Now.Nanoseconds);
-            for (int i = 0; i < n; i++)
-                if (!registry.UpdatePose(names[i], Pose.Planar(mx[i], my[i], myaw[i])).Accepted) rejected++;
-            registry.TakeSnapshot(snapshot);
-            if (k == 0)
-            {
-                var order = snapshot.Names;
-                for (int r = 0; r < order.Length; r++) snapshotIndex[simIndexOf[order[r]]] = r;
-            }
-
-            controller.Step(snapshot, all);
-            registry.RecordCommands(snapshot, all);
-            controllerSeconds += Stopwatch.GetElapsedTime(tSensed).TotalSeconds;
+            var timing = session.Tick();
+            controllerSeconds += timing.StepS + timing.PublishS;
             for (int i = 0; i < n; i++)
             {
-                var cmd = all[snapshotIndex[i]];
+                var cmd = ports.World[i];
                 if (AboveLimit(models[i], cmd, previous[i], period)) aboveLimit++;
                 previous[i] = cmd;
-                if (models[i].Kind == RobotKind.DifferentialDrive)
-                {
-                    cmdV[i] = cmd.Vx;
-                    cmdVy[i] = 0;
-                    cmdW[i] = cmd.OmegaZ;
-                }
-                else
-                {
-                    var inBody = cmd.WorldToBody(myaw[i]);
-                    cmdV[i] = inBody.Vx;
-                    cmdVy[i] = inBody.Vy;
-                    cmdW[i] = 0;
-                }
                 if (full)
                 {
-                    vs[k * n + i] = cmdV[i];
-                    ws[k * n + i] = cmdW[i];
+                    vs[k * n + i] = ports.V[i];
+                    ws[k * n + i] = ports.Omega[i];
                 }
             }
             long ts = Stopwatch.GetTimestamp();
-            if (unicycle) sim.SetCommands(cmdV, cmdW);
-            else sim.SetCommands(cmdV, cmdVy, cmdVz, cmdW);
+            ports.Apply();
             sim.Step(period);
-            simulatorSeconds += Stopwatch.GetElapsedTime(ts).TotalSeconds;
+            ports.SimulatorSeconds += Stopwatch.GetElapsedTime(ts).TotalSeconds;
         }
         wall.Stop();
         progress?.Report(1);
@@ -235,13 +209,13 @@ public static class SimulationRun
             Collisions = collisions,
             BoundaryViolations = boundary,
             CommandsAboveLimit = aboveLimit,
-            Totals = pipeline.Totals,
+            Totals = session.Totals,
             SimCounters = sim.Counters,
-            RejectedPoses = rejected,
+            RejectedPoses = session.RejectedPoses,
             MinPairDistanceM = minPair,
             LoopWallTimeS = wall.Elapsed.TotalSeconds,
             ControllerWallTimeS = controllerSeconds,
-            SimulatorWallTimeS = simulatorSeconds,
+            SimulatorWallTimeS = ports.SimulatorSeconds,
             MetricsWallTimeS = metricsSeconds,
             Warning = warning,
         };
@@ -284,35 +258,67 @@ public static class SimulationRun
     }
 }
 
-/// <summary>Counts pairs of points closer than a radius (sort and sweep along x), reusing its buffers.</summary>
-public sealed class PairCounter(int capacity)
+/// <summary>
+/// The simulator as the session's pose source and command sink: every tick offers each robot's measured odometry and
+/// keeps the commands as the robots' <c>cmd_vel</c> would carry them, for <see cref="Apply"/> before the step.
+/// </summary>
+internal sealed class SimulatorPorts : IPoseSource, ICommandSink
 {
-    private readonly int[] _order = new int[capacity];
-    private readonly double[] _keys = new double[capacity];
+    private readonly Simulator _sim;
+    private readonly bool _unicycle;
+    private readonly double[] _x, _y, _yaw, _vy, _vz;
 
-    public int CountPairsCloserThan(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double radius, out double minDistance)
+    public SimulatorPorts(Simulator sim, bool unicycle)
     {
-        int n = x.Length;
-        for (int i = 0; i < n; i++) { _order[i] = i; _keys[i] = x[i]; }
-        Array.Sort(_keys, _order, 0, n);
-        int count = 0;
-        double best2 = double.PositiveInfinity;
-        double r2 = radius * radius;
-        for (int a = 0; a < n; a++)
+        _sim = sim;
+        _unicycle = unicycle;
+        int n = sim.RobotCount;
+        _x = new double[n];
+        _y = new double[n];
+        _yaw = new double[n];
+        _vy = new double[n];
+        _vz = new double[n];
+        V = new double[n];
+        Omega = new double[n];
+        World = new RobotCommand[n];
+    }
+
+    /// <summary>The last tick's world-frame commands (session order = simulator order).</summary>
+    public RobotCommand[] World { get; }
+
+    /// <summary>The last tick's body-frame forward speed and yaw rate as sent.</summary>
+    public double[] V { get; }
+
+    public double[] Omega { get; }
+
+    /// <summary>Wall time in the simulator (reading odometry, setting commands, stepping).</summary>
+    public double SimulatorSeconds { get; set; }
+
+    public void TakePoses(PoseIntake intake)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        _sim.GetMeasuredPoses(_x, _y, _yaw);
+        for (int i = 0; i < _x.Length; i++) intake.Offer(i, Pose.Planar(_x[i], _y[i], _yaw[i]));
+        SimulatorSeconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+    }
+
+    public void Send(in CommandBatch batch)
+    {
+        batch.World.CopyTo(World);
+        for (int i = 0; i < V.Length; i++)
         {
-            int i = _order[a];
-            for (int b = a + 1; b < n; b++)
-            {
-                double dx = _keys[b] - _keys[a];
-                if (dx * dx >= Math.Max(r2, best2)) break;
-                int j = _order[b];
-                double dy = y[j] - y[i];
-                double d2 = dx * dx + dy * dy;
-                if (d2 < r2) count++;
-                if (d2 < best2) best2 = d2;
-            }
+            var w = batch.Wire[i];
+            V[i] = w.Vx;
+            _vy[i] = w.Vy;
+            _vz[i] = w.Vz;
+            Omega[i] = w.OmegaZ;
         }
-        minDistance = Math.Sqrt(best2);
-        return count;
+    }
+
+    /// <summary>Hands the last commands to the simulator.</summary>
+    public void Apply()
+    {
+        if (_unicycle) _sim.SetCommands(V, Omega);
+        else _sim.SetCommands(V, _vy, _vz, Omega);
     }
 }

@@ -1,5 +1,6 @@
 using SwarmCoverage.Nodes;
 using SwarmCoverage.Control;
+using SwarmCoverage.Control.Session;
 using SwarmCoverage.Core;
 using SwarmCoverage.Core.Blob;
 using SwarmCoverage.Core.Targets;
@@ -165,7 +166,7 @@ public sealed class TargetMessagesTests
     {
         var target = TargetMessages.FromTarget(Mixture(), Arena, "test");
         using var field = new BlobField(target, new BlobOptions { Epsilon = 0.2, GridSpacing = 0.05 });
-        var map = TargetMessages.ToOccupancyGrid(field, Time.FromSeconds(1), "world");
+        var map = TargetMessages.ToOccupancyGrid(TargetMap.Of(field), Time.FromSeconds(1), "world");
         Assert.Equal(40u, map.Info.Width);
         Assert.Equal(30u, map.Info.Height);
         Assert.Equal(0.05f, map.Info.Resolution);

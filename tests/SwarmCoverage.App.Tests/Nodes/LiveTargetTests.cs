@@ -115,22 +115,26 @@ public sealed class LiveTargetTests : IDisposable
         var c = Centroid(fromFile);
         Assert.InRange(c.X, 0.9, 1.1);
         Assert.InRange(c.Y, 0.25, 0.45);
-        controller.WaitForLine("Params file: target.means changed from [0.5, 0.75] to [1.0, 0.3]");
+        controller.WaitForLine("Parameter target.means changed from [0.5, 0.75] to [1.0, 0.3] (params file " + file);
 
         // 4. Bad edits are logged and ignored; the target stays and the controller keeps commanding.
         File.WriteAllText(file, NodeProcessTests.Params(Robots, simTime: false, target: Blob("1.0", "0.3", sigma: "-0.3")));
         controller.WaitForLine("Edit of " + file + " ignored");
         File.WriteAllText(file, "swarm_coverage:\n  ros__parameters:\n    target: [unclosed\n");
-        NodeDds.Until(() => controller.Lines.Count(l => l.Contains("ignored, the current target stays", StringComparison.Ordinal)) >= 2, "the second bad edit logged", null, controller);
+        NodeDds.Until(() => controller.Lines.Count(l => l.Contains("Edit of " + file + " ignored, what is in force stays", StringComparison.Ordinal)) >= 2, "the second bad edit logged", null, controller);
         int before = robots.CommandCount("a");
         Thread.Sleep(600);
         while (maps.TryTake(ref m)) received.Add(m);
         Assert.Equal(4, received.Count);
         Assert.True(robots.CommandCount("a") > before + 5, "the controller stopped commanding after a bad edit");
 
-        // 5. A parameter other than the target: logged as needing a restart, no new target.
-        File.WriteAllText(file, NodeProcessTests.Params(Robots, simTime: false, target: Blob("1.0", "0.3")).Replace("velocity_gain: 0.3", "velocity_gain: 0.25", StringComparison.Ordinal));
-        controller.WaitForLine("velocity_gain changed from 0.3 to 0.25; it takes effect after a restart");
+        // 5. A run-time parameter other than the target is applied live; one that cannot change while running is logged
+        // as needing a restart.
+        string edited = NodeProcessTests.Params(Robots, simTime: false, target: Blob("1.0", "0.3")).Replace("velocity_gain: 0.3", "velocity_gain: 0.25", StringComparison.Ordinal);
+        File.WriteAllText(file, edited);
+        controller.WaitForLine("Parameter velocity_gain changed from 0.3 to 0.25 (params file " + file);
+        File.WriteAllText(file, edited.Replace("control_rate_hz: 20.0", "control_rate_hz: 25.0", StringComparison.Ordinal));
+        controller.WaitForLine("control_rate_hz changed from 20.0 to 25.0; it takes effect after a restart");
         Assert.False(controller.HasExited);
     }
 }
