@@ -144,11 +144,7 @@ public sealed partial class SafetyFilter
     private int[] _incStart = [];
     private int[] _incRow = [];
 
-    // Cell list.
-    private int[] _cellStart = [];
-    private int[] _candidates = new int[64];
-    private int[] _cellItems = [];
-    private int[] _itemCell = [];
+    private readonly NeighbourGrid _grid;
 
     // Scratch for one robot's actuator rows.
     private readonly double[] _aN = new double[ActuatorRows.MaxRows * 3];
@@ -173,6 +169,7 @@ public sealed partial class SafetyFilter
         _arena = arena;
         _o = options;
         _dim = arena.Dimension;
+        _grid = new NeighbourGrid(arena);
     }
 
     /// <summary>The arena.</summary>
@@ -253,8 +250,7 @@ public sealed partial class SafetyFilter
             throw new ArgumentOutOfRangeException(nameof(periodS), periodS, "The control period must be finite and > 0 s.");
         }
 
-        int m = obstaclePoints.Length / d;
-        EnsureRobotCapacity(n, m);
+        EnsureRobotCapacity(n);
         nominal.CopyTo(velocities);
         if (n == 0)
         {
@@ -299,11 +295,11 @@ public sealed partial class SafetyFilter
         double marginMax = r + 2 * maxHold;
         double neighbourRadius = Math.Max(marginMax + maxTau * 2 * maxU, NeighbourRadius(marginMax, 2 * maxU, _o.PairBarrierGain))
             + 2 * maxSegment;
-        BuildCells(points, obstaclePoints, n, m, neighbourRadius, out var grid);
+        _grid.Build(points, obstaclePoints, neighbourRadius);
 
         // 2. Recovery: a robot already inside the radius of a robot, an obstacle or a wall margin spends the acceleration
         //    budget braking left unused on moving away, so that the relaxed constraints below still ask it to separate.
-        RecoveryPushes(points, models, headingsRad, obstaclePoints, n, periodS, tighten, grid);
+        RecoveryPushes(points, models, headingsRad, obstaclePoints, n, periodS, tighten);
 
         // 3. Per robot: actuator and wall rows (tightened relative to the final witness).
         for (int i = 0; i < n; i++)
@@ -359,10 +355,8 @@ public sealed partial class SafetyFilter
         double nr2 = neighbourRadius * neighbourRadius;
         for (int i = 0; i < n; i++)
         {
-            int candidates = Candidates(points, i, n, grid);
-            for (int c = 0; c < candidates; c++)
+            foreach (int j in _grid.Candidates(i))
             {
-                int j = _candidates[c];
                 var pj = j < n ? points.Slice(j * d, d) : obstaclePoints.Slice((j - n) * d, d);
                 double s2 = 0;
                 for (int k = 0; k < d; k++)
@@ -463,7 +457,7 @@ public sealed partial class SafetyFilter
     /// Robots outside every margin keep the pure braking command (the invariant of the README needs that).
     /// </summary>
     private void RecoveryPushes(ReadOnlySpan<double> points, ReadOnlySpan<RobotModel> models, ReadOnlySpan<double> headingsRad,
-        ReadOnlySpan<double> obstacles, int n, double periodS, double tighten, Grid grid)
+        ReadOnlySpan<double> obstacles, int n, double periodS, double tighten)
     {
         int d = _dim;
         Array.Clear(_push, 0, n * d);
@@ -490,10 +484,8 @@ public sealed partial class SafetyFilter
                 }
             }
 
-            int candidates = Candidates(points, i, n, grid);
-            for (int c = 0; c < candidates; c++)
+            foreach (int j in _grid.Candidates(i))
             {
-                int j = _candidates[c];
                 var pj = j < n ? points.Slice(j * d, d) : obstacles.Slice((j - n) * d, d);
                 double margin = r + _hold[i] + (j < n ? _hold[j] : 0);
                 double s2 = 0;
@@ -1096,116 +1088,6 @@ public sealed partial class SafetyFilter
         (_ownN, _ownNS) = (_ownNS, _ownN);
     }
 
-    private void BuildCells(ReadOnlySpan<double> points, ReadOnlySpan<double> obstacles, int n, int m, double cellSize, out Grid grid)
-    {
-        int d = _dim;
-        // Grid over the arena grown by one cell; points outside are clamped into the border cells, which keeps every pair
-        // closer than the cell size in adjacent cells.
-        Span<double> origin = stackalloc double[3];
-        Span<int> counts = stackalloc int[3];
-        counts.Fill(1);
-        long maxCells = Math.Max(4096L, 4L * (n + m));
-        double size = cellSize;
-        for (int attempt = 0; attempt < 64; attempt++)
-        {
-            long total = 1;
-            for (int k = 0; k < d; k++)
-            {
-                origin[k] = _arena.MinM(k) - size;
-                double extent = _arena.MaxM(k) - _arena.MinM(k) + 2 * size;
-                counts[k] = (int)Math.Clamp(Math.Ceiling(extent / size), 1, 1 << 20);
-                total *= counts[k];
-            }
-
-            if (total <= maxCells)
-            {
-                break;
-            }
-
-            size *= 1.5;
-        }
-
-        grid = new Grid(origin[0], origin[1], d == 3 ? origin[2] : 0, 1.0 / size, counts[0], counts[1], d == 3 ? counts[2] : 1);
-        int cells = grid.Nx * grid.Ny * grid.Nz;
-        if (_cellStart.Length < cells + 1)
-        {
-            _cellStart = new int[cells + 1];
-        }
-
-        Array.Clear(_cellStart, 0, cells + 1);
-        Span<int> idx = stackalloc int[3];
-        int items = n + m;
-        for (int q = 0; q < items; q++)
-        {
-            var p = q < n ? points.Slice(q * d, d) : obstacles.Slice((q - n) * d, d);
-            grid.CellOf(p, idx);
-            int cell = (idx[2] * grid.Ny + idx[1]) * grid.Nx + idx[0];
-            _itemCell[q] = cell;
-            _cellStart[cell + 1]++;
-        }
-
-        for (int c = 0; c < cells; c++)
-        {
-            _cellStart[c + 1] += _cellStart[c];
-        }
-
-        // Stable counting sort: items keep their index order inside a cell (determinism).
-        for (int q = 0; q < items; q++)
-        {
-            int cell = _itemCell[q];
-            _cellItems[_cellStart[cell]++] = q;
-        }
-
-        for (int c = cells; c > 0; c--)
-        {
-            _cellStart[c] = _cellStart[c - 1];
-        }
-
-        _cellStart[0] = 0;
-    }
-
-    /// <summary>
-    /// Items of the cells around robot i's cell (3 x 3, or 3 x 3 x 3 in 3-D) that i must be checked against: robots of
-    /// larger index (each pair once) and every obstacle, in cell order and index order inside a cell (deterministic).
-    /// They go to <c>_candidates</c>; returns their number.
-    /// </summary>
-    private int Candidates(ReadOnlySpan<double> points, int i, int n, in Grid grid)
-    {
-        int d = _dim;
-        Span<int> cellIdx = stackalloc int[3];
-        grid.CellOf(points.Slice(i * d, d), cellIdx);
-        int zLo = d == 3 ? Math.Max(cellIdx[2] - 1, 0) : 0;
-        int zHi = d == 3 ? Math.Min(cellIdx[2] + 1, grid.Nz - 1) : 0;
-        int count = 0;
-        for (int cz = zLo; cz <= zHi; cz++)
-        {
-            for (int cy = Math.Max(cellIdx[1] - 1, 0); cy <= Math.Min(cellIdx[1] + 1, grid.Ny - 1); cy++)
-            {
-                for (int cx = Math.Max(cellIdx[0] - 1, 0); cx <= Math.Min(cellIdx[0] + 1, grid.Nx - 1); cx++)
-                {
-                    int cell = (cz * grid.Ny + cy) * grid.Nx + cx;
-                    for (int p = _cellStart[cell]; p < _cellStart[cell + 1]; p++)
-                    {
-                        int j = _cellItems[p];
-                        if (j < n && j <= i)
-                        {
-                            continue;
-                        }
-
-                        if (count == _candidates.Length)
-                        {
-                            Array.Resize(ref _candidates, Math.Max(64, 2 * count));
-                        }
-
-                        _candidates[count++] = j;
-                    }
-                }
-            }
-        }
-
-        return count;
-    }
-
     private int Find(int i)
     {
         while (_parent[i] != i)
@@ -1323,7 +1205,7 @@ public sealed partial class SafetyFilter
         return components;
     }
 
-    private void EnsureRobotCapacity(int n, int m)
+    private void EnsureRobotCapacity(int n)
     {
         int d = _dim;
         if (_uMax.Length < n)
@@ -1344,13 +1226,6 @@ public sealed partial class SafetyFilter
             _incStart = new int[cap + 1];
             _kinds = new RobotKind[cap];
             EnsureSolverRobotCapacity(cap);
-        }
-
-        if (_itemCell.Length < n + m)
-        {
-            int cap = Math.Max(n + m, 2 * _itemCell.Length);
-            _itemCell = new int[cap];
-            _cellItems = new int[cap];
         }
 
         if (_ownRobot.Length < 24 * n)
@@ -1410,20 +1285,4 @@ public sealed partial class SafetyFilter
     }
 
     private static double Norm(ReadOnlySpan<double> a) => Math.Sqrt(Dot(a, a));
-
-    private readonly record struct Grid(double X0, double Y0, double Z0, double InvSize, int Nx, int Ny, int Nz)
-    {
-        public void CellOf(ReadOnlySpan<double> p, Span<int> idx)
-        {
-            idx[0] = Clamp((p[0] - X0) * InvSize, Nx);
-            idx[1] = Clamp((p[1] - Y0) * InvSize, Ny);
-            idx[2] = p.Length == 3 ? Clamp((p[2] - Z0) * InvSize, Nz) : 0;
-        }
-
-        private static int Clamp(double x, int count)
-        {
-            double f = Math.Floor(x);
-            return f < 0 ? 0 : f >= count ? count - 1 : (int)f;
-        }
-    }
 }
