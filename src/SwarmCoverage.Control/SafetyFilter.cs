@@ -108,7 +108,6 @@ public sealed partial class SafetyFilter
     private int[] _pushCount = [];
     private double[] _prev = [];
     private double[] _reach = []; // per robot: 6 values (see FillReach)
-    private int[] _parent = [];
     private int[] _comp = [];
     private int[] _robotOrder = [];
     private int[] _compRobotStart = [];
@@ -145,6 +144,7 @@ public sealed partial class SafetyFilter
     private int[] _incRow = [];
 
     private readonly NeighbourGrid _grid;
+    private readonly DisjointSet _sets = new();
 
     // Scratch for one robot's actuator rows.
     private readonly double[] _aN = new double[ActuatorRows.MaxRows * 3];
@@ -345,11 +345,7 @@ public sealed partial class SafetyFilter
         }
 
         // 4. Pairs and obstacles from the cell list; union-find joins robots coupled by pair rows.
-        for (int i = 0; i < n; i++)
-        {
-            _parent[i] = i;
-        }
-
+        _sets.Reset(n);
         double minPair = double.PositiveInfinity, minObstacle = double.PositiveInfinity;
         int obstacleRows = 0;
         double nr2 = neighbourRadius * neighbourRadius;
@@ -800,7 +796,7 @@ public sealed partial class SafetyFilter
         if (bound > ReachMin(i, _kinds[i], e[..d]) + ReachMin(j, _kinds[j], minusE[..d]))
         {
             AddCouplingRow(i, j, e[..d], bound, wv, tighten);
-            Union(i, j);
+            _sets.Union(i, j);
         }
 
         if (g >= 0)
@@ -1088,45 +1084,10 @@ public sealed partial class SafetyFilter
         (_ownN, _ownNS) = (_ownNS, _ownN);
     }
 
-    private int Find(int i)
-    {
-        while (_parent[i] != i)
-        {
-            _parent[i] = _parent[_parent[i]];
-            i = _parent[i];
-        }
-
-        return i;
-    }
-
-    private void Union(int a, int b)
-    {
-        int ra = Find(a), rb = Find(b);
-        if (ra == rb)
-        {
-            return;
-        }
-
-        // The smaller index becomes the root, so component numbering does not depend on the order of unions.
-        if (ra < rb)
-        {
-            _parent[rb] = ra;
-        }
-        else
-        {
-            _parent[ra] = rb;
-        }
-    }
-
     /// <summary>Numbers components by their smallest robot; groups robots and coupling rows per component; builds incidence lists.</summary>
     private int GroupByComponent(int n)
     {
-        int components = 0;
-        for (int i = 0; i < n; i++)
-        {
-            int root = Find(i);
-            _comp[i] = root == i ? components++ : _comp[root];
-        }
+        int components = _sets.Label(_comp);
 
         if (_compRobotStart.Length < components + 1)
         {
@@ -1220,7 +1181,6 @@ public sealed partial class SafetyFilter
             _pushCount = new int[cap];
             _prev = new double[cap * d];
             _reach = new double[cap * 6];
-            _parent = new int[cap];
             _comp = new int[cap];
             _robotOrder = new int[cap];
             _incStart = new int[cap + 1];
