@@ -89,11 +89,6 @@ public readonly record struct SafetyFilterDiagnostics
 /// </summary>
 public sealed partial class SafetyFilter
 {
-    private const byte KindActuator = 0;
-    private const byte KindWall = 1;
-    private const byte KindBraking = 2;
-    private const byte KindObstacle = 3;
-
     private readonly ArenaBox _arena;
     private readonly SafetyFilterOptions _o;
     private readonly int _dim;
@@ -115,7 +110,6 @@ public sealed partial class SafetyFilter
     // Own rows (one robot each), grouped by robot after construction.
     private int _ownCount;
     private int[] _ownRobot = [];
-    private byte[] _ownKind = [];
     private double[] _ownN = [];
     private double[] _ownLo = [];
     private double[] _ownHi = [];
@@ -123,7 +117,6 @@ public sealed partial class SafetyFilter
     private double[] _ownHiOrig = [];
     private int[] _ownStart = [];
     private int[] _ownRobotS = [];
-    private byte[] _ownKindS = [];
     private double[] _ownNS = [];
     private double[] _ownLoS = [];
     private double[] _ownHiS = [];
@@ -137,11 +130,8 @@ public sealed partial class SafetyFilter
     private double[] _cpN = [];
     private double[] _cpLo = [];
     private double[] _cpLoOrig = [];
-    private double[] _cpSlackPrev = [];
     private int[] _cpOrder = [];
     private int[] _compCpStart = [];
-    private int[] _incStart = [];
-    private int[] _incRow = [];
 
     private readonly NeighbourGrid _grid;
     private readonly DisjointSet _sets = new();
@@ -321,7 +311,7 @@ public sealed partial class SafetyFilter
                     hi = Math.Max(hi, wb + 2 * tighten);
                 }
 
-                AddOwnRow(i, KindActuator, nk, lo, hi, wb, tighten);
+                AddOwnRow(i, nk, lo, hi, wb, tighten);
             }
 
             double vRec = RecoverySpeed(_hold[i], periodS);
@@ -339,7 +329,7 @@ public sealed partial class SafetyFilter
                     double bound = g >= 0
                         ? Math.Max(-g / _tau[i], -_o.WallBarrierGain * g * g * g)
                         : Math.Min(-g / periodS, vRec);
-                    AddBarrierOwnRow(i, KindWall, normal[..d], bound, g, periodS, g < 0 || _o.WallBarrierGain * g * g * g >= g / _tau[i], tighten);
+                    AddBarrierOwnRow(i, normal[..d], bound, g, periodS, g < 0 || _o.WallBarrierGain * g * g * g >= g / _tau[i], tighten);
                 }
             }
         }
@@ -802,8 +792,8 @@ public sealed partial class SafetyFilter
         if (g >= 0)
         {
             // Each robot's own share of the envelope: e . u_i >= -g / tau and -e . u_j >= -g / tau.
-            AddBarrierOwnRow(i, KindBraking, e[..d], -g / tau, g, periodS, true, tighten);
-            AddBarrierOwnRow(j, KindBraking, minusE[..d], -g / tau, g, periodS, true, tighten);
+            AddBarrierOwnRow(i, e[..d], -g / tau, g, periodS, true, tighten);
+            AddBarrierOwnRow(j, minusE[..d], -g / tau, g, periodS, true, tighten);
         }
     }
 
@@ -840,7 +830,7 @@ public sealed partial class SafetyFilter
             brakingBinds = true;
         }
 
-        return AddBarrierOwnRow(i, KindObstacle, e[..d], bound, g, periodS, brakingBinds, tighten) ? 1 : 0;
+        return AddBarrierOwnRow(i, e[..d], bound, g, periodS, brakingBinds, tighten) ? 1 : 0;
     }
 
     /// <summary>
@@ -848,7 +838,7 @@ public sealed partial class SafetyFilter
     /// the actuator limits imply it. <paramref name="brakingBinds"/>: the bound comes from the braking envelope or recovery
     /// (not the rate law). Returns true when a row was added.
     /// </summary>
-    private bool AddBarrierOwnRow(int i, byte kind, ReadOnlySpan<double> a, double bound, double g, double periodS, bool brakingBinds, double tighten)
+    private bool AddBarrierOwnRow(int i, ReadOnlySpan<double> a, double bound, double g, double periodS, bool brakingBinds, double tighten)
     {
         var b = _brake.AsSpan(i * _dim, _dim);
         double wb = Dot(a, b);
@@ -863,7 +853,7 @@ public sealed partial class SafetyFilter
             return false;
         }
 
-        AddOwnRow(i, kind, a, bound, double.PositiveInfinity, wb, tighten);
+        AddOwnRow(i, a, bound, double.PositiveInfinity, wb, tighten);
         return true;
     }
 
@@ -977,7 +967,7 @@ public sealed partial class SafetyFilter
     private double RecoverySpeed(double holdMarginM, double periodS) =>
         Math.Max(_o.RecoverySpeedMps, 1.000001 * holdMarginM / periodS);
 
-    private void AddOwnRow(int i, byte kind, ReadOnlySpan<double> normal, double lo, double hi, double witnessValue, double tighten)
+    private void AddOwnRow(int i, ReadOnlySpan<double> normal, double lo, double hi, double witnessValue, double tighten)
     {
         int d = _dim;
         int row = _ownCount;
@@ -988,7 +978,6 @@ public sealed partial class SafetyFilter
 
         _ownCount++;
         _ownRobot[row] = i;
-        _ownKind[row] = kind;
         double norm2 = 0;
         for (int k = 0; k < d; k++)
         {
@@ -1024,14 +1013,6 @@ public sealed partial class SafetyFilter
         _cpLoOrig[row] = lo;
         double t = tighten * Math.Sqrt(2);
         _cpLo[row] = lo + Math.Max(0, Math.Min(t, 0.5 * (witnessValue - lo)));
-        // Slack of the previous command (an input): rows it (nearly) meets with equality start in the active-set guess.
-        double prevValue = 0;
-        for (int k = 0; k < d; k++)
-        {
-            prevValue += normal[k] * (_prev[i * d + k] - _prev[j * d + k]);
-        }
-
-        _cpSlackPrev[row] = prevValue - _cpLo[row];
     }
 
     private void GroupOwnRows(int n)
@@ -1058,7 +1039,6 @@ public sealed partial class SafetyFilter
         {
             int dst = _ownStart[_ownRobot[q]]++;
             _ownRobotS[dst] = _ownRobot[q];
-            _ownKindS[dst] = _ownKind[q];
             _ownLoS[dst] = _ownLo[q];
             _ownHiS[dst] = _ownHi[q];
             _ownLoOrigS[dst] = _ownLoOrig[q];
@@ -1076,7 +1056,6 @@ public sealed partial class SafetyFilter
 
         _ownStart[0] = 0;
         (_ownRobot, _ownRobotS) = (_ownRobotS, _ownRobot);
-        (_ownKind, _ownKindS) = (_ownKindS, _ownKind);
         (_ownLo, _ownLoS) = (_ownLoS, _ownLo);
         (_ownHi, _ownHiS) = (_ownHiS, _ownHi);
         (_ownLoOrig, _ownLoOrigS) = (_ownLoOrigS, _ownLoOrig);
@@ -1084,7 +1063,7 @@ public sealed partial class SafetyFilter
         (_ownN, _ownNS) = (_ownNS, _ownN);
     }
 
-    /// <summary>Numbers components by their smallest robot; groups robots and coupling rows per component; builds incidence lists.</summary>
+    /// <summary>Numbers components by their smallest robot; groups robots and coupling rows per component.</summary>
     private int GroupByComponent(int n)
     {
         int components = _sets.Label(_comp);
@@ -1121,7 +1100,6 @@ public sealed partial class SafetyFilter
         if (_cpOrder.Length < _cpCount)
         {
             _cpOrder = new int[_cpI.Length];
-            _incRow = new int[2 * _cpI.Length];
         }
 
         for (int r = 0; r < _cpCount; r++)
@@ -1137,32 +1115,6 @@ public sealed partial class SafetyFilter
 
         _compRobotStart[0] = 0;
         _compCpStart[0] = 0;
-
-        // Incidence: for each robot, its coupling rows in row order (encoded row * 2 + (second robot ? 1 : 0)).
-        Array.Clear(_incStart, 0, n + 1);
-        for (int r = 0; r < _cpCount; r++)
-        {
-            _incStart[_cpI[r] + 1]++;
-            _incStart[_cpJ[r] + 1]++;
-        }
-
-        for (int i = 0; i < n; i++)
-        {
-            _incStart[i + 1] += _incStart[i];
-        }
-
-        for (int r = 0; r < _cpCount; r++)
-        {
-            _incRow[_incStart[_cpI[r]]++] = 2 * r;
-            _incRow[_incStart[_cpJ[r]]++] = 2 * r + 1;
-        }
-
-        for (int i = n; i > 0; i--)
-        {
-            _incStart[i] = _incStart[i - 1];
-        }
-
-        _incStart[0] = 0;
         return components;
     }
 
@@ -1183,7 +1135,6 @@ public sealed partial class SafetyFilter
             _reach = new double[cap * 6];
             _comp = new int[cap];
             _robotOrder = new int[cap];
-            _incStart = new int[cap + 1];
             _kinds = new RobotKind[cap];
             EnsureSolverRobotCapacity(cap);
         }
@@ -1204,14 +1155,12 @@ public sealed partial class SafetyFilter
         int d = _dim;
         EnsureSolverOwnCapacity(capacity);
         Array.Resize(ref _ownRobot, capacity);
-        Array.Resize(ref _ownKind, capacity);
         Array.Resize(ref _ownN, capacity * d);
         Array.Resize(ref _ownLo, capacity);
         Array.Resize(ref _ownHi, capacity);
         Array.Resize(ref _ownLoOrig, capacity);
         Array.Resize(ref _ownHiOrig, capacity);
         Array.Resize(ref _ownRobotS, capacity);
-        Array.Resize(ref _ownKindS, capacity);
         Array.Resize(ref _ownNS, capacity * d);
         Array.Resize(ref _ownLoS, capacity);
         Array.Resize(ref _ownHiS, capacity);
@@ -1227,9 +1176,7 @@ public sealed partial class SafetyFilter
         Array.Resize(ref _cpN, capacity * d);
         Array.Resize(ref _cpLo, capacity);
         Array.Resize(ref _cpLoOrig, capacity);
-        Array.Resize(ref _cpSlackPrev, capacity);
         Array.Resize(ref _cpOrder, capacity);
-        Array.Resize(ref _incRow, 2 * capacity);
         EnsureSolverRowCapacity(capacity);
     }
 
