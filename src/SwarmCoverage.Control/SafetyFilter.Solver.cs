@@ -159,7 +159,7 @@ public sealed partial class SafetyFilter
         double tol = _o.ConvergenceToleranceMps;
         // A large group's Newton steps cost more (its factor fills in): its step budget shrinks with its size, so a tick's time
         // stays bounded; the per-robot fallback then moves back only the robots of the rows still off.
-        int budget = re - rs <= LargeGroupRobots ? _o.MaxSweeps : Math.Max(8, _o.MaxSweeps * LargeGroupRobots / (re - rs));
+        int budget = re - rs <= LargeGroupRobots ? _o.MaxNewtonSteps : Math.Max(8, _o.MaxNewtonSteps * LargeGroupRobots / (re - rs));
         // Work budget: factorisation multiply-adds per robot of the group, so a tick's time stays about linear in the swarm
         // size even for a crowd of hundreds of robots in contact (whose factors fill in); beyond it the group gets the
         // safe fallback (counted as not converged).

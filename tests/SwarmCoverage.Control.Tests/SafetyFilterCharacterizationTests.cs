@@ -153,7 +153,7 @@ public sealed class SafetyFilterCharacterizationTests
         // 4. A jam larger than the large-group threshold with a small step budget: the non-converged fallback.
         {
             var arena = ArenaBox.Rectangle(-2, 2, -2, 2);
-            var o = new SafetyFilterOptions { SafetyRadiusM = 0.15, MaxSweeps = 40 };
+            var o = new SafetyFilterOptions { SafetyRadiusM = 0.15, MaxNewtonSteps = 40 };
             var model = RobotPresets.RobotariumGritsbot;
             const int n = 121;
             var rng = new Random(44);
