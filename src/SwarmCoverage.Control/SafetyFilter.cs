@@ -1,4 +1,5 @@
 using SwarmCoverage.Core;
+using static SwarmCoverage.Control.SmallVector;
 
 namespace SwarmCoverage.Control;
 
@@ -84,10 +85,14 @@ public readonly record struct SafetyFilterDiagnostics
 /// to what maximal braking gives when it asks for more (see the README section "Safety filter"). The braking command of every
 /// robot is a feasible point by construction, so the QP is always feasible and no limit is ever dropped. Solved per connected
 /// group by the proximal augmented Lagrangian method with semismooth Newton steps (sparse block Cholesky, exact line
-/// search) and an exact polish on the active set; every original constraint is checked afterwards. Not thread-safe; reuse one instance per control loop (buffers grow to the
-/// largest swarm seen and are then reused without allocation).
+/// search) and an exact polish on the active set; every original constraint is checked afterwards. This class computes
+/// the braking commands, the recovery pushes and the rows; it composes a <see cref="NeighbourGrid"/> (which pairs to look
+/// at), a <see cref="RowSet"/> (the rows), a <see cref="DisjointSet"/> and <see cref="CoupledGroups"/> (which robots are
+/// solved together) and a <see cref="GroupQpSolver"/> (one group's QP); see docs/safety-filter.md, "Parts". Not
+/// thread-safe; reuse one instance per control loop (buffers grow to the largest swarm seen and are then reused without
+/// allocation).
 /// </summary>
-public sealed partial class SafetyFilter
+public sealed class SafetyFilter
 {
     private readonly ArenaBox _arena;
     private readonly SafetyFilterOptions _o;
@@ -103,38 +108,14 @@ public sealed partial class SafetyFilter
     private int[] _pushCount = [];
     private double[] _prev = [];
     private double[] _reach = []; // per robot: 6 values (see FillReach)
-    private int[] _comp = [];
-    private int[] _robotOrder = [];
-    private int[] _compRobotStart = [];
+    private RobotKind[] _kinds = [];
 
-    // Own rows (one robot each), grouped by robot after construction.
-    private int _ownCount;
-    private int[] _ownRobot = [];
-    private double[] _ownN = [];
-    private double[] _ownLo = [];
-    private double[] _ownHi = [];
-    private double[] _ownLoOrig = [];
-    private double[] _ownHiOrig = [];
-    private int[] _ownStart = [];
-    private int[] _ownRobotS = [];
-    private double[] _ownNS = [];
-    private double[] _ownLoS = [];
-    private double[] _ownHiS = [];
-    private double[] _ownLoOrigS = [];
-    private double[] _ownHiOrigS = [];
-
-    // Coupling rows n . (u_i - u_j) >= lo.
-    private int _cpCount;
-    private int[] _cpI = [];
-    private int[] _cpJ = [];
-    private double[] _cpN = [];
-    private double[] _cpLo = [];
-    private double[] _cpLoOrig = [];
-    private int[] _cpOrder = [];
-    private int[] _compCpStart = [];
-
+    // The parts (docs/safety-filter.md, "Parts"): neighbour search, rows, groups and the solver of one group.
     private readonly NeighbourGrid _grid;
+    private readonly RowSet _rows;
     private readonly DisjointSet _sets = new();
+    private readonly CoupledGroups _groups = new();
+    private readonly GroupQpSolver _solver;
 
     // Scratch for one robot's actuator rows.
     private readonly double[] _aN = new double[ActuatorRows.MaxRows * 3];
@@ -160,6 +141,8 @@ public sealed partial class SafetyFilter
         _o = options;
         _dim = arena.Dimension;
         _grid = new NeighbourGrid(arena);
+        _rows = new RowSet(_dim);
+        _solver = new GroupQpSolver(_dim, options);
     }
 
     /// <summary>The arena.</summary>
@@ -251,8 +234,7 @@ public sealed partial class SafetyFilter
         double tighten = _o.ConstraintTighteningMps;
         double maxU = 0, maxHold = 0, maxTau = 0, maxSegment = 0;
         int inconsistent = 0;
-        _ownCount = 0;
-        _cpCount = 0;
+        _rows.Clear();
         double minWall = double.PositiveInfinity;
         Span<double> normal = stackalloc double[3];
 
@@ -311,7 +293,7 @@ public sealed partial class SafetyFilter
                     hi = Math.Max(hi, wb + 2 * tighten);
                 }
 
-                AddOwnRow(i, nk, lo, hi, wb, tighten);
+                _rows.AddOwn(i, nk, lo, hi, wb, tighten);
             }
 
             double vRec = RecoverySpeed(_hold[i], periodS);
@@ -370,28 +352,31 @@ public sealed partial class SafetyFilter
         }
 
         // 5. Rows grouped by robot; components (numbered by smallest robot index) with their robots and coupling rows.
-        GroupOwnRows(n);
-        int components = GroupByComponent(n);
+        _rows.GroupByRobot(n);
+        int components = _groups.Build(_sets, _rows.CouplingFirst);
+        _solver.Reserve(n, _rows.OwnCapacity, _rows.CouplingCapacity);
+        var qp = _rows.View;
 
         // 6. Solve each component; verify; fall back to the segment from the braking command, then to the braking command.
         int outerTotal = 0, newtonTotal = 0, maxNewton = 0, infeasible = 0, braked = 0, nonConverged = 0;
         for (int c = 0; c < components; c++)
         {
-            var status = SolveComponent(c, nominal, velocities, out int outer, out int newton);
+            var robots = _groups.Robots(c);
+            var status = _solver.Solve(qp, robots, _groups.Couplings(c), nominal, _brake.AsSpan(0, n * d), _prev.AsSpan(0, n * d), velocities,
+                out int outer, out int newton);
             outerTotal += outer;
             newtonTotal += newton;
             maxNewton = Math.Max(maxNewton, newton);
-            if (status == SolveStatus.Failed)
+            if (status == GroupSolveStatus.Failed)
             {
                 infeasible++;
-                for (int p = _compRobotStart[c]; p < _compRobotStart[c + 1]; p++)
+                foreach (int i in robots)
                 {
-                    int i = _robotOrder[p];
                     _brake.AsSpan(i * d, d).CopyTo(velocities.Slice(i * d, d));
                     braked++;
                 }
             }
-            else if (status == SolveStatus.FeasibleNotConverged)
+            else if (status == GroupSolveStatus.FeasibleNotConverged)
             {
                 nonConverged++;
             }
@@ -415,7 +400,7 @@ public sealed partial class SafetyFilter
         return new SafetyFilterDiagnostics
         {
             Robots = n,
-            PairConstraints = _cpCount,
+            PairConstraints = _rows.CouplingCount,
             ObstacleConstraints = obstacleRows,
             NeighbourRadiusM = neighbourRadius,
             MaxBrakingHorizonS = maxTau,
@@ -733,8 +718,6 @@ public sealed partial class SafetyFilter
         return h;
     }
 
-    private RobotKind[] _kinds = [];
-
     /// <summary>Pair rows: the braking envelope along the separating direction of the two braking segments, with the rate law.</summary>
     private void AddPair(ReadOnlySpan<double> points, int i, int j, double periodS, double tighten)
     {
@@ -785,7 +768,7 @@ public sealed partial class SafetyFilter
 
         if (bound > ReachMin(i, _kinds[i], e[..d]) + ReachMin(j, _kinds[j], minusE[..d]))
         {
-            AddCouplingRow(i, j, e[..d], bound, wv, tighten);
+            _rows.AddCoupling(i, j, e[..d], bound, wv, tighten);
             _sets.Union(i, j);
         }
 
@@ -853,7 +836,7 @@ public sealed partial class SafetyFilter
             return false;
         }
 
-        AddOwnRow(i, a, bound, double.PositiveInfinity, wb, tighten);
+        _rows.AddOwn(i, a, bound, double.PositiveInfinity, wb, tighten);
         return true;
     }
 
@@ -967,157 +950,6 @@ public sealed partial class SafetyFilter
     private double RecoverySpeed(double holdMarginM, double periodS) =>
         Math.Max(_o.RecoverySpeedMps, 1.000001 * holdMarginM / periodS);
 
-    private void AddOwnRow(int i, ReadOnlySpan<double> normal, double lo, double hi, double witnessValue, double tighten)
-    {
-        int d = _dim;
-        int row = _ownCount;
-        if (row == _ownRobot.Length)
-        {
-            GrowOwn(Math.Max(64, 2 * row));
-        }
-
-        _ownCount++;
-        _ownRobot[row] = i;
-        double norm2 = 0;
-        for (int k = 0; k < d; k++)
-        {
-            _ownN[row * d + k] = normal[k];
-            norm2 += normal[k] * normal[k];
-        }
-
-        _ownLoOrig[row] = lo;
-        _ownHiOrig[row] = hi;
-        // Tighten by t in units of u, but by at most half the room the braking command has, so it stays strictly feasible.
-        double t = tighten * Math.Sqrt(norm2);
-        _ownLo[row] = lo + Math.Max(0, Math.Min(t, 0.5 * (witnessValue - lo)));
-        _ownHi[row] = hi - Math.Max(0, Math.Min(t, 0.5 * (hi - witnessValue)));
-    }
-
-    private void AddCouplingRow(int i, int j, ReadOnlySpan<double> normal, double lo, double witnessValue, double tighten)
-    {
-        int d = _dim;
-        int row = _cpCount;
-        if (row == _cpI.Length)
-        {
-            GrowCoupling(Math.Max(64, 2 * row));
-        }
-
-        _cpCount++;
-        _cpI[row] = i;
-        _cpJ[row] = j;
-        for (int k = 0; k < d; k++)
-        {
-            _cpN[row * d + k] = normal[k];
-        }
-
-        _cpLoOrig[row] = lo;
-        double t = tighten * Math.Sqrt(2);
-        _cpLo[row] = lo + Math.Max(0, Math.Min(t, 0.5 * (witnessValue - lo)));
-    }
-
-    private void GroupOwnRows(int n)
-    {
-        int d = _dim;
-        if (_ownStart.Length < n + 1)
-        {
-            _ownStart = new int[Math.Max(n + 1, 2 * _ownStart.Length)];
-        }
-
-        Array.Clear(_ownStart, 0, n + 1);
-        for (int q = 0; q < _ownCount; q++)
-        {
-            _ownStart[_ownRobot[q] + 1]++;
-        }
-
-        for (int i = 0; i < n; i++)
-        {
-            _ownStart[i + 1] += _ownStart[i];
-        }
-
-        // Stable counting sort into the staging arrays, then swap.
-        for (int q = 0; q < _ownCount; q++)
-        {
-            int dst = _ownStart[_ownRobot[q]]++;
-            _ownRobotS[dst] = _ownRobot[q];
-            _ownLoS[dst] = _ownLo[q];
-            _ownHiS[dst] = _ownHi[q];
-            _ownLoOrigS[dst] = _ownLoOrig[q];
-            _ownHiOrigS[dst] = _ownHiOrig[q];
-            for (int k = 0; k < d; k++)
-            {
-                _ownNS[dst * d + k] = _ownN[q * d + k];
-            }
-        }
-
-        for (int i = n; i > 0; i--)
-        {
-            _ownStart[i] = _ownStart[i - 1];
-        }
-
-        _ownStart[0] = 0;
-        (_ownRobot, _ownRobotS) = (_ownRobotS, _ownRobot);
-        (_ownLo, _ownLoS) = (_ownLoS, _ownLo);
-        (_ownHi, _ownHiS) = (_ownHiS, _ownHi);
-        (_ownLoOrig, _ownLoOrigS) = (_ownLoOrigS, _ownLoOrig);
-        (_ownHiOrig, _ownHiOrigS) = (_ownHiOrigS, _ownHiOrig);
-        (_ownN, _ownNS) = (_ownNS, _ownN);
-    }
-
-    /// <summary>Numbers components by their smallest robot; groups robots and coupling rows per component.</summary>
-    private int GroupByComponent(int n)
-    {
-        int components = _sets.Label(_comp);
-
-        if (_compRobotStart.Length < components + 1)
-        {
-            _compRobotStart = new int[Math.Max(components + 1, 2 * _compRobotStart.Length)];
-            _compCpStart = new int[_compRobotStart.Length];
-        }
-
-        Array.Clear(_compRobotStart, 0, components + 1);
-        Array.Clear(_compCpStart, 0, components + 1);
-        for (int i = 0; i < n; i++)
-        {
-            _compRobotStart[_comp[i] + 1]++;
-        }
-
-        for (int r = 0; r < _cpCount; r++)
-        {
-            _compCpStart[_comp[_cpI[r]] + 1]++;
-        }
-
-        for (int c = 0; c < components; c++)
-        {
-            _compRobotStart[c + 1] += _compRobotStart[c];
-            _compCpStart[c + 1] += _compCpStart[c];
-        }
-
-        for (int i = 0; i < n; i++)
-        {
-            _robotOrder[_compRobotStart[_comp[i]]++] = i;
-        }
-
-        if (_cpOrder.Length < _cpCount)
-        {
-            _cpOrder = new int[_cpI.Length];
-        }
-
-        for (int r = 0; r < _cpCount; r++)
-        {
-            _cpOrder[_compCpStart[_comp[_cpI[r]]]++] = r;
-        }
-
-        for (int c = components; c > 0; c--)
-        {
-            _compRobotStart[c] = _compRobotStart[c - 1];
-            _compCpStart[c] = _compCpStart[c - 1];
-        }
-
-        _compRobotStart[0] = 0;
-        _compCpStart[0] = 0;
-        return components;
-    }
-
     private void EnsureRobotCapacity(int n)
     {
         int d = _dim;
@@ -1133,63 +965,10 @@ public sealed partial class SafetyFilter
             _pushCount = new int[cap];
             _prev = new double[cap * d];
             _reach = new double[cap * 6];
-            _comp = new int[cap];
-            _robotOrder = new int[cap];
             _kinds = new RobotKind[cap];
-            EnsureSolverRobotCapacity(cap);
         }
 
-        if (_ownRobot.Length < 24 * n)
-        {
-            GrowOwn(Math.Max(24 * n, 2 * _ownRobot.Length));
-        }
-
-        if (_cpI.Length < 4 * n)
-        {
-            GrowCoupling(Math.Max(4 * n, 2 * _cpI.Length));
-        }
+        // Room for 24 own rows and 4 coupling rows per robot before the row set has to grow.
+        _rows.Reserve(24 * n, 4 * n);
     }
-
-    private void GrowOwn(int capacity)
-    {
-        int d = _dim;
-        EnsureSolverOwnCapacity(capacity);
-        Array.Resize(ref _ownRobot, capacity);
-        Array.Resize(ref _ownN, capacity * d);
-        Array.Resize(ref _ownLo, capacity);
-        Array.Resize(ref _ownHi, capacity);
-        Array.Resize(ref _ownLoOrig, capacity);
-        Array.Resize(ref _ownHiOrig, capacity);
-        Array.Resize(ref _ownRobotS, capacity);
-        Array.Resize(ref _ownNS, capacity * d);
-        Array.Resize(ref _ownLoS, capacity);
-        Array.Resize(ref _ownHiS, capacity);
-        Array.Resize(ref _ownLoOrigS, capacity);
-        Array.Resize(ref _ownHiOrigS, capacity);
-    }
-
-    private void GrowCoupling(int capacity)
-    {
-        int d = _dim;
-        Array.Resize(ref _cpI, capacity);
-        Array.Resize(ref _cpJ, capacity);
-        Array.Resize(ref _cpN, capacity * d);
-        Array.Resize(ref _cpLo, capacity);
-        Array.Resize(ref _cpLoOrig, capacity);
-        Array.Resize(ref _cpOrder, capacity);
-        EnsureSolverRowCapacity(capacity);
-    }
-
-    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        double s = a[0] * b[0] + a[1] * b[1];
-        if (a.Length == 3)
-        {
-            s += a[2] * b[2];
-        }
-
-        return s;
-    }
-
-    private static double Norm(ReadOnlySpan<double> a) => Math.Sqrt(Dot(a, a));
 }
