@@ -63,6 +63,24 @@ public sealed class GroupQpSolverTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(2, 0)]
+    [InlineData(10, 1)]
+    [InlineData(100, 101)]
+    public void The_benchmarked_groups_converge_and_only_the_largest_needs_more_than_the_default_budget(int robots, int minSteps)
+    {
+        // SolverBenchmarks times these QPs (seed 2024) with a budget of 1,000 steps, so that it times solves to the optimum:
+        // the default budget of 100 stops the 100-robot group just short of it (the budget-limited fallback).
+        var qp = RandomGroupQp.Create(robots, 2024, 1e-5);
+        var u = new double[qp.Nominal.Length];
+        var status = qp.Solve(new GroupQpSolver(2, new SafetyFilterOptions { MaxNewtonSteps = 1000 }), u, out int outer, out int newton);
+        Assert.True(status == GroupSolveStatus.Converged, $"{robots} robots: {status} after {newton} Newton steps, {outer} outer");
+        Assert.True(newton >= minSteps, $"{robots} robots: {newton} Newton steps");
+        var limited = qp.Solve(new GroupQpSolver(2, new SafetyFilterOptions()), u, out _, out _);
+        Assert.Equal(robots == 100 ? GroupSolveStatus.FeasibleNotConverged : GroupSolveStatus.Converged, limited);
+    }
+
     [Fact]
     public void The_result_does_not_depend_on_the_start_beyond_rounding()
     {

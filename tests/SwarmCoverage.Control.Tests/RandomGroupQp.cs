@@ -48,7 +48,7 @@ internal sealed class RandomGroupQp
     public double[] Start { get; }
 
     /// <summary>Builds the QP of <paramref name="robots"/> robots in 2-D or 3-D, rows tightened by <paramref name="tighten"/> m/s.</summary>
-    public static RandomGroupQp Create(int robots, int seed, double tighten, int dimension = 2)
+    public static RandomGroupQp Create(int robots, int seed, double tighten, int dimension = 2, double nominalSpeed = 0.35)
     {
         int d = dimension, n = robots;
         var rng = new Random(seed);
@@ -153,7 +153,7 @@ internal sealed class RandomGroupQp
             }
 
             len = Math.Max(Math.Sqrt(len), 1e-9);
-            double speed = 0.35 * (0.5 + 0.5 * rng.NextDouble());
+            double speed = nominalSpeed * (0.5 + 0.5 * rng.NextDouble());
             for (int k = 0; k < d; k++)
             {
                 nominal[i * d + k] = speed * (centre[k] - x[i * d + k]) / len + 0.05 * (rng.NextDouble() - 0.5);
