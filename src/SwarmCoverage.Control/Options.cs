@@ -31,7 +31,10 @@ public sealed record SafetyFilterOptions
     /// <summary>Speed (m/s) at which robots already too close (or too near a wall) are required to separate. Raised automatically to what the hold-error margin needs.</summary>
     public double RecoverySpeedMps { get; init; } = 0.05;
 
-    /// <summary>The solver stops when no constraint update in a sweep moves the velocities by more than this (m/s).</summary>
+    /// <summary>
+    /// Convergence tolerance (m/s): a group's solve is done when every tightened row holds to this and the gradient of the
+    /// Lagrangian vanishes to it (docs/safety-filter.md, "The solver"). Must be &gt; 0 and below the tightening.
+    /// </summary>
     public double ConvergenceToleranceMps { get; init; } = 1e-7;
 
     /// <summary>
@@ -40,13 +43,28 @@ public sealed record SafetyFilterOptions
     /// </summary>
     public double ConstraintTighteningMps { get; init; } = 1e-5;
 
+    /// <summary>The largest allowed <see cref="MaxNewtonSteps"/> (the smallest is 1): the one range of the step budget.</summary>
+    public const int MaxNewtonStepsLimit = 1_000_000;
+
     /// <summary>
-    /// The iteration budget of one connected group: the largest number of semismooth Newton steps (each a sparse
-    /// factorisation and an exact line search) before the group counts as not converged and gets the safe fallback. A group
-    /// of more than 100 robots gets max(8, MaxSweeps x 100 / its size) (its factors fill in). The name is kept from the
-    /// coordinate-ascent solver it replaces (the <c>safety.max_sweeps</c> parameter).
+    /// The step budget of one coupled group: the number of semismooth Newton steps (each a sparse factorisation and an exact
+    /// line search) after which the group counts as not converged and gets the safe fallback. Each exact polish of an active
+    /// set counts as a step too; the polish after the last multiplier update may take the count one past the budget. A group
+    /// of more than 100 robots gets max(8, MaxNewtonSteps x 100 / its size) (its factors fill in). In
+    /// [1, <see cref="MaxNewtonStepsLimit"/>]; see docs/safety-filter.md, "The solver".
     /// </summary>
-    public int MaxSweeps { get; init; } = 100;
+    public int MaxNewtonSteps { get; init; } = 100;
+
+    /// <summary>
+    /// The former name of <see cref="MaxNewtonSteps"/> (from the coordinate-ascent solver it replaced, whose budget counted
+    /// sweeps; the <c>safety.max_sweeps</c> parameter). Reads and sets <see cref="MaxNewtonSteps"/>; kept only until its
+    /// callers use the new name.
+    /// </summary>
+    public int MaxSweeps
+    {
+        get => MaxNewtonSteps;
+        init => MaxNewtonSteps = value;
+    }
 
     /// <summary>
     /// Work budget of one connected group, in multiply-adds of its sparse factorisations per robot of the group. Small groups
@@ -69,7 +87,8 @@ public sealed record SafetyFilterOptions
         Check(e, nameof(ConstraintTighteningMps), ConstraintTighteningMps,
             double.IsFinite(ConstraintTighteningMps) && ConstraintTighteningMps > ConvergenceToleranceMps && ConstraintTighteningMps < 1e-2,
             string.Create(CultureInfo.InvariantCulture, $"({ConvergenceToleranceMps} = ConvergenceToleranceMps, 0.01)"));
-        Check(e, nameof(MaxSweeps), MaxSweeps, MaxSweeps is >= 1 and <= 1_000_000, "[1, 1000000]");
+        Check(e, nameof(MaxNewtonSteps), MaxNewtonSteps, MaxNewtonSteps is >= 1 and <= MaxNewtonStepsLimit,
+            string.Create(CultureInfo.InvariantCulture, $"[1, {MaxNewtonStepsLimit}]"));
         Check(e, nameof(WorkBudgetPerRobot), WorkBudgetPerRobot, WorkBudgetPerRobot > 0, "> 0");
         return e;
     }

@@ -1,4 +1,5 @@
 using SwarmCoverage.Core;
+using static SwarmCoverage.Control.SmallVector;
 
 namespace SwarmCoverage.Control;
 
@@ -84,16 +85,15 @@ public readonly record struct SafetyFilterDiagnostics
 /// to what maximal braking gives when it asks for more (see the README section "Safety filter"). The braking command of every
 /// robot is a feasible point by construction, so the QP is always feasible and no limit is ever dropped. Solved per connected
 /// group by the proximal augmented Lagrangian method with semismooth Newton steps (sparse block Cholesky, exact line
-/// search) and an exact polish on the active set; every original constraint is checked afterwards. Not thread-safe; reuse one instance per control loop (buffers grow to the
-/// largest swarm seen and are then reused without allocation).
+/// search) and an exact polish on the active set; every original constraint is checked afterwards. This class computes
+/// the braking commands, the recovery pushes and the rows; it composes a <see cref="NeighbourGrid"/> (which pairs to look
+/// at), a <see cref="RowSet"/> (the rows), a <see cref="DisjointSet"/> and <see cref="CoupledGroups"/> (which robots are
+/// solved together) and a <see cref="GroupQpSolver"/> (one group's QP); see docs/safety-filter.md, "Parts". Not
+/// thread-safe; reuse one instance per control loop (buffers grow to the largest swarm seen and are then reused without
+/// allocation).
 /// </summary>
-public sealed partial class SafetyFilter
+public sealed class SafetyFilter
 {
-    private const byte KindActuator = 0;
-    private const byte KindWall = 1;
-    private const byte KindBraking = 2;
-    private const byte KindObstacle = 3;
-
     private readonly ArenaBox _arena;
     private readonly SafetyFilterOptions _o;
     private readonly int _dim;
@@ -108,47 +108,14 @@ public sealed partial class SafetyFilter
     private int[] _pushCount = [];
     private double[] _prev = [];
     private double[] _reach = []; // per robot: 6 values (see FillReach)
-    private int[] _parent = [];
-    private int[] _comp = [];
-    private int[] _robotOrder = [];
-    private int[] _compRobotStart = [];
+    private RobotKind[] _kinds = [];
 
-    // Own rows (one robot each), grouped by robot after construction.
-    private int _ownCount;
-    private int[] _ownRobot = [];
-    private byte[] _ownKind = [];
-    private double[] _ownN = [];
-    private double[] _ownLo = [];
-    private double[] _ownHi = [];
-    private double[] _ownLoOrig = [];
-    private double[] _ownHiOrig = [];
-    private int[] _ownStart = [];
-    private int[] _ownRobotS = [];
-    private byte[] _ownKindS = [];
-    private double[] _ownNS = [];
-    private double[] _ownLoS = [];
-    private double[] _ownHiS = [];
-    private double[] _ownLoOrigS = [];
-    private double[] _ownHiOrigS = [];
-
-    // Coupling rows n . (u_i - u_j) >= lo.
-    private int _cpCount;
-    private int[] _cpI = [];
-    private int[] _cpJ = [];
-    private double[] _cpN = [];
-    private double[] _cpLo = [];
-    private double[] _cpLoOrig = [];
-    private double[] _cpSlackPrev = [];
-    private int[] _cpOrder = [];
-    private int[] _compCpStart = [];
-    private int[] _incStart = [];
-    private int[] _incRow = [];
-
-    // Cell list.
-    private int[] _cellStart = [];
-    private int[] _candidates = new int[64];
-    private int[] _cellItems = [];
-    private int[] _itemCell = [];
+    // The parts (docs/safety-filter.md, "Parts"): neighbour search, rows, groups and the solver of one group.
+    private readonly NeighbourGrid _grid;
+    private readonly RowSet _rows;
+    private readonly DisjointSet _sets = new();
+    private readonly CoupledGroups _groups = new();
+    private readonly GroupQpSolver _solver;
 
     // Scratch for one robot's actuator rows.
     private readonly double[] _aN = new double[ActuatorRows.MaxRows * 3];
@@ -173,6 +140,9 @@ public sealed partial class SafetyFilter
         _arena = arena;
         _o = options;
         _dim = arena.Dimension;
+        _grid = new NeighbourGrid(arena);
+        _rows = new RowSet(_dim);
+        _solver = new GroupQpSolver(_dim, options);
     }
 
     /// <summary>The arena.</summary>
@@ -253,8 +223,7 @@ public sealed partial class SafetyFilter
             throw new ArgumentOutOfRangeException(nameof(periodS), periodS, "The control period must be finite and > 0 s.");
         }
 
-        int m = obstaclePoints.Length / d;
-        EnsureRobotCapacity(n, m);
+        EnsureRobotCapacity(n);
         nominal.CopyTo(velocities);
         if (n == 0)
         {
@@ -265,8 +234,7 @@ public sealed partial class SafetyFilter
         double tighten = _o.ConstraintTighteningMps;
         double maxU = 0, maxHold = 0, maxTau = 0, maxSegment = 0;
         int inconsistent = 0;
-        _ownCount = 0;
-        _cpCount = 0;
+        _rows.Clear();
         double minWall = double.PositiveInfinity;
         Span<double> normal = stackalloc double[3];
 
@@ -299,11 +267,11 @@ public sealed partial class SafetyFilter
         double marginMax = r + 2 * maxHold;
         double neighbourRadius = Math.Max(marginMax + maxTau * 2 * maxU, NeighbourRadius(marginMax, 2 * maxU, _o.PairBarrierGain))
             + 2 * maxSegment;
-        BuildCells(points, obstaclePoints, n, m, neighbourRadius, out var grid);
+        _grid.Build(points, obstaclePoints, neighbourRadius);
 
         // 2. Recovery: a robot already inside the radius of a robot, an obstacle or a wall margin spends the acceleration
         //    budget braking left unused on moving away, so that the relaxed constraints below still ask it to separate.
-        RecoveryPushes(points, models, headingsRad, obstaclePoints, n, periodS, tighten, grid);
+        RecoveryPushes(points, models, headingsRad, obstaclePoints, n, periodS, tighten);
 
         // 3. Per robot: actuator and wall rows (tightened relative to the final witness).
         for (int i = 0; i < n; i++)
@@ -325,7 +293,7 @@ public sealed partial class SafetyFilter
                     hi = Math.Max(hi, wb + 2 * tighten);
                 }
 
-                AddOwnRow(i, KindActuator, nk, lo, hi, wb, tighten);
+                _rows.AddOwn(i, nk, lo, hi, wb, tighten);
             }
 
             double vRec = RecoverySpeed(_hold[i], periodS);
@@ -343,26 +311,20 @@ public sealed partial class SafetyFilter
                     double bound = g >= 0
                         ? Math.Max(-g / _tau[i], -_o.WallBarrierGain * g * g * g)
                         : Math.Min(-g / periodS, vRec);
-                    AddBarrierOwnRow(i, KindWall, normal[..d], bound, g, periodS, g < 0 || _o.WallBarrierGain * g * g * g >= g / _tau[i], tighten);
+                    AddBarrierOwnRow(i, normal[..d], bound, g, periodS, g < 0 || _o.WallBarrierGain * g * g * g >= g / _tau[i], tighten);
                 }
             }
         }
 
         // 4. Pairs and obstacles from the cell list; union-find joins robots coupled by pair rows.
-        for (int i = 0; i < n; i++)
-        {
-            _parent[i] = i;
-        }
-
+        _sets.Reset(n);
         double minPair = double.PositiveInfinity, minObstacle = double.PositiveInfinity;
         int obstacleRows = 0;
         double nr2 = neighbourRadius * neighbourRadius;
         for (int i = 0; i < n; i++)
         {
-            int candidates = Candidates(points, i, n, grid);
-            for (int c = 0; c < candidates; c++)
+            foreach (int j in _grid.Candidates(i))
             {
-                int j = _candidates[c];
                 var pj = j < n ? points.Slice(j * d, d) : obstaclePoints.Slice((j - n) * d, d);
                 double s2 = 0;
                 for (int k = 0; k < d; k++)
@@ -390,28 +352,31 @@ public sealed partial class SafetyFilter
         }
 
         // 5. Rows grouped by robot; components (numbered by smallest robot index) with their robots and coupling rows.
-        GroupOwnRows(n);
-        int components = GroupByComponent(n);
+        _rows.GroupByRobot(n);
+        int components = _groups.Build(_sets, _rows.CouplingFirst);
+        _solver.Reserve(n, _rows.OwnCapacity, _rows.CouplingCapacity);
+        var qp = _rows.View;
 
         // 6. Solve each component; verify; fall back to the segment from the braking command, then to the braking command.
         int outerTotal = 0, newtonTotal = 0, maxNewton = 0, infeasible = 0, braked = 0, nonConverged = 0;
         for (int c = 0; c < components; c++)
         {
-            var status = SolveComponent(c, nominal, velocities, out int outer, out int newton);
+            var robots = _groups.Robots(c);
+            var status = _solver.Solve(qp, robots, _groups.Couplings(c), nominal, _brake.AsSpan(0, n * d), _prev.AsSpan(0, n * d), velocities,
+                out int outer, out int newton);
             outerTotal += outer;
             newtonTotal += newton;
             maxNewton = Math.Max(maxNewton, newton);
-            if (status == SolveStatus.Failed)
+            if (status == GroupSolveStatus.Failed)
             {
                 infeasible++;
-                for (int p = _compRobotStart[c]; p < _compRobotStart[c + 1]; p++)
+                foreach (int i in robots)
                 {
-                    int i = _robotOrder[p];
                     _brake.AsSpan(i * d, d).CopyTo(velocities.Slice(i * d, d));
                     braked++;
                 }
             }
-            else if (status == SolveStatus.FeasibleNotConverged)
+            else if (status == GroupSolveStatus.FeasibleNotConverged)
             {
                 nonConverged++;
             }
@@ -435,7 +400,7 @@ public sealed partial class SafetyFilter
         return new SafetyFilterDiagnostics
         {
             Robots = n,
-            PairConstraints = _cpCount,
+            PairConstraints = _rows.CouplingCount,
             ObstacleConstraints = obstacleRows,
             NeighbourRadiusM = neighbourRadius,
             MaxBrakingHorizonS = maxTau,
@@ -463,7 +428,7 @@ public sealed partial class SafetyFilter
     /// Robots outside every margin keep the pure braking command (the invariant of the README needs that).
     /// </summary>
     private void RecoveryPushes(ReadOnlySpan<double> points, ReadOnlySpan<RobotModel> models, ReadOnlySpan<double> headingsRad,
-        ReadOnlySpan<double> obstacles, int n, double periodS, double tighten, Grid grid)
+        ReadOnlySpan<double> obstacles, int n, double periodS, double tighten)
     {
         int d = _dim;
         Array.Clear(_push, 0, n * d);
@@ -490,10 +455,8 @@ public sealed partial class SafetyFilter
                 }
             }
 
-            int candidates = Candidates(points, i, n, grid);
-            for (int c = 0; c < candidates; c++)
+            foreach (int j in _grid.Candidates(i))
             {
-                int j = _candidates[c];
                 var pj = j < n ? points.Slice(j * d, d) : obstacles.Slice((j - n) * d, d);
                 double margin = r + _hold[i] + (j < n ? _hold[j] : 0);
                 double s2 = 0;
@@ -755,8 +718,6 @@ public sealed partial class SafetyFilter
         return h;
     }
 
-    private RobotKind[] _kinds = [];
-
     /// <summary>Pair rows: the braking envelope along the separating direction of the two braking segments, with the rate law.</summary>
     private void AddPair(ReadOnlySpan<double> points, int i, int j, double periodS, double tighten)
     {
@@ -807,15 +768,15 @@ public sealed partial class SafetyFilter
 
         if (bound > ReachMin(i, _kinds[i], e[..d]) + ReachMin(j, _kinds[j], minusE[..d]))
         {
-            AddCouplingRow(i, j, e[..d], bound, wv, tighten);
-            Union(i, j);
+            _rows.AddCoupling(i, j, e[..d], bound, wv, tighten);
+            _sets.Union(i, j);
         }
 
         if (g >= 0)
         {
             // Each robot's own share of the envelope: e . u_i >= -g / tau and -e . u_j >= -g / tau.
-            AddBarrierOwnRow(i, KindBraking, e[..d], -g / tau, g, periodS, true, tighten);
-            AddBarrierOwnRow(j, KindBraking, minusE[..d], -g / tau, g, periodS, true, tighten);
+            AddBarrierOwnRow(i, e[..d], -g / tau, g, periodS, true, tighten);
+            AddBarrierOwnRow(j, minusE[..d], -g / tau, g, periodS, true, tighten);
         }
     }
 
@@ -852,7 +813,7 @@ public sealed partial class SafetyFilter
             brakingBinds = true;
         }
 
-        return AddBarrierOwnRow(i, KindObstacle, e[..d], bound, g, periodS, brakingBinds, tighten) ? 1 : 0;
+        return AddBarrierOwnRow(i, e[..d], bound, g, periodS, brakingBinds, tighten) ? 1 : 0;
     }
 
     /// <summary>
@@ -860,7 +821,7 @@ public sealed partial class SafetyFilter
     /// the actuator limits imply it. <paramref name="brakingBinds"/>: the bound comes from the braking envelope or recovery
     /// (not the rate law). Returns true when a row was added.
     /// </summary>
-    private bool AddBarrierOwnRow(int i, byte kind, ReadOnlySpan<double> a, double bound, double g, double periodS, bool brakingBinds, double tighten)
+    private bool AddBarrierOwnRow(int i, ReadOnlySpan<double> a, double bound, double g, double periodS, bool brakingBinds, double tighten)
     {
         var b = _brake.AsSpan(i * _dim, _dim);
         double wb = Dot(a, b);
@@ -875,7 +836,7 @@ public sealed partial class SafetyFilter
             return false;
         }
 
-        AddOwnRow(i, kind, a, bound, double.PositiveInfinity, wb, tighten);
+        _rows.AddOwn(i, a, bound, double.PositiveInfinity, wb, tighten);
         return true;
     }
 
@@ -989,341 +950,7 @@ public sealed partial class SafetyFilter
     private double RecoverySpeed(double holdMarginM, double periodS) =>
         Math.Max(_o.RecoverySpeedMps, 1.000001 * holdMarginM / periodS);
 
-    private void AddOwnRow(int i, byte kind, ReadOnlySpan<double> normal, double lo, double hi, double witnessValue, double tighten)
-    {
-        int d = _dim;
-        int row = _ownCount;
-        if (row == _ownRobot.Length)
-        {
-            GrowOwn(Math.Max(64, 2 * row));
-        }
-
-        _ownCount++;
-        _ownRobot[row] = i;
-        _ownKind[row] = kind;
-        double norm2 = 0;
-        for (int k = 0; k < d; k++)
-        {
-            _ownN[row * d + k] = normal[k];
-            norm2 += normal[k] * normal[k];
-        }
-
-        _ownLoOrig[row] = lo;
-        _ownHiOrig[row] = hi;
-        // Tighten by t in units of u, but by at most half the room the braking command has, so it stays strictly feasible.
-        double t = tighten * Math.Sqrt(norm2);
-        _ownLo[row] = lo + Math.Max(0, Math.Min(t, 0.5 * (witnessValue - lo)));
-        _ownHi[row] = hi - Math.Max(0, Math.Min(t, 0.5 * (hi - witnessValue)));
-    }
-
-    private void AddCouplingRow(int i, int j, ReadOnlySpan<double> normal, double lo, double witnessValue, double tighten)
-    {
-        int d = _dim;
-        int row = _cpCount;
-        if (row == _cpI.Length)
-        {
-            GrowCoupling(Math.Max(64, 2 * row));
-        }
-
-        _cpCount++;
-        _cpI[row] = i;
-        _cpJ[row] = j;
-        for (int k = 0; k < d; k++)
-        {
-            _cpN[row * d + k] = normal[k];
-        }
-
-        _cpLoOrig[row] = lo;
-        double t = tighten * Math.Sqrt(2);
-        _cpLo[row] = lo + Math.Max(0, Math.Min(t, 0.5 * (witnessValue - lo)));
-        // Slack of the previous command (an input): rows it (nearly) meets with equality start in the active-set guess.
-        double prevValue = 0;
-        for (int k = 0; k < d; k++)
-        {
-            prevValue += normal[k] * (_prev[i * d + k] - _prev[j * d + k]);
-        }
-
-        _cpSlackPrev[row] = prevValue - _cpLo[row];
-    }
-
-    private void GroupOwnRows(int n)
-    {
-        int d = _dim;
-        if (_ownStart.Length < n + 1)
-        {
-            _ownStart = new int[Math.Max(n + 1, 2 * _ownStart.Length)];
-        }
-
-        Array.Clear(_ownStart, 0, n + 1);
-        for (int q = 0; q < _ownCount; q++)
-        {
-            _ownStart[_ownRobot[q] + 1]++;
-        }
-
-        for (int i = 0; i < n; i++)
-        {
-            _ownStart[i + 1] += _ownStart[i];
-        }
-
-        // Stable counting sort into the staging arrays, then swap.
-        for (int q = 0; q < _ownCount; q++)
-        {
-            int dst = _ownStart[_ownRobot[q]]++;
-            _ownRobotS[dst] = _ownRobot[q];
-            _ownKindS[dst] = _ownKind[q];
-            _ownLoS[dst] = _ownLo[q];
-            _ownHiS[dst] = _ownHi[q];
-            _ownLoOrigS[dst] = _ownLoOrig[q];
-            _ownHiOrigS[dst] = _ownHiOrig[q];
-            for (int k = 0; k < d; k++)
-            {
-                _ownNS[dst * d + k] = _ownN[q * d + k];
-            }
-        }
-
-        for (int i = n; i > 0; i--)
-        {
-            _ownStart[i] = _ownStart[i - 1];
-        }
-
-        _ownStart[0] = 0;
-        (_ownRobot, _ownRobotS) = (_ownRobotS, _ownRobot);
-        (_ownKind, _ownKindS) = (_ownKindS, _ownKind);
-        (_ownLo, _ownLoS) = (_ownLoS, _ownLo);
-        (_ownHi, _ownHiS) = (_ownHiS, _ownHi);
-        (_ownLoOrig, _ownLoOrigS) = (_ownLoOrigS, _ownLoOrig);
-        (_ownHiOrig, _ownHiOrigS) = (_ownHiOrigS, _ownHiOrig);
-        (_ownN, _ownNS) = (_ownNS, _ownN);
-    }
-
-    private void BuildCells(ReadOnlySpan<double> points, ReadOnlySpan<double> obstacles, int n, int m, double cellSize, out Grid grid)
-    {
-        int d = _dim;
-        // Grid over the arena grown by one cell; points outside are clamped into the border cells, which keeps every pair
-        // closer than the cell size in adjacent cells.
-        Span<double> origin = stackalloc double[3];
-        Span<int> counts = stackalloc int[3];
-        counts.Fill(1);
-        long maxCells = Math.Max(4096L, 4L * (n + m));
-        double size = cellSize;
-        for (int attempt = 0; attempt < 64; attempt++)
-        {
-            long total = 1;
-            for (int k = 0; k < d; k++)
-            {
-                origin[k] = _arena.MinM(k) - size;
-                double extent = _arena.MaxM(k) - _arena.MinM(k) + 2 * size;
-                counts[k] = (int)Math.Clamp(Math.Ceiling(extent / size), 1, 1 << 20);
-                total *= counts[k];
-            }
-
-            if (total <= maxCells)
-            {
-                break;
-            }
-
-            size *= 1.5;
-        }
-
-        grid = new Grid(origin[0], origin[1], d == 3 ? origin[2] : 0, 1.0 / size, counts[0], counts[1], d == 3 ? counts[2] : 1);
-        int cells = grid.Nx * grid.Ny * grid.Nz;
-        if (_cellStart.Length < cells + 1)
-        {
-            _cellStart = new int[cells + 1];
-        }
-
-        Array.Clear(_cellStart, 0, cells + 1);
-        Span<int> idx = stackalloc int[3];
-        int items = n + m;
-        for (int q = 0; q < items; q++)
-        {
-            var p = q < n ? points.Slice(q * d, d) : obstacles.Slice((q - n) * d, d);
-            grid.CellOf(p, idx);
-            int cell = (idx[2] * grid.Ny + idx[1]) * grid.Nx + idx[0];
-            _itemCell[q] = cell;
-            _cellStart[cell + 1]++;
-        }
-
-        for (int c = 0; c < cells; c++)
-        {
-            _cellStart[c + 1] += _cellStart[c];
-        }
-
-        // Stable counting sort: items keep their index order inside a cell (determinism).
-        for (int q = 0; q < items; q++)
-        {
-            int cell = _itemCell[q];
-            _cellItems[_cellStart[cell]++] = q;
-        }
-
-        for (int c = cells; c > 0; c--)
-        {
-            _cellStart[c] = _cellStart[c - 1];
-        }
-
-        _cellStart[0] = 0;
-    }
-
-    /// <summary>
-    /// Items of the cells around robot i's cell (3 x 3, or 3 x 3 x 3 in 3-D) that i must be checked against: robots of
-    /// larger index (each pair once) and every obstacle, in cell order and index order inside a cell (deterministic).
-    /// They go to <c>_candidates</c>; returns their number.
-    /// </summary>
-    private int Candidates(ReadOnlySpan<double> points, int i, int n, in Grid grid)
-    {
-        int d = _dim;
-        Span<int> cellIdx = stackalloc int[3];
-        grid.CellOf(points.Slice(i * d, d), cellIdx);
-        int zLo = d == 3 ? Math.Max(cellIdx[2] - 1, 0) : 0;
-        int zHi = d == 3 ? Math.Min(cellIdx[2] + 1, grid.Nz - 1) : 0;
-        int count = 0;
-        for (int cz = zLo; cz <= zHi; cz++)
-        {
-            for (int cy = Math.Max(cellIdx[1] - 1, 0); cy <= Math.Min(cellIdx[1] + 1, grid.Ny - 1); cy++)
-            {
-                for (int cx = Math.Max(cellIdx[0] - 1, 0); cx <= Math.Min(cellIdx[0] + 1, grid.Nx - 1); cx++)
-                {
-                    int cell = (cz * grid.Ny + cy) * grid.Nx + cx;
-                    for (int p = _cellStart[cell]; p < _cellStart[cell + 1]; p++)
-                    {
-                        int j = _cellItems[p];
-                        if (j < n && j <= i)
-                        {
-                            continue;
-                        }
-
-                        if (count == _candidates.Length)
-                        {
-                            Array.Resize(ref _candidates, Math.Max(64, 2 * count));
-                        }
-
-                        _candidates[count++] = j;
-                    }
-                }
-            }
-        }
-
-        return count;
-    }
-
-    private int Find(int i)
-    {
-        while (_parent[i] != i)
-        {
-            _parent[i] = _parent[_parent[i]];
-            i = _parent[i];
-        }
-
-        return i;
-    }
-
-    private void Union(int a, int b)
-    {
-        int ra = Find(a), rb = Find(b);
-        if (ra == rb)
-        {
-            return;
-        }
-
-        // The smaller index becomes the root, so component numbering does not depend on the order of unions.
-        if (ra < rb)
-        {
-            _parent[rb] = ra;
-        }
-        else
-        {
-            _parent[ra] = rb;
-        }
-    }
-
-    /// <summary>Numbers components by their smallest robot; groups robots and coupling rows per component; builds incidence lists.</summary>
-    private int GroupByComponent(int n)
-    {
-        int components = 0;
-        for (int i = 0; i < n; i++)
-        {
-            int root = Find(i);
-            _comp[i] = root == i ? components++ : _comp[root];
-        }
-
-        if (_compRobotStart.Length < components + 1)
-        {
-            _compRobotStart = new int[Math.Max(components + 1, 2 * _compRobotStart.Length)];
-            _compCpStart = new int[_compRobotStart.Length];
-        }
-
-        Array.Clear(_compRobotStart, 0, components + 1);
-        Array.Clear(_compCpStart, 0, components + 1);
-        for (int i = 0; i < n; i++)
-        {
-            _compRobotStart[_comp[i] + 1]++;
-        }
-
-        for (int r = 0; r < _cpCount; r++)
-        {
-            _compCpStart[_comp[_cpI[r]] + 1]++;
-        }
-
-        for (int c = 0; c < components; c++)
-        {
-            _compRobotStart[c + 1] += _compRobotStart[c];
-            _compCpStart[c + 1] += _compCpStart[c];
-        }
-
-        for (int i = 0; i < n; i++)
-        {
-            _robotOrder[_compRobotStart[_comp[i]]++] = i;
-        }
-
-        if (_cpOrder.Length < _cpCount)
-        {
-            _cpOrder = new int[_cpI.Length];
-            _incRow = new int[2 * _cpI.Length];
-        }
-
-        for (int r = 0; r < _cpCount; r++)
-        {
-            _cpOrder[_compCpStart[_comp[_cpI[r]]]++] = r;
-        }
-
-        for (int c = components; c > 0; c--)
-        {
-            _compRobotStart[c] = _compRobotStart[c - 1];
-            _compCpStart[c] = _compCpStart[c - 1];
-        }
-
-        _compRobotStart[0] = 0;
-        _compCpStart[0] = 0;
-
-        // Incidence: for each robot, its coupling rows in row order (encoded row * 2 + (second robot ? 1 : 0)).
-        Array.Clear(_incStart, 0, n + 1);
-        for (int r = 0; r < _cpCount; r++)
-        {
-            _incStart[_cpI[r] + 1]++;
-            _incStart[_cpJ[r] + 1]++;
-        }
-
-        for (int i = 0; i < n; i++)
-        {
-            _incStart[i + 1] += _incStart[i];
-        }
-
-        for (int r = 0; r < _cpCount; r++)
-        {
-            _incRow[_incStart[_cpI[r]]++] = 2 * r;
-            _incRow[_incStart[_cpJ[r]]++] = 2 * r + 1;
-        }
-
-        for (int i = n; i > 0; i--)
-        {
-            _incStart[i] = _incStart[i - 1];
-        }
-
-        _incStart[0] = 0;
-        return components;
-    }
-
-    private void EnsureRobotCapacity(int n, int m)
+    private void EnsureRobotCapacity(int n)
     {
         int d = _dim;
         if (_uMax.Length < n)
@@ -1338,92 +965,10 @@ public sealed partial class SafetyFilter
             _pushCount = new int[cap];
             _prev = new double[cap * d];
             _reach = new double[cap * 6];
-            _parent = new int[cap];
-            _comp = new int[cap];
-            _robotOrder = new int[cap];
-            _incStart = new int[cap + 1];
             _kinds = new RobotKind[cap];
-            EnsureSolverRobotCapacity(cap);
         }
 
-        if (_itemCell.Length < n + m)
-        {
-            int cap = Math.Max(n + m, 2 * _itemCell.Length);
-            _itemCell = new int[cap];
-            _cellItems = new int[cap];
-        }
-
-        if (_ownRobot.Length < 24 * n)
-        {
-            GrowOwn(Math.Max(24 * n, 2 * _ownRobot.Length));
-        }
-
-        if (_cpI.Length < 4 * n)
-        {
-            GrowCoupling(Math.Max(4 * n, 2 * _cpI.Length));
-        }
-    }
-
-    private void GrowOwn(int capacity)
-    {
-        int d = _dim;
-        EnsureSolverOwnCapacity(capacity);
-        Array.Resize(ref _ownRobot, capacity);
-        Array.Resize(ref _ownKind, capacity);
-        Array.Resize(ref _ownN, capacity * d);
-        Array.Resize(ref _ownLo, capacity);
-        Array.Resize(ref _ownHi, capacity);
-        Array.Resize(ref _ownLoOrig, capacity);
-        Array.Resize(ref _ownHiOrig, capacity);
-        Array.Resize(ref _ownRobotS, capacity);
-        Array.Resize(ref _ownKindS, capacity);
-        Array.Resize(ref _ownNS, capacity * d);
-        Array.Resize(ref _ownLoS, capacity);
-        Array.Resize(ref _ownHiS, capacity);
-        Array.Resize(ref _ownLoOrigS, capacity);
-        Array.Resize(ref _ownHiOrigS, capacity);
-    }
-
-    private void GrowCoupling(int capacity)
-    {
-        int d = _dim;
-        Array.Resize(ref _cpI, capacity);
-        Array.Resize(ref _cpJ, capacity);
-        Array.Resize(ref _cpN, capacity * d);
-        Array.Resize(ref _cpLo, capacity);
-        Array.Resize(ref _cpLoOrig, capacity);
-        Array.Resize(ref _cpSlackPrev, capacity);
-        Array.Resize(ref _cpOrder, capacity);
-        Array.Resize(ref _incRow, 2 * capacity);
-        EnsureSolverRowCapacity(capacity);
-    }
-
-    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        double s = a[0] * b[0] + a[1] * b[1];
-        if (a.Length == 3)
-        {
-            s += a[2] * b[2];
-        }
-
-        return s;
-    }
-
-    private static double Norm(ReadOnlySpan<double> a) => Math.Sqrt(Dot(a, a));
-
-    private readonly record struct Grid(double X0, double Y0, double Z0, double InvSize, int Nx, int Ny, int Nz)
-    {
-        public void CellOf(ReadOnlySpan<double> p, Span<int> idx)
-        {
-            idx[0] = Clamp((p[0] - X0) * InvSize, Nx);
-            idx[1] = Clamp((p[1] - Y0) * InvSize, Ny);
-            idx[2] = p.Length == 3 ? Clamp((p[2] - Z0) * InvSize, Nz) : 0;
-        }
-
-        private static int Clamp(double x, int count)
-        {
-            double f = Math.Floor(x);
-            return f < 0 ? 0 : f >= count ? count - 1 : (int)f;
-        }
+        // Room for 24 own rows and 4 coupling rows per robot before the row set has to grow.
+        _rows.Reserve(24 * n, 4 * n);
     }
 }

@@ -566,6 +566,145 @@ internal static class ReferenceQp
         return u;
     }
 
+    /// <summary>
+    /// The optimum of min |u - nominal|^2 s.t. rows by a dense primal active-set method (Nocedal and Wright, "Numerical
+    /// Optimization", algorithm 16.3) from a feasible start: each iteration solves the equality-constrained step on the
+    /// working set by Gaussian elimination on A_W A_W^T, steps to the first blocking row (added to the working set) or, at a
+    /// stationary point, drops the row with the most negative multiplier. Exact up to rounding, finite for non-degenerate
+    /// problems; polynomial per iteration, so it serves groups far beyond what <see cref="BruteForce"/> can enumerate.
+    /// Returns the optimum and its multipliers (one per row, zero off the working set); throws when it does not finish.
+    /// </summary>
+    public static (double[] U, double[] Multipliers) ActiveSet(List<HalfPlane> rows, double[] nominal, double[] feasibleStart, int n, int d)
+    {
+        int vars = n * d;
+        var full = rows.Select(r => FullRow(r, n, d)).ToArray();
+        var u = (double[])feasibleStart.Clone();
+        for (int r = 0; r < rows.Count; r++)
+        {
+            if (Value(full[r], u) < rows[r].B - 1e-12)
+            {
+                throw new ArgumentException($"the start violates row {r} by {rows[r].B - Value(full[r], u)}", nameof(feasibleStart));
+            }
+        }
+
+        var work = new List<int>();
+        var inWork = new bool[rows.Count];
+        for (int iter = 0; iter < 100 * (rows.Count + vars); iter++)
+        {
+            var g = new double[vars];
+            for (int k = 0; k < vars; k++)
+            {
+                g[k] = u[k] - nominal[k];
+            }
+
+            // Step p = -g + A_W^T lambda with A_W p = 0, i.e. (A_W A_W^T) lambda = A_W g.
+            int w = work.Count;
+            var lambda = new double[w];
+            if (w > 0)
+            {
+                var gram = new double[w, w];
+                var rhs = new double[w];
+                for (int a = 0; a < w; a++)
+                {
+                    for (int b = 0; b < w; b++)
+                    {
+                        gram[a, b] = Value(full[work[a]], full[work[b]]);
+                    }
+
+                    rhs[a] = Value(full[work[a]], g);
+                }
+
+                lambda = GaussSolve(gram, rhs) ?? throw new InvalidOperationException("dependent working set");
+            }
+
+            var p = new double[vars];
+            double stepNorm = 0;
+            for (int k = 0; k < vars; k++)
+            {
+                p[k] = -g[k];
+                for (int a = 0; a < w; a++)
+                {
+                    p[k] += lambda[a] * full[work[a]][k];
+                }
+
+                stepNorm = Math.Max(stepNorm, Math.Abs(p[k]));
+            }
+
+            if (stepNorm <= 1e-13)
+            {
+                // Stationary on the working set: g = A_W^T lambda; optimal when every multiplier is >= 0.
+                int drop = -1;
+                for (int a = 0; a < w; a++)
+                {
+                    if (lambda[a] < -1e-13 && (drop < 0 || lambda[a] < lambda[drop]))
+                    {
+                        drop = a;
+                    }
+                }
+
+                if (drop < 0)
+                {
+                    var multipliers = new double[rows.Count];
+                    for (int a = 0; a < w; a++)
+                    {
+                        multipliers[work[a]] = lambda[a];
+                    }
+
+                    return (u, multipliers);
+                }
+
+                inWork[work[drop]] = false;
+                work.RemoveAt(drop);
+                continue;
+            }
+
+            double alpha = 1;
+            int blocking = -1;
+            for (int r = 0; r < rows.Count; r++)
+            {
+                if (inWork[r])
+                {
+                    continue;
+                }
+
+                double ap = Value(full[r], p);
+                if (ap < -1e-15)
+                {
+                    double ar = Math.Max(0, (rows[r].B - Value(full[r], u)) / ap);
+                    if (ar < alpha)
+                    {
+                        alpha = ar;
+                        blocking = r;
+                    }
+                }
+            }
+
+            for (int k = 0; k < vars; k++)
+            {
+                u[k] += alpha * p[k];
+            }
+
+            if (blocking >= 0)
+            {
+                inWork[blocking] = true;
+                work.Add(blocking);
+            }
+        }
+
+        throw new InvalidOperationException("the active-set method did not finish (cycling?)");
+
+        static double Value(double[] a, double[] x)
+        {
+            double s = 0;
+            for (int k = 0; k < a.Length; k++)
+            {
+                s += a[k] * x[k];
+            }
+
+            return s;
+        }
+    }
+
     /// <summary>Gaussian elimination with partial pivoting; null when (numerically) singular.</summary>
     public static double[]? GaussSolve(double[,] a, double[] b)
     {

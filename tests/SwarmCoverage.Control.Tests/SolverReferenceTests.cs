@@ -67,7 +67,7 @@ public class SolverReferenceTests
     [InlineData(true)]
     public void Two_robots_match_the_brute_force_optimum(bool unicycle)
     {
-        var o = new SafetyFilterOptions { SafetyRadiusM = 0.15, PairBarrierGain = 100, MaxSweeps = 200_000, WorkBudgetPerRobot = 1e12, ConstraintTighteningMps = 1e-8, ConvergenceToleranceMps = 1e-11 };
+        var o = new SafetyFilterOptions { SafetyRadiusM = 0.15, PairBarrierGain = 100, MaxNewtonSteps = 200_000, WorkBudgetPerRobot = 1e12, ConstraintTighteningMps = 1e-8, ConvergenceToleranceMps = 1e-11 };
         int compared = 0, activePairs = 0;
         for (int seed = 1; seed <= 12; seed++)
         {
@@ -110,7 +110,7 @@ public class SolverReferenceTests
     [InlineData(16, true)]
     public void Larger_clusters_satisfy_the_KKT_conditions_of_the_defined_QP(int n, bool unicycle)
     {
-        var o = new SafetyFilterOptions { SafetyRadiusM = 0.15, MaxSweeps = 200_000, WorkBudgetPerRobot = 1e12, ConstraintTighteningMps = 1e-8, ConvergenceToleranceMps = 1e-11 };
+        var o = new SafetyFilterOptions { SafetyRadiusM = 0.15, MaxNewtonSteps = 200_000, WorkBudgetPerRobot = 1e12, ConstraintTighteningMps = 1e-8, ConvergenceToleranceMps = 1e-11 };
         int checkedInstances = 0;
         for (int seed = 100; seed < 106; seed++)
         {
@@ -137,7 +137,7 @@ public class SolverReferenceTests
     {
         var arena = ArenaBox.Box(-1, 1, -1, 1, 0, 1.5);
         var model = new RobotModel { Name = "cf", Kind = RobotKind.Aerial3D, MaxLinearSpeedMps = 0.4, MaxVerticalSpeedMps = 0.2 };
-        var o = new SafetyFilterOptions { SafetyRadiusM = 0.2, WallMarginM = 0.1, MaxSweeps = 200_000, WorkBudgetPerRobot = 1e12, ConstraintTighteningMps = 1e-8, ConvergenceToleranceMps = 1e-11 };
+        var o = new SafetyFilterOptions { SafetyRadiusM = 0.2, WallMarginM = 0.1, MaxNewtonSteps = 200_000, WorkBudgetPerRobot = 1e12, ConstraintTighteningMps = 1e-8, ConvergenceToleranceMps = 1e-11 };
         const int n = 10;
         var pts = TestSupport.PoissonPoints(n, 3, ArenaBox.Box(-0.45, 0.45, -0.45, 0.45, 0.2, 0.8), 0, 0.2, seed: 5);
         var rng = new Random(9);
