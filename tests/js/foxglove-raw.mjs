@@ -92,9 +92,12 @@ onCommands(async (c) => {
     case "binary":
       send(fromHex(c.hex));
       break;
-    case "textOfSize":
-      send(JSON.stringify({ op: "getParameters", parameterNames: ["x".repeat(Math.max(0, c.size - 40))] }).padEnd(c.size, " "));
+    case "textOfSize": {
+      // A valid getParameters of exactly c.size bytes (one long ASCII name).
+      const base = JSON.stringify({ op: "getParameters", parameterNames: [""] }).length;
+      send(JSON.stringify({ op: "getParameters", parameterNames: ["x".repeat(c.size - base)] }));
       break;
+    }
     case "binaryOfSize": {
       const bytes = new Uint8Array(c.size);
       bytes[0] = 1;
