@@ -5,7 +5,7 @@
 import WebSocket from "ws";
 import wsProtocol from "@foxglove/ws-protocol";
 const { FoxgloveClient } = wsProtocol;
-import { emit, hex, fromHex, onCommands, sequenceOf, watchdog } from "./foxglove-common.mjs";
+import { emit, exitAfterFlush, hex, fromHex, onCommands, sequenceOf, watchdog } from "./foxglove-common.mjs";
 
 watchdog(Number(process.env.FOXGLOVE_WATCHDOG ?? 60));
 const url = process.argv[2];
@@ -13,7 +13,7 @@ const quiet = process.env.FOXGLOVE_QUIET === "1";
 const ws = new WebSocket(url, [FoxgloveClient.SUPPORTED_SUBPROTOCOL]);
 ws.on("unexpected-response", (_req, res) => {
   emit("http", { status: res.statusCode });
-  process.exit(0);
+  exitAfterFlush(0);
 });
 const client = new FoxgloveClient({ ws });
 const channels = new Map();
@@ -39,7 +39,7 @@ client.on("parameterValues", (p) => emit("parameterValues", p));
 client.on("error", (e) => emit("error", { message: String(e?.message ?? e) }));
 client.on("close", (e) => {
   emit("close", { code: e.code, reason: String(e.reason ?? "") });
-  process.exit(0);
+  exitAfterFlush(0);
 });
 
 onCommands(async (c) => {

@@ -24,6 +24,11 @@ export function sequenceOf(view) {
   return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
 }
 
+/** Exits once everything written to stdout so far is flushed (a pipe may take writes asynchronously). */
+export function exitAfterFlush(code) {
+  process.stdout.write("", () => process.exit(code));
+}
+
 /** Runs handle(command) for each stdin line, one after the other. */
 export function onCommands(handle) {
   const rl = readline.createInterface({ input: process.stdin });
@@ -34,7 +39,7 @@ export function onCommands(handle) {
       .then(() => handle(JSON.parse(line)))
       .catch((e) => emit("driverError", { message: String(e?.stack ?? e) }));
   });
-  rl.on("close", () => chain.then(() => process.exit(0)));
+  rl.on("close", () => chain.then(() => exitAfterFlush(0)));
 }
 
 /** Ends the process if the test forgets it (the C# side kills it sooner on timeout). */

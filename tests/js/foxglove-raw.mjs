@@ -4,7 +4,7 @@
 // u32 subscription id, u64 log time, payload; opcode 2 Time: u64), sends raw frames on command (also malformed
 // and oversized ones, and seeded random ones), and can stop reading its socket ("pause") to play a slow client.
 import WebSocket from "ws";
-import { emit, hex, fromHex, onCommands, random, sequenceOf, watchdog } from "./foxglove-common.mjs";
+import { emit, exitAfterFlush, hex, fromHex, onCommands, random, sequenceOf, watchdog } from "./foxglove-common.mjs";
 
 watchdog(Number(process.env.FOXGLOVE_WATCHDOG ?? 60));
 const url = process.argv[2];
@@ -21,14 +21,14 @@ ws.on("unexpected-response", (_req, res) => {
   res.on("data", (d) => (body += d));
   res.on("end", () => {
     emit("http", { status: res.statusCode, body });
-    process.exit(0);
+    exitAfterFlush(0);
   });
 });
 ws.on("open", () => emit("open", { protocol: ws.protocol }));
 ws.on("error", (e) => emit("error", { message: String(e?.message ?? e) }));
 ws.on("close", (code, reason) => {
   emit("close", { code, reason: reason.toString() });
-  process.exit(0);
+  exitAfterFlush(0);
 });
 ws.on("message", (data, isBinary) => {
   if (!isBinary) {

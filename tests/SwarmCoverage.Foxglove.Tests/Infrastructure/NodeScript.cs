@@ -205,6 +205,8 @@ internal sealed class NodeScript : IDisposable
             Assert.Fail($"the node driver did not exit\n{Describe()}");
         }
 
+        // Without a timeout this also waits for the output readers to reach the end of stdout and stderr.
+        _process.WaitForExit();
         return _process.ExitCode;
     }
 
