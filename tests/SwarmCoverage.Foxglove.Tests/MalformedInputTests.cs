@@ -122,6 +122,7 @@ public sealed class MalformedInputTests(MalformedInputTests.SharedConnection sha
     {
         private const uint AttackerSubscription = 1000;
         private ulong _stamp;
+        private int _drains;
 
         private Fixture(FoxgloveServer server, NodeScript attacker, NodeScript bystander, uint decoy, uint channel)
         {
@@ -162,6 +163,7 @@ public sealed class MalformedInputTests(MalformedInputTests.SharedConnection sha
         /// <summary>Both clients (subscribed the first time) receive a published message, and the attacker is still connected.</summary>
         public async Task AssertBothStillWorkAsync()
         {
+            await DrainAttackerAsync();
             if (BystanderSubscription is null)
             {
                 int before = Subscriptions(FoxgloveServer.SdkSubprotocol);
@@ -185,6 +187,24 @@ public sealed class MalformedInputTests(MalformedInputTests.SharedConnection sha
             Assert.Equal(BystanderSubscription, b.GetProperty("subscriptionId").GetUInt32());
             Assert.Equal(expected, b.Text("timestamp"));
             Assert.Empty(Attacker.All("close"));
+        }
+
+        /// <summary>
+        /// Waits until the server has handled every frame the attacker sent so far: the server handles a connection's
+        /// frames in order, so the reply to a getParameters sent last comes after them. Without this, a valid
+        /// subscribe among frames still in flight (the seeded fuzz has one, to the decoy) can be counted as the
+        /// attacker's own subscription, and the message is published before that subscription exists.
+        /// </summary>
+        private async Task DrainAttackerAsync()
+        {
+            string id = $"drain-{++_drains}";
+            Attacker.Send(new { cmd = "json", value = new { op = "getParameters", parameterNames = new[] { "/a.b" }, id } });
+            await Attacker.WaitForAsync("json", e =>
+                e.GetProperty("message") is var m
+                && m.Text("op") == "parameterValues"
+                && m.TryGetProperty("id", out JsonElement i)
+                && i.ValueKind == JsonValueKind.String
+                && i.GetString() == id);
         }
 
         private int Subscriptions(string subprotocol) => Server.GetClientStats().Single(c => c.Subprotocol == subprotocol).Subscriptions;
