@@ -31,11 +31,14 @@ internal static class Certificates
             throw new RosSecurityException(path, "is a directory, expected a file");
         }
 
+        if (DanglingLink(path) is { } target)
+        {
+            throw new RosSecurityException(path, $"missing: a symbolic link to '{target}', which does not exist");
+        }
+
         if (!File.Exists(path))
         {
-            throw new RosSecurityException(path, new FileInfo(path).LinkTarget is { } link
-                ? $"missing: a symbolic link to '{link}', which does not exist"
-                : "missing");
+            throw new RosSecurityException(path, "missing");
         }
 
         string text;
@@ -49,6 +52,24 @@ internal static class Certificates
         }
 
         return text.Length == 0 ? throw new RosSecurityException(path, "is empty") : text;
+    }
+
+    /// <summary>The missing end of a chain of symbolic links starting at <paramref name="path"/>, or null.</summary>
+    private static string? DanglingLink(string path)
+    {
+        string current = Path.GetFullPath(path);
+        for (int hops = 0; hops < 40 && new FileInfo(current).LinkTarget is { } link; hops++)
+        {
+            string next = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(current)!, link));
+            if (!File.Exists(next) && new FileInfo(next).LinkTarget is null)
+            {
+                return next;
+            }
+
+            current = next;
+        }
+
+        return null;
     }
 
     /// <summary>
