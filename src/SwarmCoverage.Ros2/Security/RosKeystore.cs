@@ -193,7 +193,8 @@ public static class RosKeystore
         }
         catch (ArgumentException e)
         {
-            throw new RosSecurityException(null, $"policy for enclave {enclave}: {e.Message}", e);
+            string message = e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message;
+            throw new RosSecurityException(null, $"policy for enclave {enclave}: {message}", e);
         }
 
         WriteText(Path.Combine(dir, "permissions.xml"), xml);
