@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using SwarmCoverage.Ros2.Interop;
+using SwarmCoverage.Ros2.Security;
 
 namespace SwarmCoverage.Ros2;
 
@@ -22,6 +23,19 @@ public sealed record RosParticipantOptions
     /// All participants of one domain in one process must agree on it.
     /// </summary>
     public string? CycloneDdsConfig { get; init; }
+
+    /// <summary>
+    /// DDS Security (SROS2) for this participant: the enclave's files, set as the <c>dds.sec.*</c> properties
+    /// rmw_cyclonedds_cpp sets (docs/security.md). Null (the default): an unsecured participant. Usually obtained
+    /// from <see cref="RosSecurity.Resolve"/>, which reads ROS 2's <c>ROS_SECURITY_*</c> switches and checks the files.
+    /// </summary>
+    public DdsSecurityFiles? Security { get; init; }
+
+    /// <summary>
+    /// The enclave name, written as <c>enclave=&lt;name&gt;;</c> into the participant's user data as rmw_cyclonedds_cpp
+    /// does, when <see cref="Security"/> is set. Null: <c>/</c>, rcl's default.
+    /// </summary>
+    public string? Enclave { get; init; }
 
     /// <summary>
     /// The loopback-only configuration of ros2-wire.md (ROS 2's localhost-only mode): the <c>lo</c> interface, no
@@ -57,7 +71,11 @@ public sealed class RosParticipant : IDisposable
     private RosGraph? graph;
     private bool disposed;
 
-    /// <summary>Creates the participant. Throws <see cref="DllNotFoundException"/> when libddsc is missing, <see cref="DdsException"/> when Cyclone refuses.</summary>
+    /// <summary>
+    /// Creates the participant. Throws <see cref="DllNotFoundException"/> when libddsc is missing,
+    /// <see cref="RosSecurityException"/> naming the file and Cyclone's reason when it refuses the security configuration,
+    /// <see cref="DdsException"/> when it refuses otherwise.
+    /// </summary>
     public RosParticipant(RosParticipantOptions? options = null)
     {
         options ??= new RosParticipantOptions();
@@ -75,8 +93,11 @@ public sealed class RosParticipant : IDisposable
 
         try
         {
-            int entity = Libddsc.dds_create_participant(DomainId, 0, 0);
+            int entity = options.Security is { } security
+                ? CreateSecured(DomainId, security, options.Enclave ?? "/", NodeName)
+                : Libddsc.dds_create_participant(DomainId, 0, 0);
             participant = new DdsParticipantHandle(DdsError.CheckEntity(entity, "dds_create_participant", $"domain {DomainId} (node '{NodeName}')"));
+            IsSecured = options.Security is not null;
         }
         catch
         {
@@ -84,6 +105,9 @@ public sealed class RosParticipant : IDisposable
             throw;
         }
     }
+
+    /// <summary>Whether the participant runs with DDS Security (<see cref="RosParticipantOptions.Security"/> was set).</summary>
+    public bool IsSecured { get; }
 
     /// <summary>The DDS domain id in use.</summary>
     public uint DomainId { get; }
@@ -126,6 +150,52 @@ public sealed class RosParticipant : IDisposable
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// dds_create_participant with a QoS carrying the security properties and the enclave user data, as
+    /// rmw_cyclonedds_cpp's <c>rmw_context_impl_s::init</c> builds it (docs/security.md, "What rmw_cyclonedds sets").
+    /// Cyclone gives its reason only in its log, so the log is captured for the exception.
+    /// </summary>
+    private static unsafe int CreateSecured(uint domainId, DdsSecurityFiles security, string enclave, string nodeName)
+    {
+        nint qos = Libddsc.dds_create_qos();
+        if (qos == 0)
+        {
+            throw new OutOfMemoryException("dds_create_qos returned NULL");
+        }
+
+        try
+        {
+            foreach ((string name, string value) in security.ToQosProperties())
+            {
+                byte[] n = Encoding.UTF8.GetBytes(name + "\0");
+                byte[] v = Encoding.UTF8.GetBytes(value + "\0");
+                fixed (byte* pn = n)
+                fixed (byte* pv = v)
+                {
+                    Libddsc.dds_qset_prop(qos, pn, pv);
+                }
+            }
+
+            byte[] userData = Encoding.UTF8.GetBytes($"enclave={enclave};");
+            fixed (byte* pu = userData)
+            {
+                Libddsc.dds_qset_userdata(qos, pu, (nuint)userData.Length);
+            }
+
+            (int entity, IReadOnlyList<string> log) = CycloneLog.Capture(() => Libddsc.dds_create_participant(domainId, qos, 0));
+            if (entity < 0)
+            {
+                throw SecurityRefusal.FromCycloneLog(security, log, $"dds_create_participant refused the security configuration for domain {domainId} (node '{nodeName}', enclave '{enclave}'): {DdsError.Describe(entity)} ({entity})");
+            }
+
+            return entity;
+        }
+        finally
+        {
+            Libddsc.dds_delete_qos(qos);
+        }
     }
 
     /// <summary>The fully qualified ROS name of <paramref name="topicName"/> in this node's namespace (see <see cref="RosNames.ExpandTopicName"/>).</summary>

@@ -16,9 +16,20 @@ internal static class Peer
 
     public static int Run(string[] args)
     {
+        // As a ROS 2 node: everything after --ros-args is for ROS; --enclave NAME names the security enclave.
+        int rosArgs = Array.IndexOf(args, "--ros-args");
+        string? enclave = null;
+        if (rosArgs >= 0)
+        {
+            string[] ros = args[(rosArgs + 1)..];
+            int e = Array.FindIndex(ros, a => a is "--enclave" or "-e");
+            enclave = e >= 0 && e + 1 < ros.Length ? ros[e + 1] : null;
+            args = args[..rosArgs];
+        }
+
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: <command> [args]; commands: publish-all, subscribe-all, odom-publishers, graph, load, bench-robots, bench-controller");
+            Console.Error.WriteLine("usage: <command> [args]; commands: publish-all, subscribe-all, odom-publishers, graph, load, bench-robots, bench-controller, talk, listen, try-publish, pong, bench-security [--ros-args --enclave NAME]");
             return 2;
         }
 
@@ -30,6 +41,11 @@ internal static class Peer
                 "subscribe-all" => SubscribeAll(Domain(args[1]), args[2], TimeSpan.FromSeconds(double.Parse(args[3], CultureInfo.InvariantCulture))),
                 "odom-publishers" => OdomPublishers(Domain(args[1]), args[2]),
                 "graph" => Graph(Domain(args[1])),
+                "talk" => Secure.Talk(Domain(args[1]), args[2], Seconds(args[3]), Seconds(args[4]), enclave),
+                "listen" => Secure.Listen(Domain(args[1]), args[2], Seconds(args[3]), args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : int.MaxValue, enclave),
+                "try-publish" => Secure.TryPublish(Domain(args[1]), args[2], Seconds(args[3]), Seconds(args[4]), enclave),
+                "pong" => Secure.Pong(Domain(args[1]), args[2], args[3], enclave),
+                "bench-security" => SecurityBench.Run(Domain(args[1]), args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 500),
                 "load" => Load(),
                 "bench-local" => LocalBench.Run(Domain(args[1]), int.Parse(args[2], CultureInfo.InvariantCulture)),
                 "bench-robots" => Bench.Robots(Domain(args[1]), int.Parse(args[2], CultureInfo.InvariantCulture), Seconds(args[3]), TimeSpan.FromSeconds(Seconds(args[4])),
@@ -39,6 +55,11 @@ internal static class Peer
                     withOdometry: !(args.Length > 6 && args[6] == "no-odom"), publishThreads: args.Length > 7 ? int.Parse(args[7], CultureInfo.InvariantCulture) : 1),
                 _ => Unknown(args[0]),
             };
+        }
+        catch (SwarmCoverage.Ros2.Security.RosSecurityException e)
+        {
+            Console.Error.WriteLine($"SECURITY-REFUSED {e.Message}");
+            return Secure.Refused;
         }
         catch (Exception e)
         {

@@ -25,6 +25,7 @@ public static class CommandLine
         root.Subcommands.Add(SimulateCommand.Create(stdout, stderr, TimeProvider.System));
         root.Subcommands.Add(NodeCommands.Controller());
         root.Subcommands.Add(NodeCommands.Sim());
+        root.Subcommands.Add(SecurityCommand.Create(stdout, stderr, TimeProvider.System));
         foreach (var extra in ExtraCommands)
             root.Subcommands.Add(extra(stdout, stderr));
         return root;

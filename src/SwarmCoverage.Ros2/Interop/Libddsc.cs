@@ -143,6 +143,13 @@ internal static unsafe partial class Libddsc
     [LibraryImport(LibraryName)]
     internal static partial void dds_qset_writer_data_lifecycle(nint qos, byte autodispose);
 
+    /// <summary>Adds or replaces a string property (the QoS property list that carries the <c>dds.sec.*</c> settings).</summary>
+    [LibraryImport(LibraryName)]
+    internal static partial void dds_qset_prop(nint qos, byte* name, byte* value);
+
+    [LibraryImport(LibraryName)]
+    internal static partial void dds_qset_userdata(nint qos, void* value, nuint size);
+
     [LibraryImport(LibraryName)]
     internal static partial byte dds_qget_reliability(nint qos, int* kind, long* maxBlockingTime);
 
@@ -178,7 +185,14 @@ internal static unsafe partial class Libddsc
     [LibraryImport(LibraryName)]
     internal static partial int dds_waitset_set_trigger(int waitset, byte trigger);
 
-    // ----- errors -----
+    // ----- errors and logging -----
+
+    /// <summary>
+    /// Replaces the process-wide log sink (Cyclone's errors and warnings, stderr by default); a null callback
+    /// restores the default. <c>void (*)(void *ptr, const dds_log_data_t *data)</c>.
+    /// </summary>
+    [LibraryImport(LibraryName)]
+    internal static partial void dds_set_log_sink(delegate* unmanaged<nint, DdsLogData*, void> callback, nint userdata);
 
     [LibraryImport(LibraryName)]
     internal static partial byte* dds_strretcode(int returnCode);
@@ -200,6 +214,20 @@ internal struct DdsSampleInfo
     public uint SampleRank;
     public uint GenerationRank;
     public uint AbsoluteGenerationRank;
+}
+
+/// <summary><c>dds_log_data_t</c> of dds/ddsrt/log.h (0.10.x): the message excludes the header, <c>size</c> excludes the newline.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct DdsLogData
+{
+    public uint Priority;
+    public uint DomainId;
+    public byte* File;
+    public uint Line;
+    public byte* Function;
+    public byte* Message;
+    public nuint Size;
+    public nuint HeaderSize;
 }
 
 /// <summary><c>dds_publication_matched_status_t</c> and <c>dds_subscription_matched_status_t</c> (same layout).</summary>
