@@ -26,13 +26,8 @@ public static class CommandLine
         root.Subcommands.Add(NodeCommands.Controller());
         root.Subcommands.Add(NodeCommands.Sim());
         root.Subcommands.Add(SecurityCommand.Create(stdout, stderr, TimeProvider.System));
-        foreach (var extra in ExtraCommands)
-            root.Subcommands.Add(extra(stdout, stderr));
         return root;
     }
-
-    /// <summary>Verbs contributed by other parts of the program (simulate, controller, sim).</summary>
-    internal static List<Func<TextWriter, TextWriter, Command>> ExtraCommands { get; } = [];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
