@@ -139,6 +139,12 @@ public static class SampleMessages
         }
     }
 
+    /// <summary>
+    /// The NaN JavaScript writes (0x7ff8000000000000; .NET's double.NaN is 0xfff8000000000000), so that bytes written by
+    /// the Foxglove reference can equal ours bit for bit.
+    /// </summary>
+    public static double QuietNaN => BitConverter.Int64BitsToDouble(0x7ff8_0000_0000_0000);
+
     public static Duration Duration => new(-2, 250_000_000);
 
     public static ColorRGBA ColorRGBA => new(0.25f, 0.5f, 1.0f, 0.75f);
@@ -164,7 +170,7 @@ public static class SampleMessages
         Type = Marker.LineStrip,
         Action = Marker.Add,
         Pose = new Pose(new Point(1.0, 2.0, 0.0), new Quaternion(0.0, 0.0, 0.0, 1.0)),
-        Scale = new Vector3(0.05, -0.0, double.NaN),
+        Scale = new Vector3(0.05, -0.0, QuietNaN),
         Color = new ColorRGBA(1.0f, 0.0f, 0.0f, 1.0f),
         Lifetime = new Duration(2, 500_000_000),
         FrameLocked = true,

@@ -87,7 +87,7 @@ public sealed class GoldenCdrTests(GoldenFixture fixture) : IClassFixture<Golden
     private static CdrWriter Marker(CdrWriter w) => w
         .I32(100).U32(5).Str("map").Str("robots").I32(7).I32(4).I32(0)
         .F64(1.0, 2.0, 0.0, 0.0, 0.0, 0.0, 1.0) // pose
-        .F64(0.05, -0.0, double.NaN) // scale
+        .F64(0.05, -0.0, SampleMessages.QuietNaN) // scale
         .F32(1, 0, 0, 1) // color
         .I32(2).U32(500_000_000) // lifetime
         .Bool(true) // frame_locked
