@@ -1,9 +1,13 @@
 using SwarmCoverage.Ros2.Messages.BuiltinInterfaces;
+using SwarmCoverage.Ros2.Messages.DiagnosticMsgs;
 using SwarmCoverage.Ros2.Messages.GeometryMsgs;
 using SwarmCoverage.Ros2.Messages.NavMsgs;
+using SwarmCoverage.Ros2.Messages.RclInterfaces;
 using SwarmCoverage.Ros2.Messages.RosgraphMsgs;
+using SwarmCoverage.Ros2.Messages.SensorMsgs;
 using SwarmCoverage.Ros2.Messages.StdMsgs;
 using SwarmCoverage.Ros2.Messages.SwarmCoverageMsgs;
+using SwarmCoverage.Ros2.Messages.VisualizationMsgs;
 
 namespace SwarmCoverage.Ros2.TestPeer;
 
@@ -25,6 +29,18 @@ public abstract class MessageCase
 
     /// <summary>Takes one message and returns its dump, or null when none is there.</summary>
     public abstract string? TryTakeDump(RosEndpoint subscription);
+
+    /// <summary>The sample, boxed.</summary>
+    public abstract object SampleObject { get; }
+
+    /// <summary>The sample serialized by the library's managed CDR codec.</summary>
+    public abstract byte[] Serialize();
+
+    /// <summary>Serializes any value of the type (boxed) with the managed codec.</summary>
+    public abstract byte[] Serialize(object value);
+
+    /// <summary>Decodes with the managed codec; the value (boxed) when it decoded.</summary>
+    public abstract CdrDecodeResult Decode(ReadOnlySpan<byte> cdr, out object? value, CdrDecodeOptions? options = null);
 
     public override string ToString() => Name;
 }
@@ -50,6 +66,19 @@ public sealed class MessageCase<T>(string name, Func<T> sample) : MessageCase
     {
         T message = default!;
         return ((RosSubscription<T>)subscription).TryTake(ref message) ? Dump.Of(message) : null;
+    }
+
+    public override object SampleObject => sample()!;
+
+    public override byte[] Serialize() => T.MessageType.Serialize(sample());
+
+    public override byte[] Serialize(object value) => T.MessageType.Serialize((T)value);
+
+    public override CdrDecodeResult Decode(ReadOnlySpan<byte> cdr, out object? value, CdrDecodeOptions? options = null)
+    {
+        CdrDecodeResult result = T.MessageType.Decode(cdr, out T decoded, options ?? CdrDecodeOptions.Default);
+        value = result.IsSuccess ? decoded : null;
+        return result;
     }
 }
 
@@ -77,5 +106,21 @@ public static class MessageCases
         new MessageCase<Status>("status", () => SampleMessages.Status),
         new MessageCase<GaussianComponent>("gaussian_component", () => SampleMessages.GaussianComponent),
         new MessageCase<Target>("target", () => SampleMessages.Target),
+        new MessageCase<Duration>("duration", () => SampleMessages.Duration),
+        new MessageCase<ColorRGBA>("color_rgba", () => SampleMessages.ColorRGBA),
+        new MessageCase<PointStamped>("point_stamped", () => SampleMessages.PointStamped),
+        new MessageCase<CompressedImage>("compressed_image", () => SampleMessages.CompressedImage),
+        new MessageCase<UVCoordinate>("uv_coordinate", () => SampleMessages.UVCoordinate),
+        new MessageCase<MeshFile>("mesh_file", () => SampleMessages.MeshFile),
+        new MessageCase<Marker>("marker", () => SampleMessages.Marker),
+        new MessageCase<MarkerArray>("marker_array", () => SampleMessages.MarkerArray),
+        new MessageCase<Log>("log", () => SampleMessages.Log),
+        new MessageCase<ParameterType>("parameter_type", () => SampleMessages.ParameterType),
+        new MessageCase<ParameterValue>("parameter_value", () => SampleMessages.ParameterValue),
+        new MessageCase<Parameter>("parameter", () => SampleMessages.Parameter),
+        new MessageCase<ParameterEvent>("parameter_event", () => SampleMessages.ParameterEvent),
+        new MessageCase<KeyValue>("key_value", () => SampleMessages.KeyValue),
+        new MessageCase<DiagnosticStatus>("diagnostic_status", () => SampleMessages.DiagnosticStatus),
+        new MessageCase<DiagnosticArray>("diagnostic_array", () => SampleMessages.DiagnosticArray),
     ];
 }

@@ -1,15 +1,21 @@
 using SwarmCoverage.Ros2.Messages.BuiltinInterfaces;
+using SwarmCoverage.Ros2.Messages.DiagnosticMsgs;
 using SwarmCoverage.Ros2.Messages.GeometryMsgs;
 using SwarmCoverage.Ros2.Messages.NavMsgs;
+using SwarmCoverage.Ros2.Messages.RclInterfaces;
 using SwarmCoverage.Ros2.Messages.RosgraphMsgs;
+using SwarmCoverage.Ros2.Messages.SensorMsgs;
 using SwarmCoverage.Ros2.Messages.StdMsgs;
 using SwarmCoverage.Ros2.Messages.SwarmCoverageMsgs;
+using SwarmCoverage.Ros2.Messages.VisualizationMsgs;
 
 namespace SwarmCoverage.Ros2.TestPeer;
 
 /// <summary>
 /// One fixed, hand-written message of every type, with values that exercise signs, fractions, strings of
-/// several lengths (odd ones to test padding), empty and non-empty sequences. Shared by the test peer and the tests.
+/// several lengths (odd ones to test padding), empty and non-empty sequences, and in the newer types -0.0, infinity,
+/// NaN and the extremes of the integers. Strings are ASCII (Foxglove's CDR writer counts UTF-16 units as bytes; the
+/// codec tests have a separate non-ASCII case). Shared by the test peer and the tests.
 /// </summary>
 public static class SampleMessages
 {
@@ -132,4 +138,158 @@ public static class SampleMessages
             return t;
         }
     }
+
+    /// <summary>
+    /// The NaN JavaScript writes (0x7ff8000000000000; .NET's double.NaN is 0xfff8000000000000), so that bytes written by
+    /// the Foxglove reference can equal ours bit for bit.
+    /// </summary>
+    public static double QuietNaN => BitConverter.Int64BitsToDouble(0x7ff8_0000_0000_0000);
+
+    public static Duration Duration => new(-2, 250_000_000);
+
+    public static ColorRGBA ColorRGBA => new(0.25f, 0.5f, 1.0f, 0.75f);
+
+    public static PointStamped PointStamped => new(new Header(new Time(5, 123), "map"), new Point(1.5, -0.25, 0.0));
+
+    public static CompressedImage CompressedImage => new()
+    {
+        Header = new Header(new Time(7, 8), "cam_optical"),
+        Format = "png",
+        Data = [0x89, 0x50, 0x4e, 0x47, 0x0d],
+    };
+
+    public static UVCoordinate UVCoordinate => new(0.125f, 0.875f);
+
+    public static MeshFile MeshFile => new() { Filename = "robot.stl", Data = [1, 2, 3] };
+
+    public static Marker Marker => new()
+    {
+        Header = new Header(new Time(100, 5), "map"),
+        Ns = "robots",
+        Id = 7,
+        Type = Marker.LineStrip,
+        Action = Marker.Add,
+        Pose = new Pose(new Point(1.0, 2.0, 0.0), new Quaternion(0.0, 0.0, 0.0, 1.0)),
+        Scale = new Vector3(0.05, -0.0, QuietNaN),
+        Color = new ColorRGBA(1.0f, 0.0f, 0.0f, 1.0f),
+        Lifetime = new Duration(2, 500_000_000),
+        FrameLocked = true,
+        Points = [new Point(0.0, 0.0, 0.0), new Point(1.0, 0.5, 0.0), new Point(2.0, 1.0, double.PositiveInfinity)],
+        Colors = [new ColorRGBA(1, 0, 0, 1), new ColorRGBA(0, 1, 0, 1), new ColorRGBA(0, 0, 1, 0.5f)],
+        TextureResource = "",
+        Texture = new CompressedImage { Header = new Header(default, ""), Format = "", Data = [] },
+        UvCoordinates = [new UVCoordinate(0, 0), new UVCoordinate(0.5f, 0.5f), new UVCoordinate(1, 1)],
+        Text = "robot_7",
+        MeshResource = "package://swarm/mesh.dae",
+        MeshFile = new MeshFile { Filename = "mesh.dae", Data = [9, 8] },
+        MeshUseEmbeddedMaterials = false,
+    };
+
+    public static MarkerArray MarkerArray => new(
+    [
+        Marker,
+        EmptyMarker with
+        {
+            Header = new Header(new Time(100, 6), "robot_7/base_link"),
+            Ns = "labels",
+            Id = -1,
+            Type = Marker.TextViewFacing,
+            Action = Marker.DeleteAll,
+            Pose = new Pose(default, new Quaternion()),
+            Scale = new Vector3(0.0, 0.0, 0.2),
+            Color = new ColorRGBA(1, 1, 1, 1),
+            Text = "stale",
+            MeshUseEmbeddedMaterials = true,
+        },
+    ]);
+
+    /// <summary>A marker with every string and sequence empty (not null: a received message has no nulls).</summary>
+    public static Marker EmptyMarker => new()
+    {
+        Header = new Header(default, ""),
+        Ns = "",
+        Points = [],
+        Colors = [],
+        TextureResource = "",
+        Texture = new CompressedImage { Header = new Header(default, ""), Format = "", Data = [] },
+        UvCoordinates = [],
+        Text = "",
+        MeshResource = "",
+        MeshFile = new MeshFile { Filename = "", Data = [] },
+    };
+
+    /// <summary>A parameter value of <paramref name="type"/> with every string and sequence empty.</summary>
+    public static ParameterValue EmptyValue(byte type) => new()
+    {
+        Type = type,
+        StringValue = "",
+        ByteArrayValue = [],
+        BoolArrayValue = [],
+        IntegerArrayValue = [],
+        DoubleArrayValue = [],
+        StringArrayValue = [],
+    };
+
+    public static Log Log => new()
+    {
+        Stamp = new Time(1_700_000_000, 1),
+        Level = Log.Warn,
+        Name = "swarm_coverage",
+        Msg = "tick 42: 39 active, 1 stale",
+        File = "Controller.cs",
+        Function = "Step",
+        Line = 217,
+    };
+
+    public static ParameterType ParameterType => default;
+
+    public static ParameterValue ParameterValue => new()
+    {
+        Type = ParameterType.ParameterDoubleArray,
+        BoolValue = true,
+        IntegerValue = -9_000_000_000_000,
+        DoubleValue = 0.1,
+        StringValue = "eps",
+        ByteArrayValue = [0, 255, 7],
+        BoolArrayValue = [true, false, true],
+        IntegerArrayValue = [long.MinValue, 0, long.MaxValue],
+        DoubleArrayValue = [1.5, -0.0, double.Epsilon, double.NegativeInfinity],
+        StringArrayValue = ["a", "", "bcd"],
+    };
+
+    public static Parameter Parameter => new("control.rate_hz", EmptyValue(ParameterType.ParameterDouble) with { DoubleValue = 20.0 });
+
+    public static ParameterEvent ParameterEvent => new()
+    {
+        Stamp = new Time(33, 44),
+        Node = "/swarm_coverage",
+        NewParameters = [Parameter],
+        ChangedParameters =
+        [
+            new Parameter("frame_id", EmptyValue(ParameterType.ParameterString) with { StringValue = "arena" }),
+            new Parameter("robots", EmptyValue(ParameterType.ParameterStringArray) with { StringArrayValue = ["robot_0", "robot_1"] }),
+        ],
+        DeletedParameters = [],
+    };
+
+    public static KeyValue KeyValue => new("robots", "40");
+
+    public static DiagnosticStatus DiagnosticStatus => new()
+    {
+        Level = DiagnosticStatus.Warn,
+        Name = "swarm_coverage: safety",
+        Message = "2 robots stale",
+        HardwareId = "",
+        Values = [new KeyValue("stale", "2"), new KeyValue("active", "38")],
+    };
+
+    public static DiagnosticArray DiagnosticArray => new()
+    {
+        Header = new Header(new Time(9, 10), ""),
+        Status =
+        [
+            DiagnosticStatus,
+            new DiagnosticStatus { Level = DiagnosticStatus.Ok, Name = "swarm_coverage: control", Message = "ok", HardwareId = "host", Values = [] },
+        ],
+    };
 }

@@ -37,7 +37,11 @@ public sealed class RequiresIdlToolsTheoryAttribute : TheoryAttribute
 /// </summary>
 public sealed class IdlToolchain : IDisposable
 {
-    private static readonly string[] StandardPackages = ["builtin_interfaces", "std_msgs", "geometry_msgs", "nav_msgs", "rosgraph_msgs"];
+    // The upstream packages whose .msg files the library embeds (verbatim, src/SwarmCoverage.Ros2/Interfaces).
+    private static readonly string[] StandardPackages =
+    [
+        "builtin_interfaces", "std_msgs", "geometry_msgs", "nav_msgs", "rosgraph_msgs", "sensor_msgs", "visualization_msgs", "rcl_interfaces", "diagnostic_msgs",
+    ];
 
     private readonly string work = Directory.CreateTempSubdirectory("swarm-idlc-").FullName;
 
@@ -63,7 +67,7 @@ public sealed class IdlToolchain : IDisposable
     private Dictionary<string, IdlcDescriptor> Generate()
     {
         string idlRoot = Path.Combine(work, "idl");
-        var packages = StandardPackages.Select(p => (Name: p, Dir: Path.Combine(Tools.Assets, "interfaces", p)))
+        var packages = StandardPackages.Select(p => (Name: p, Dir: Path.Combine(Tools.Interfaces, p)))
             .Append((Name: "swarm_coverage_msgs", Dir: Path.Combine(Tools.RepositoryRoot, "msgs")));
         Parallel.ForEach(packages, p => Translate(p.Name, p.Dir, idlRoot));
 

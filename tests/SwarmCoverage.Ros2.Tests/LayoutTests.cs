@@ -56,7 +56,12 @@ public sealed class LayoutTests
     [Fact]
     public void Fixed_size_flag_only_without_strings_and_sequences()
     {
-        string[] variable = ["header", "pose_stamped", "twist_stamped", "odometry", "occupancy_grid", "status", "target"];
+        string[] variable =
+        [
+            "header", "pose_stamped", "twist_stamped", "odometry", "occupancy_grid", "status", "target", "point_stamped", "compressed_image",
+            "mesh_file", "marker", "marker_array", "log", "parameter_value", "parameter", "parameter_event", "key_value", "diagnostic_status",
+            "diagnostic_array",
+        ];
         foreach (MessageCase c in MessageCases.All)
         {
             Assert.Equal(!variable.Contains(c.Name), c.Type.IsFixedSize);

@@ -279,3 +279,48 @@ internal struct TwistStampedNative
     public HeaderNative header;
     public Twist twist;
 }
+
+/// <summary>
+/// <c>geometry_msgs/msg/PointStamped</c>: <c>std_msgs/Header header</c>, <c>Point point</c>. What Foxglove's 3D panel
+/// and RViz publish on <c>/clicked_point</c>.
+/// </summary>
+public struct PointStamped : IRosMessage<PointStamped>
+{
+    /// <summary>Stamp and frame of the point.</summary>
+    public Header Header;
+
+    /// <summary>The point, m.</summary>
+    public Point Point;
+
+    /// <summary>Creates a message.</summary>
+    public PointStamped(Header header, Point point)
+    {
+        Header = header;
+        Point = point;
+    }
+
+    /// <inheritdoc/>
+    public static RosMessageType<PointStamped> MessageType { get; } = new PointStampedType();
+
+    private sealed class PointStampedType() : MarshalledMessageType<PointStamped, PointStampedNative>("geometry_msgs/msg/PointStamped", MessageSchemas.PointStamped)
+    {
+        protected override unsafe void Write(in PointStamped value, PointStampedNative* sample, NativeArena arena)
+        {
+            HeaderNative.Write(in value.Header, &sample->header, arena);
+            sample->point = value.Point;
+        }
+
+        protected override unsafe void Read(PointStampedNative* sample, ref PointStamped value, Utf8StringCache strings)
+        {
+            HeaderNative.Read(&sample->header, ref value.Header, strings);
+            value.Point = sample->point;
+        }
+    }
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct PointStampedNative
+{
+    public HeaderNative header;
+    public Point point;
+}

@@ -1,9 +1,13 @@
 using SwarmCoverage.Ros2.Messages.BuiltinInterfaces;
+using SwarmCoverage.Ros2.Messages.DiagnosticMsgs;
 using SwarmCoverage.Ros2.Messages.GeometryMsgs;
 using SwarmCoverage.Ros2.Messages.NavMsgs;
+using SwarmCoverage.Ros2.Messages.RclInterfaces;
 using SwarmCoverage.Ros2.Messages.RosgraphMsgs;
+using SwarmCoverage.Ros2.Messages.SensorMsgs;
 using SwarmCoverage.Ros2.Messages.StdMsgs;
 using SwarmCoverage.Ros2.Messages.SwarmCoverageMsgs;
+using SwarmCoverage.Ros2.Messages.VisualizationMsgs;
 using SwarmCoverage.Ros2.Serialization;
 using static SwarmCoverage.Ros2.Serialization.MemberSchema;
 
@@ -11,7 +15,8 @@ namespace SwarmCoverage.Ros2.Messages;
 
 /// <summary>
 /// The C layout of every message, member by member in .msg order (ROS name, C# field of the native struct,
-/// type). Each line mirrors the message definition in ros2/common_interfaces, rcl_interfaces or msgs/.
+/// type). Each line mirrors the message definition in Interfaces/ (verbatim from ros2/common_interfaces and
+/// ros2/rcl_interfaces, Jazzy) or msgs/.
 /// Declared in dependency order (static initializers run top to bottom).
 /// </summary>
 internal static class MessageSchemas
@@ -139,4 +144,121 @@ internal static class MessageSchemas
         StructSequence("components", nameof(TargetNative.components), GaussianComponent),
         Array("raster_size", nameof(TargetNative.raster_size), PrimitiveKind.UInt32, 3),
         Sequence("raster_values", nameof(TargetNative.raster_values), PrimitiveKind.Float64));
+
+    public static readonly StructSchema Duration = StructSchema.Of<Duration>(
+        "builtin_interfaces::msg::Duration",
+        Primitive("sec", nameof(BuiltinInterfaces.Duration.Sec), PrimitiveKind.Int32),
+        Primitive("nanosec", nameof(BuiltinInterfaces.Duration.Nanosec), PrimitiveKind.UInt32));
+
+    public static readonly StructSchema ColorRGBA = StructSchema.Of<ColorRGBA>(
+        "std_msgs::msg::ColorRGBA",
+        Primitive("r", nameof(StdMsgs.ColorRGBA.R), PrimitiveKind.Float32),
+        Primitive("g", nameof(StdMsgs.ColorRGBA.G), PrimitiveKind.Float32),
+        Primitive("b", nameof(StdMsgs.ColorRGBA.B), PrimitiveKind.Float32),
+        Primitive("a", nameof(StdMsgs.ColorRGBA.A), PrimitiveKind.Float32));
+
+    public static readonly StructSchema PointStamped = StructSchema.Of<PointStampedNative>(
+        "geometry_msgs::msg::PointStamped",
+        Struct("header", nameof(PointStampedNative.header), Header),
+        Struct("point", nameof(PointStampedNative.point), Point));
+
+    public static readonly StructSchema CompressedImage = StructSchema.Of<CompressedImageNative>(
+        "sensor_msgs::msg::CompressedImage",
+        Struct("header", nameof(CompressedImageNative.header), Header),
+        String("format", nameof(CompressedImageNative.format)),
+        Sequence("data", nameof(CompressedImageNative.data), PrimitiveKind.UInt8));
+
+    public static readonly StructSchema UVCoordinate = StructSchema.Of<UVCoordinate>(
+        "visualization_msgs::msg::UVCoordinate",
+        Primitive("u", nameof(VisualizationMsgs.UVCoordinate.U), PrimitiveKind.Float32),
+        Primitive("v", nameof(VisualizationMsgs.UVCoordinate.V), PrimitiveKind.Float32));
+
+    public static readonly StructSchema MeshFile = StructSchema.Of<MeshFileNative>(
+        "visualization_msgs::msg::MeshFile",
+        String("filename", nameof(MeshFileNative.filename)),
+        Sequence("data", nameof(MeshFileNative.data), PrimitiveKind.UInt8));
+
+    public static readonly StructSchema Marker = StructSchema.Of<MarkerNative>(
+        "visualization_msgs::msg::Marker",
+        Struct("header", nameof(MarkerNative.header), Header),
+        String("ns", nameof(MarkerNative.ns)),
+        Primitive("id", nameof(MarkerNative.id), PrimitiveKind.Int32),
+        Primitive("type", nameof(MarkerNative.type), PrimitiveKind.Int32),
+        Primitive("action", nameof(MarkerNative.action), PrimitiveKind.Int32),
+        Struct("pose", nameof(MarkerNative.pose), Pose),
+        Struct("scale", nameof(MarkerNative.scale), Vector3),
+        Struct("color", nameof(MarkerNative.color), ColorRGBA),
+        Struct("lifetime", nameof(MarkerNative.lifetime), Duration),
+        Primitive("frame_locked", nameof(MarkerNative.frame_locked), PrimitiveKind.Bool),
+        StructSequence("points", nameof(MarkerNative.points), Point),
+        StructSequence("colors", nameof(MarkerNative.colors), ColorRGBA),
+        String("texture_resource", nameof(MarkerNative.texture_resource)),
+        Struct("texture", nameof(MarkerNative.texture), CompressedImage),
+        StructSequence("uv_coordinates", nameof(MarkerNative.uv_coordinates), UVCoordinate),
+        String("text", nameof(MarkerNative.text)),
+        String("mesh_resource", nameof(MarkerNative.mesh_resource)),
+        Struct("mesh_file", nameof(MarkerNative.mesh_file), MeshFile),
+        Primitive("mesh_use_embedded_materials", nameof(MarkerNative.mesh_use_embedded_materials), PrimitiveKind.Bool));
+
+    public static readonly StructSchema MarkerArray = StructSchema.Of<MarkerArrayNative>(
+        "visualization_msgs::msg::MarkerArray",
+        StructSequence("markers", nameof(MarkerArrayNative.markers), Marker));
+
+    public static readonly StructSchema Log = StructSchema.Of<LogNative>(
+        "rcl_interfaces::msg::Log",
+        Struct("stamp", nameof(LogNative.stamp), Time),
+        Primitive("level", nameof(LogNative.level), PrimitiveKind.UInt8),
+        String("name", nameof(LogNative.name)),
+        String("msg", nameof(LogNative.msg)),
+        String("file", nameof(LogNative.file)),
+        String("function", nameof(LogNative.function)),
+        Primitive("line", nameof(LogNative.line), PrimitiveKind.UInt32));
+
+    public static readonly StructSchema ParameterType = StructSchema.Of<ParameterType>(
+        "rcl_interfaces::msg::ParameterType",
+        Primitive("structure_needs_at_least_one_member", "structureNeedsAtLeastOneMember", PrimitiveKind.UInt8));
+
+    public static readonly StructSchema ParameterValue = StructSchema.Of<ParameterValueNative>(
+        "rcl_interfaces::msg::ParameterValue",
+        Primitive("type", nameof(ParameterValueNative.type), PrimitiveKind.UInt8),
+        Primitive("bool_value", nameof(ParameterValueNative.bool_value), PrimitiveKind.Bool),
+        Primitive("integer_value", nameof(ParameterValueNative.integer_value), PrimitiveKind.Int64),
+        Primitive("double_value", nameof(ParameterValueNative.double_value), PrimitiveKind.Float64),
+        String("string_value", nameof(ParameterValueNative.string_value)),
+        Sequence("byte_array_value", nameof(ParameterValueNative.byte_array_value), PrimitiveKind.UInt8),
+        Sequence("bool_array_value", nameof(ParameterValueNative.bool_array_value), PrimitiveKind.Bool),
+        Sequence("integer_array_value", nameof(ParameterValueNative.integer_array_value), PrimitiveKind.Int64),
+        Sequence("double_array_value", nameof(ParameterValueNative.double_array_value), PrimitiveKind.Float64),
+        StringSequence("string_array_value", nameof(ParameterValueNative.string_array_value)));
+
+    public static readonly StructSchema Parameter = StructSchema.Of<ParameterNative>(
+        "rcl_interfaces::msg::Parameter",
+        String("name", nameof(ParameterNative.name)),
+        Struct("value", nameof(ParameterNative.value), ParameterValue));
+
+    public static readonly StructSchema ParameterEvent = StructSchema.Of<ParameterEventNative>(
+        "rcl_interfaces::msg::ParameterEvent",
+        Struct("stamp", nameof(ParameterEventNative.stamp), Time),
+        String("node", nameof(ParameterEventNative.node)),
+        StructSequence("new_parameters", nameof(ParameterEventNative.new_parameters), Parameter),
+        StructSequence("changed_parameters", nameof(ParameterEventNative.changed_parameters), Parameter),
+        StructSequence("deleted_parameters", nameof(ParameterEventNative.deleted_parameters), Parameter));
+
+    public static readonly StructSchema KeyValue = StructSchema.Of<KeyValueNative>(
+        "diagnostic_msgs::msg::KeyValue",
+        String("key", nameof(KeyValueNative.key)),
+        String("value", nameof(KeyValueNative.value)));
+
+    public static readonly StructSchema DiagnosticStatus = StructSchema.Of<DiagnosticStatusNative>(
+        "diagnostic_msgs::msg::DiagnosticStatus",
+        Primitive("level", nameof(DiagnosticStatusNative.level), PrimitiveKind.UInt8),
+        String("name", nameof(DiagnosticStatusNative.name)),
+        String("message", nameof(DiagnosticStatusNative.message)),
+        String("hardware_id", nameof(DiagnosticStatusNative.hardware_id)),
+        StructSequence("values", nameof(DiagnosticStatusNative.values), KeyValue));
+
+    public static readonly StructSchema DiagnosticArray = StructSchema.Of<DiagnosticArrayNative>(
+        "diagnostic_msgs::msg::DiagnosticArray",
+        Struct("header", nameof(DiagnosticArrayNative.header), Header),
+        StructSequence("status", nameof(DiagnosticArrayNative.status), DiagnosticStatus));
 }

@@ -93,3 +93,38 @@ internal struct BoolNative
 {
     public byte data;
 }
+
+/// <summary>
+/// <c>std_msgs/msg/ColorRGBA</c>: <c>float32 r, g, b, a</c>, each in [0, 1] (a = 1 is opaque). The colour of a
+/// <c>visualization_msgs/msg/Marker</c>.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct ColorRGBA : IRosMessage<ColorRGBA>
+{
+    /// <summary>Red, [0, 1].</summary>
+    public float R;
+
+    /// <summary>Green, [0, 1].</summary>
+    public float G;
+
+    /// <summary>Blue, [0, 1].</summary>
+    public float B;
+
+    /// <summary>Alpha (opacity), [0, 1].</summary>
+    public float A;
+
+    /// <summary>Creates a colour.</summary>
+    public ColorRGBA(float r, float g, float b, float a)
+    {
+        R = r;
+        G = g;
+        B = b;
+        A = a;
+    }
+
+    /// <inheritdoc/>
+    public static RosMessageType<ColorRGBA> MessageType { get; } = new BlittableMessageType<ColorRGBA>("std_msgs/msg/ColorRGBA", MessageSchemas.ColorRGBA);
+
+    /// <inheritdoc/>
+    public override readonly string ToString() => $"rgba({R}, {G}, {B}, {A})";
+}

@@ -78,6 +78,32 @@ internal sealed unsafe class NativeArena : IDisposable
         return new DdsSequence { Maximum = (uint)values.Length, Length = (uint)values.Length, Buffer = p, Release = 0 };
     }
 
+    /// <summary>A <c>string[]</c> sequence: a buffer of pointers to NUL-terminated UTF-8 copies (null elements become empty strings).</summary>
+    public DdsSequence Strings(ReadOnlySpan<string?> values)
+    {
+        DdsSequence sequence = UninitializedSequence(values.Length, sizeof(byte*), sizeof(byte*));
+        var items = (byte**)sequence.Buffer;
+        for (int i = 0; i < values.Length; i++)
+        {
+            items[i] = Utf8(values[i]);
+        }
+
+        return sequence;
+    }
+
+    /// <summary>A sequence of messages: each element's C sample written by <paramref name="type"/>.</summary>
+    public DdsSequence Messages<T>(ReadOnlySpan<T> values, RosMessageType<T> type)
+    {
+        int size = type.NativeSampleSize;
+        DdsSequence sequence = UninitializedSequence(values.Length, size, type.Schema.Alignment);
+        for (int i = 0; i < values.Length; i++)
+        {
+            type.ToNative(in values[i], (byte*)sequence.Buffer + ((nint)i * size), this);
+        }
+
+        return sequence;
+    }
+
     /// <summary>A sequence of <paramref name="count"/> zeroed elements of <paramref name="elementSize"/> bytes, to be filled by the caller.</summary>
     public DdsSequence UninitializedSequence(int count, int elementSize, int alignment)
     {

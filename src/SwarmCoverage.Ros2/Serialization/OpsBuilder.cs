@@ -81,6 +81,10 @@ internal static class OpsBuilder
                         ops.Add(DDS_OP_ADR | Type(DDS_OP_VAL_SEQ) | PrimitiveSubtype(q.Element));
                         ops.Add((uint)m.Offset);
                         break;
+                    case StringSequenceMember:
+                        ops.Add(DDS_OP_ADR | Type(DDS_OP_VAL_SEQ) | Subtype(DDS_OP_VAL_STR));
+                        ops.Add((uint)m.Offset);
+                        break;
                     case StructSequenceMember sq:
                         ops.Add(DDS_OP_ADR | Type(DDS_OP_VAL_SEQ) | Subtype(DDS_OP_VAL_STU));
                         ops.Add((uint)m.Offset);
@@ -140,7 +144,7 @@ internal static class OpsBuilder
         {
             n += m switch
             {
-                PrimitiveMember or StringMember or SequenceMember => 2,
+                PrimitiveMember or StringMember or SequenceMember or StringSequenceMember => 2,
                 StructMember or ArrayMember => 3,
                 StructSequenceMember => 4,
                 _ => throw new InvalidOperationException($"{s.IdlName}.{m.RosName}: unsupported member kind {m.GetType().Name}"),

@@ -154,6 +154,8 @@ internal abstract class MemberSchema(string rosName, string fieldName)
 
     public static StructSequenceMember StructSequence(string rosName, string fieldName, StructSchema element) => new(rosName, fieldName, element);
 
+    public static StringSequenceMember StringSequence(string rosName, string fieldName) => new(rosName, fieldName);
+
     internal static int PrimitiveSize(PrimitiveKind kind) => kind switch
     {
         PrimitiveKind.Bool or PrimitiveKind.Int8 or PrimitiveKind.UInt8 => 1,
@@ -231,6 +233,19 @@ internal sealed class StructSequenceMember(string rosName, string fieldName, Str
 {
     public StructSchema Element { get; } = element;
 
+    public override int Size => 24;
+
+    public override int Alignment => 8;
+
+    public override bool IsFixedSize => false;
+}
+
+/// <summary>
+/// <c>string[]</c>: a <c>dds_sequence_t</c> whose buffer holds <c>char*</c> pointers to NUL-terminated UTF-8
+/// (rcl_interfaces/ParameterValue's <c>string_array_value</c>).
+/// </summary>
+internal sealed class StringSequenceMember(string rosName, string fieldName) : MemberSchema(rosName, fieldName)
+{
     public override int Size => 24;
 
     public override int Alignment => 8;

@@ -9,11 +9,14 @@ namespace SwarmCoverage.Ros2.Tests.Infrastructure;
 /// (CDR_LE); every primitive aligned to its size (at most 8) counted from the end of the header; a string is
 /// a uint32 length including the terminating NUL, the bytes and the NUL; a sequence is a uint32 count then the
 /// elements; an array is its elements; a struct is its members in order. Independent of Cyclone and of the
-/// library under test.
+/// library under test. With <c>bigEndian</c> the same in CDR_BE (header <c>00 00 00 00</c>, every primitive big-endian).
 /// </summary>
-internal sealed class CdrWriter
+internal sealed class CdrWriter(bool bigEndian = false)
 {
-    private readonly List<byte> bytes = [0x00, 0x01, 0x00, 0x00];
+    // CDR_BE is 00 00, CDR_LE 00 01; options 00 00.
+    private readonly List<byte> bytes = [0x00, bigEndian ? (byte)0x00 : (byte)0x01, 0x00, 0x00];
+
+    public bool BigEndian => bigEndian;
 
     public CdrWriter U8(byte v)
     {
@@ -25,15 +28,39 @@ internal sealed class CdrWriter
 
     public CdrWriter Bool(bool v) => U8(v ? (byte)1 : (byte)0);
 
-    public CdrWriter I32(int v) => Put(4, b => BinaryPrimitives.WriteInt32LittleEndian(b, v));
+    public CdrWriter U8(params byte[] values)
+    {
+        bytes.AddRange(values);
+        return this;
+    }
 
-    public CdrWriter U32(uint v) => Put(4, b => BinaryPrimitives.WriteUInt32LittleEndian(b, v));
+    public CdrWriter I32(int v) => Put(4, b => { if (bigEndian) { BinaryPrimitives.WriteInt32BigEndian(b, v); } else { BinaryPrimitives.WriteInt32LittleEndian(b, v); } });
 
-    public CdrWriter U64(ulong v) => Put(8, b => BinaryPrimitives.WriteUInt64LittleEndian(b, v));
+    public CdrWriter U32(uint v) => Put(4, b => { if (bigEndian) { BinaryPrimitives.WriteUInt32BigEndian(b, v); } else { BinaryPrimitives.WriteUInt32LittleEndian(b, v); } });
 
-    public CdrWriter F32(float v) => Put(4, b => BinaryPrimitives.WriteSingleLittleEndian(b, v));
+    public CdrWriter I64(long v) => Put(8, b => { if (bigEndian) { BinaryPrimitives.WriteInt64BigEndian(b, v); } else { BinaryPrimitives.WriteInt64LittleEndian(b, v); } });
 
-    public CdrWriter F64(double v) => Put(8, b => BinaryPrimitives.WriteDoubleLittleEndian(b, v));
+    public CdrWriter U64(ulong v) => Put(8, b => { if (bigEndian) { BinaryPrimitives.WriteUInt64BigEndian(b, v); } else { BinaryPrimitives.WriteUInt64LittleEndian(b, v); } });
+
+    public CdrWriter F32(float v) => Put(4, b => { if (bigEndian) { BinaryPrimitives.WriteSingleBigEndian(b, v); } else { BinaryPrimitives.WriteSingleLittleEndian(b, v); } });
+
+    public CdrWriter F64(double v) => Put(8, b => { if (bigEndian) { BinaryPrimitives.WriteDoubleBigEndian(b, v); } else { BinaryPrimitives.WriteDoubleLittleEndian(b, v); } });
+
+    public CdrWriter F32(params float[] values)
+    {
+        foreach (float v in values)
+        {
+            F32(v);
+        }
+
+        return this;
+    }
+
+    /// <summary>Applies a helper that writes a group of members.</summary>
+    public CdrWriter Do(Func<CdrWriter, CdrWriter> write) => write(this);
+
+    /// <summary>Raw bytes as they are (for malformed input).</summary>
+    public CdrWriter Raw(params byte[] values) => U8(values);
 
     public CdrWriter F64(params double[] values)
     {

@@ -10,6 +10,9 @@ internal static class Tools
 
     public static string Assets => Path.Combine(AppContext.BaseDirectory, "Assets");
 
+    /// <summary>The upstream .msg files the library embeds, one folder per package (src/SwarmCoverage.Ros2/Interfaces).</summary>
+    public static string Interfaces => Path.Combine(RepositoryRoot, "src", "SwarmCoverage.Ros2", "Interfaces");
+
     /// <summary>
     /// The Python that ROS's tools run on: the interpreter of the <c>rosidl</c> script (Debian's /usr/bin/python3,
     /// which sees python3-catkin-pkg), not necessarily the first python3 on PATH.
