@@ -27,7 +27,7 @@ public static class RosMessageTypes
         UVCoordinate.MessageType, MeshFile.MessageType, Marker.MessageType, MarkerArray.MessageType,
         Log.MessageType, ParameterType.MessageType, ParameterValue.MessageType, Parameter.MessageType, ParameterEvent.MessageType,
         KeyValue.MessageType, DiagnosticStatus.MessageType, DiagnosticArray.MessageType,
-        Status.MessageType, GaussianComponent.MessageType, Target.MessageType,
+        Status.MessageType, GaussianComponent.MessageType, Target.MessageType, TickInput.MessageType,
     ];
 
     // After All: static initializers run in textual order.

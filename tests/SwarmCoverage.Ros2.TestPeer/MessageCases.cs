@@ -106,6 +106,7 @@ public static class MessageCases
         new MessageCase<Status>("status", () => SampleMessages.Status),
         new MessageCase<GaussianComponent>("gaussian_component", () => SampleMessages.GaussianComponent),
         new MessageCase<Target>("target", () => SampleMessages.Target),
+        new MessageCase<TickInput>("tick_input", () => SampleMessages.TickInput),
         new MessageCase<Duration>("duration", () => SampleMessages.Duration),
         new MessageCase<ColorRGBA>("color_rgba", () => SampleMessages.ColorRGBA),
         new MessageCase<PointStamped>("point_stamped", () => SampleMessages.PointStamped),

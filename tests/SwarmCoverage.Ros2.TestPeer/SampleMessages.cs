@@ -114,6 +114,22 @@ public static class SampleMessages
 
     public static GaussianComponent GaussianComponent => new(0.6, new Point(1.0, 1.2, 0.0), new Vector3(0.5, 0.4, 0.0));
 
+    public static TickInput TickInput => new()
+    {
+        Header = new Header(new Time(12, 50_000_000), "arena"),
+        Tick = 241,
+        ClockTimestamp = 12_050_000_000,
+        ClockFrequency = 1_000_000_000,
+        EmergencyStop = true,
+        Status = [TickInput.StatusActive, TickInput.StatusStale, TickInput.StatusAwaitingPose],
+        Taken = [1, 0, 0],
+        X = [0.5, 1.25, 0.0],
+        Y = [0.75, -0.5, 0.0],
+        Z = [0.0, 0.0, 0.0],
+        Yaw = [0.125, -3.0, 0.0],
+        AgeS = [0.0, 0.6, double.PositiveInfinity],
+    };
+
     public static Target Target
     {
         get

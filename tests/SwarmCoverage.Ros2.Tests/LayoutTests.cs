@@ -60,7 +60,7 @@ public sealed class LayoutTests
         [
             "header", "pose_stamped", "twist_stamped", "odometry", "occupancy_grid", "status", "target", "point_stamped", "compressed_image",
             "mesh_file", "marker", "marker_array", "log", "parameter_value", "parameter", "parameter_event", "key_value", "diagnostic_status",
-            "diagnostic_array",
+            "diagnostic_array", "tick_input",
         ];
         foreach (MessageCase c in MessageCases.All)
         {

@@ -145,6 +145,21 @@ internal static class MessageSchemas
         Array("raster_size", nameof(TargetNative.raster_size), PrimitiveKind.UInt32, 3),
         Sequence("raster_values", nameof(TargetNative.raster_values), PrimitiveKind.Float64));
 
+    public static readonly StructSchema TickInput = StructSchema.Of<TickInputNative>(
+        "swarm_coverage_msgs::msg::TickInput",
+        Struct("header", nameof(TickInputNative.header), Header),
+        Primitive("tick", nameof(TickInputNative.tick), PrimitiveKind.UInt64),
+        Primitive("clock_timestamp", nameof(TickInputNative.clock_timestamp), PrimitiveKind.Int64),
+        Primitive("clock_frequency", nameof(TickInputNative.clock_frequency), PrimitiveKind.Int64),
+        Primitive("emergency_stop", nameof(TickInputNative.emergency_stop), PrimitiveKind.Bool),
+        Sequence("status", nameof(TickInputNative.status), PrimitiveKind.UInt8),
+        Sequence("taken", nameof(TickInputNative.taken), PrimitiveKind.UInt8),
+        Sequence("x", nameof(TickInputNative.x), PrimitiveKind.Float64),
+        Sequence("y", nameof(TickInputNative.y), PrimitiveKind.Float64),
+        Sequence("z", nameof(TickInputNative.z), PrimitiveKind.Float64),
+        Sequence("yaw", nameof(TickInputNative.yaw), PrimitiveKind.Float64),
+        Sequence("age_s", nameof(TickInputNative.age_s), PrimitiveKind.Float64));
+
     public static readonly StructSchema Duration = StructSchema.Of<Duration>(
         "builtin_interfaces::msg::Duration",
         Primitive("sec", nameof(BuiltinInterfaces.Duration.Sec), PrimitiveKind.Int32),

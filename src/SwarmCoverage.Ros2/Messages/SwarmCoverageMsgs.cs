@@ -232,3 +232,106 @@ internal struct TargetNative
     public UInt32Array3 raster_size;
     public DdsSequence raster_values;
 }
+
+/// <summary>
+/// <c>swarm_coverage_msgs/msg/TickInput</c> (msgs/msg/TickInput.msg): what one control tick took, recorded so that a
+/// replay runs the same tick again (docs/recording.md). Per-robot arrays follow the recording's robot list.
+/// </summary>
+public struct TickInput : IRosMessage<TickInput>
+{
+    /// <summary><c>STATUS_AWAITING_POSE</c>.</summary>
+    public const byte StatusAwaitingPose = 0;
+
+    /// <summary><c>STATUS_ACTIVE</c>.</summary>
+    public const byte StatusActive = 1;
+
+    /// <summary><c>STATUS_STALE</c>.</summary>
+    public const byte StatusStale = 2;
+
+    /// <summary>stamp: the tick's time; frame_id: the arena frame.</summary>
+    public Header Header;
+
+    /// <summary>Control ticks since the session started.</summary>
+    public ulong Tick;
+
+    /// <summary>The tick's time on the session's monotonic clock, in units of <see cref="ClockFrequency"/>.</summary>
+    public long ClockTimestamp;
+
+    /// <summary>Units of <see cref="ClockTimestamp"/> per second.</summary>
+    public long ClockFrequency;
+
+    /// <summary>The emergency stop was in force during the tick.</summary>
+    public bool EmergencyStop;
+
+    /// <summary>Per robot: one of the <c>Status*</c> constants.</summary>
+    public byte[]? Status;
+
+    /// <summary>Per robot: 1 when the tick took a new pose from it.</summary>
+    public byte[]? Taken;
+
+    /// <summary>Per robot: the pose the step used, m and rad.</summary>
+    public double[]? X;
+
+    public double[]? Y;
+
+    public double[]? Z;
+
+    public double[]? Yaw;
+
+    /// <summary>Per robot: the age of that pose at the tick, s.</summary>
+    public double[]? AgeS;
+
+    /// <inheritdoc/>
+    public static RosMessageType<TickInput> MessageType { get; } = new TickInputType();
+
+    private sealed class TickInputType() : MarshalledMessageType<TickInput, TickInputNative>("swarm_coverage_msgs/msg/TickInput", MessageSchemas.TickInput)
+    {
+        protected override unsafe void Write(in TickInput value, TickInputNative* sample, NativeArena arena)
+        {
+            HeaderNative.Write(in value.Header, &sample->header, arena);
+            sample->tick = value.Tick;
+            sample->clock_timestamp = value.ClockTimestamp;
+            sample->clock_frequency = value.ClockFrequency;
+            sample->emergency_stop = value.EmergencyStop ? (byte)1 : (byte)0;
+            sample->status = arena.Sequence<byte>(value.Status);
+            sample->taken = arena.Sequence<byte>(value.Taken);
+            sample->x = arena.Sequence<double>(value.X);
+            sample->y = arena.Sequence<double>(value.Y);
+            sample->z = arena.Sequence<double>(value.Z);
+            sample->yaw = arena.Sequence<double>(value.Yaw);
+            sample->age_s = arena.Sequence<double>(value.AgeS);
+        }
+
+        protected override unsafe void Read(TickInputNative* sample, ref TickInput value, Utf8StringCache strings)
+        {
+            HeaderNative.Read(&sample->header, ref value.Header, strings);
+            value.Tick = sample->tick;
+            value.ClockTimestamp = sample->clock_timestamp;
+            value.ClockFrequency = sample->clock_frequency;
+            value.EmergencyStop = sample->emergency_stop != 0;
+            value.Status = NativeCopy.ToArray(sample->status, value.Status);
+            value.Taken = NativeCopy.ToArray(sample->taken, value.Taken);
+            value.X = NativeCopy.ToArray(sample->x, value.X);
+            value.Y = NativeCopy.ToArray(sample->y, value.Y);
+            value.Z = NativeCopy.ToArray(sample->z, value.Z);
+            value.Yaw = NativeCopy.ToArray(sample->yaw, value.Yaw);
+            value.AgeS = NativeCopy.ToArray(sample->age_s, value.AgeS);
+        }
+    }
+}
+
+internal struct TickInputNative
+{
+    public HeaderNative header;
+    public ulong tick;
+    public long clock_timestamp;
+    public long clock_frequency;
+    public byte emergency_stop;
+    public DdsSequence status;
+    public DdsSequence taken;
+    public DdsSequence x;
+    public DdsSequence y;
+    public DdsSequence z;
+    public DdsSequence yaw;
+    public DdsSequence age_s;
+}
