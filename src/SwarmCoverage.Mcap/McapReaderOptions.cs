@@ -14,7 +14,7 @@ public enum McapReadOrder
 }
 
 /// <summary>Settings and bounds of a <see cref="McapReader"/>. Every length in the file is checked against them before anything is allocated.</summary>
-public sealed class McapReaderOptions
+public sealed record McapReaderOptions
 {
     /// <summary>The largest record content accepted (a compressed chunk included), and the largest summary section; 256 MiB by default.</summary>
     public int MaxRecordSize { get; init; } = 256 << 20;

@@ -1,7 +1,7 @@
 namespace SwarmCoverage.Mcap;
 
 /// <summary>Settings of a <see cref="McapWriter"/>.</summary>
-public sealed class McapWriterOptions
+public sealed record McapWriterOptions
 {
     /// <summary>Default chunk size: 1 MiB of uncompressed records (docs/mcap.md, "Chunk size").</summary>
     public const int DefaultChunkSize = 1 << 20;
