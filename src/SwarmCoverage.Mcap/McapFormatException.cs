@@ -47,7 +47,7 @@ public sealed class McapFormatException : Exception
 
     private static string Format(string source, long offset, McapOpcode? opcode, string detail)
     {
-        string record = opcode is { } op ? $" {McapOpcodes.Name(op)} record (opcode 0x{(byte)op:X2})" : "";
-        return $"{source}: offset {offset}:{record}: {detail}";
+        string record = opcode is { } op ? $" {McapOpcodes.Name(op)} record (opcode 0x{(byte)op:X2}):" : "";
+        return $"{source}: offset {offset}:{record} {detail}";
     }
 }

@@ -560,6 +560,10 @@ public sealed class McapReader : IDisposable
         ReadOnlySpan<byte> compressed = f.LongPrefixedBytes("records");
         if (uncompressedSize > (ulong)_options.MaxChunkSize)
             throw location.Error($"uncompressed_size {uncompressedSize} exceeds the reader's MaxChunkSize {_options.MaxChunkSize}");
+        if (compression is not ("" or "zstd" or "lz4"))
+            throw location.Error($"unsupported compression '{compression}' (this reader knows zstd, lz4 and none)");
+        if (compression == "" && uncompressedSize != (ulong)compressed.Length)
+            throw location.Error($"uncompressed chunk holds {compressed.Length} bytes of records but its uncompressed_size is {uncompressedSize}");
         if (compression == "lz4" && uncompressedSize > ((ulong)compressed.Length * 256) + (64 << 10))
             throw location.Error($"uncompressed_size {uncompressedSize} is more than {compressed.Length} bytes of LZ4 can hold");
         if (compression == "zstd")
