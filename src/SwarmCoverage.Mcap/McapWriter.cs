@@ -12,7 +12,10 @@ namespace SwarmCoverage.Mcap;
 /// SummaryOffset records, the Footer and the closing magic.
 /// <para>
 /// A process killed between chunks leaves a file without a footer whose complete chunks any streaming
-/// reader still reads. The stream need not be seekable: offsets are counted, not asked of the stream.
+/// reader still reads: every chunk (and every Metadata or Attachment record) is flushed through the stream
+/// once written, so none waits in a stream buffer (a <see cref="FileStream"/>'s, say) for the next write.
+/// That hands it to the operating system, which survives the process, not the machine. The stream need
+/// not be seekable: offsets are counted, not asked of the stream.
 /// </para>
 /// <para>
 /// Not thread-safe: one thread writes (the recorder's). <see cref="AddMessage"/> allocates nothing in steady
@@ -199,7 +202,7 @@ public sealed class McapWriter : IDisposable
 
     /// <summary>
     /// Writes the current chunk (if it holds any record) and flushes the stream, so that everything added so
-    /// far survives the process being killed. Calling it after every control tick makes chunks small; a
+    /// far survives the process being killed (not a power loss: that needs <see cref="FileStream.Flush(bool)"/>). Calling it after every control tick makes chunks small; a
     /// recorder would call it every second or so.
     /// </summary>
     public void Flush()
@@ -428,13 +431,17 @@ public sealed class McapWriter : IDisposable
         _chunkMessages = 0;
     }
 
-    /// <summary>Writes <see cref="_out"/> to the stream in one call, adding it to the data CRC and the position.</summary>
+    /// <summary>
+    /// Writes <see cref="_out"/> to the stream in one call and flushes it through to the operating system, adding
+    /// it to the data CRC and the position.
+    /// </summary>
     private void WriteOut()
     {
         ReadOnlySpan<byte> bytes = _out.Span;
         try
         {
             _stream.Write(bytes);
+            _stream.Flush();
         }
         catch
         {

@@ -69,6 +69,30 @@ public sealed class WriterTests
     }
 
     [Fact]
+    public void Every_finished_chunk_reaches_the_file_without_Flush_even_through_a_buffered_FileStream()
+    {
+        // What a killed recorder leaves: whatever the operating system has. A 64 KiB FileStream buffer would
+        // otherwise hold these ~2 KB chunks back until it filled.
+        using var temp = new TempDirectory();
+        string path = temp.File("live.mcap");
+        var messages = TestData.Messages(5, 60, 2, (_, _) => 100);
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+        using var writer = new McapWriter(file, new McapWriterOptions { ChunkSize = 2000, Compression = McapCompression.None });
+        writer.AddChannel(0, "/robot_0/cmd_vel", "cdr");
+        writer.AddChannel(0, "/robot_1/cmd_vel", "cdr");
+        foreach (var m in messages) writer.AddMessage(m.ChannelId, m.Sequence, m.LogTime, m.PublishTime, m.Data);
+        Assert.True(writer.ChunkCount >= 2, $"{writer.ChunkCount} chunks");
+
+        Assert.Equal(writer.Position, new FileInfo(path).Length);
+        using var reader = McapReader.Open(path);
+        string[] read = [.. reader.ReadMessages().Select(WrittenMessage.Describe)];
+        Assert.True(reader.IsTruncated);
+        Assert.Equal(writer.Position, reader.TruncatedAt);
+        Assert.InRange(read.Length, 2, messages.Count - 1); // the open chunk's messages are not in the file yet
+        Assert.Equal(messages.Take(read.Length).Select(m => m.Key), read);
+    }
+
+    [Fact]
     public void Arguments_and_state_are_checked()
     {
         using var writer = new McapWriter(new MemoryStream());
