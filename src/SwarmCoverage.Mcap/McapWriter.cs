@@ -75,6 +75,28 @@ public sealed class McapWriter : IDisposable
         WriteOut();
     }
 
+    /// <summary>
+    /// Creates (or overwrites) the file at <paramref name="path"/> and starts writing it; the writer owns the
+    /// file (<see cref="McapWriterOptions.LeaveOpen"/> is ignored). Others may read the file while it is written.
+    /// </summary>
+    public static McapWriter Create(string path, McapWriterOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        options = (options ?? new McapWriterOptions()) with { LeaveOpen = false };
+        options.Validate();
+        // No FileStream buffer: the writer hands it whole record groups, so one would only copy them.
+        var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read | FileShare.Delete, 0);
+        try
+        {
+            return new McapWriter(stream, options);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Bytes written to the stream so far (the offset of the next record).</summary>
     public long Position => _position;
 

@@ -93,6 +93,39 @@ public sealed class WriterTests
     }
 
     [Fact]
+    public void Create_writes_a_file_that_is_readable_while_written_and_complete_after_dispose()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.File("run.mcap");
+        var messages = TestData.Messages(6, 50, 1, (_, _) => 48);
+        using (var writer = McapWriter.Create(path, new McapWriterOptions { Profile = "ros2", LeaveOpen = true }))
+        {
+            ushort channel = writer.AddChannel(0, "/robot_0/cmd_vel", "cdr");
+            for (int i = 0; i < messages.Count; i++)
+            {
+                var m = messages[i];
+                writer.AddMessage(channel, m.Sequence, m.LogTime, m.PublishTime, m.Data);
+                if (i == 29) writer.Flush();
+            }
+            writer.AddMetadata("run", new Dictionary<string, string> { ["seed"] = "6" });
+            using var live = McapReader.Open(path);
+            Assert.Equal(messages.Take(30).Select(m => m.Key), live.ReadMessages().Select(WrittenMessage.Describe));
+            Assert.True(live.IsTruncated);
+            Assert.Equal("6", Assert.Single(live.Metadata).Values["seed"]);
+        }
+
+        using (var reader = McapReader.Open(path))
+        {
+            Assert.Equal(messages.Select(m => m.Key), reader.ReadMessages().Select(WrittenMessage.Describe));
+            Assert.True(reader.IsComplete);
+            Assert.Equal(50ul, reader.Statistics!.MessageCount);
+            Assert.Equal("ros2", reader.Header.Profile);
+        }
+        // LeaveOpen was ignored: the writer closed its file, so it can be opened exclusively.
+        new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None).Dispose();
+    }
+
+    [Fact]
     public void Arguments_and_state_are_checked()
     {
         using var writer = new McapWriter(new MemoryStream());
