@@ -31,6 +31,7 @@ public sealed partial class ControllerNode : IDisposable
     private readonly RosSubscription<RosTarget> _targetSub;
     private readonly RosSubscription<OccupancyGrid> _gridSub;
     private readonly IDisposable? _statusObserver;
+    private readonly IDisposable? _recorder;
     private int _disposed;
 
     /// <summary>Creates the session (checking every parameter) and every DDS entity.</summary>
@@ -67,6 +68,9 @@ public sealed partial class ControllerNode : IDisposable
             _targetSub = _participant.CreateSubscription<RosTarget>(settings.TargetTopic, RosQos.Default);
             _gridSub = _participant.CreateSubscription<OccupancyGrid>(settings.TargetGridTopic, RosQos.Default);
             if (own < 0) _statusObserver = _session.Attach(new RosStatusPublisher(_participant, settings), new ObserverOptions { Name = "status", Capacity = 8 });
+            // Live, the recorder never holds a tick back: a queue of its own, drops counted by the session; a clean stop drains it.
+            if (settings.RecordPath is { } record)
+                _recorder = _session.Attach(new Recording.RunRecorder(record, Recording.RecordingTopics.Of(settings), log: logger), new ObserverOptions { Name = "recorder", Capacity = 1024 });
         }
         catch
         {
@@ -208,7 +212,8 @@ public sealed partial class ControllerNode : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _statusObserver?.Dispose();
-        _session.Dispose();
+        _session.Dispose(); // drains the observers: the recording gets its last ticks, summary and footer
+        _recorder?.Dispose();
         _sink.Dispose();
         _participant.Dispose();
     }

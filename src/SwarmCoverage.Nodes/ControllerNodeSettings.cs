@@ -89,6 +89,9 @@ public sealed partial record ControllerNodeSettings
     /// <summary>Reload the target when the params file (or its target file) is edited.</summary>
     public bool WatchParamsFile { get; init; } = true;
 
+    /// <summary>Where the live run is recorded as MCAP (<c>record.path</c>, <c>--record</c>); null: not recorded.</summary>
+    public string? RecordPath { get; init; }
+
     /// <summary>Decentralized mode: the one robot this instance commands (null: every robot).</summary>
     public string? OwnRobot { get; init; }
 
@@ -151,6 +154,7 @@ public sealed partial record ControllerNodeSettings
             EmergencyStopTopic = FixedTopic(p, NodeParameters.EmergencyStopTopic),
             ShutdownAckTimeoutS = p.Double(NodeParameters.ShutdownAckTimeout),
             WatchParamsFile = p.Bool(NodeParameters.WatchParamsFile),
+            RecordPath = p.String(NodeParameters.RecordPath) is { Length: > 0 } rec ? Path.GetFullPath(Path.Combine(p.Directory ?? ".", rec)) : null,
             RealtimePriority = p.Int(NodeParameters.RealtimePriority),
             PublishThreads = p.Int(NodeParameters.PublishThreads),
         };

@@ -37,6 +37,7 @@ public static class NodeParameters
     public static readonly ParameterDescriptor TargetGridTopic = Text("topics.target_grid", "/swarm_coverage/target_grid", "Painted target topic (OccupancyGrid)");
     public static readonly ParameterDescriptor EmergencyStopTopic = Text("topics.emergency_stop", "/swarm_coverage/emergency_stop", "Emergency stop topic (std_msgs/Bool)");
 
+    public static readonly ParameterDescriptor RecordPath = Text("record.path", "", "Record the live run to this .mcap file (empty: no recording; controller --record FILE gives it too)");
     public static readonly ParameterDescriptor ShutdownAckTimeout = Double("shutdown.ack_timeout_s", 1.0, 0, 60, "s", "How long shutdown waits for the zero commands to be acknowledged");
 
     /// <summary>The nodes' own parameters, in README order.</summary>
@@ -45,7 +46,7 @@ public static class NodeParameters
         UseSimTime, FrameId, RealtimePriority, PublishThreads, WatchParamsFile,
         RobotNames, RobotPrefix, RobotCount, RobotIndexDigits, RobotWorld, RobotModel, MaxLinearSpeed, MaxAngularSpeed,
         PoseSource, OdomTopic, PoseTopic, CmdVelTopic, CmdVelType,
-        StatusTopic, TargetMapTopic, TargetTopic, TargetGridTopic, EmergencyStopTopic, ShutdownAckTimeout,
+        StatusTopic, TargetMapTopic, TargetTopic, TargetGridTopic, EmergencyStopTopic, ShutdownAckTimeout, RecordPath,
     ];
 
     public static readonly ParameterDescriptor SimWorld = FilePath("sim.world", "An SDF world with the robots (else generated from sim.robot_model)");
@@ -62,12 +63,13 @@ public static class NodeParameters
     public static readonly ParameterDescriptor SimLimiterStep = Double("sim.limiter_step_s", 0.001, 0, 1, "s", "The simulator's internal step while acceleration limits act", minExclusive: true);
     public static readonly ParameterDescriptor MetricsPeriod = Double("output.metrics_period_s", 0.5, 0, 3600, "s", "Seconds between two metrics rows of simulate", minExclusive: true);
     public static readonly ParameterDescriptor WriteTrajectories = Boolean("output.trajectories", true, "simulate writes trajectories.csv");
+    public static readonly ParameterDescriptor WriteRecording = Boolean("output.record", true, "simulate records the run as run.mcap (replayable with swarm-coverage replay)");
 
     /// <summary>The simulation's parameters, in README order.</summary>
     public static IReadOnlyList<ParameterDescriptor> Simulation { get; } =
     [
         SimWorld, SimRobotModel, SimRobots, SimStart, SimStartSpacing, SimDuration, SimSeed, SimLatency, SimPositionNoise, SimYawNoise,
-        SimCommandTimeout, SimLimiterStep, MetricsPeriod, WriteTrajectories,
+        SimCommandTimeout, SimLimiterStep, MetricsPeriod, WriteTrajectories, WriteRecording,
     ];
 
     /// <summary>The one parameter table of the program: the controller's, the nodes', the simulation's.</summary>

@@ -38,6 +38,9 @@ public sealed record SimulationSettings
     public double MetricsPeriodS { get; init; } = 0.5;
     public bool WriteTrajectories { get; init; } = true;
 
+    /// <summary>Record the run as run.mcap (<c>output.record</c>).</summary>
+    public bool Record { get; init; } = true;
+
     public SimulationOptions SimulatorOptions() => new()
     {
         Seed = Seed,
@@ -67,6 +70,7 @@ public sealed record SimulationSettings
             LimiterStepS = p.Double(NodeParameters.SimLimiterStep),
             MetricsPeriodS = p.Double(NodeParameters.MetricsPeriod),
             WriteTrajectories = p.Bool(NodeParameters.WriteTrajectories),
+            Record = p.Bool(NodeParameters.WriteRecording),
         };
         if (s.WorldFile is { } w && !File.Exists(w))
             throw new InputException($"{p.Source}: parameter 'sim.world' names {w}, which does not exist");

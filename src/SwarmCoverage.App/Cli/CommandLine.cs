@@ -23,6 +23,7 @@ public static class CommandLine
         root.Subcommands.Add(VerifyCommand.Create(stdout, stderr));
         root.Subcommands.Add(BenchCommand.Create(stdout, stderr));
         root.Subcommands.Add(SimulateCommand.Create(stdout, stderr, TimeProvider.System));
+        root.Subcommands.Add(ReplayCommand.Create(stdout, stderr));
         root.Subcommands.Add(NodeCommands.Controller());
         root.Subcommands.Add(NodeCommands.Sim());
         root.Subcommands.Add(SecurityCommand.Create(stdout, stderr, TimeProvider.System));

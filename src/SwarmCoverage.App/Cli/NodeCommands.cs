@@ -20,15 +20,18 @@ internal static class NodeCommands
     {
         var paramsFile = new Option<FileInfo>("--params") { Description = "The controller's ROS 2 params file (see launch/): target, robots, topics, use_sim_time, limits.", Required = true };
         var robot = new Option<string?>("--robot") { Description = "Decentralized mode: compute the whole swarm's step from the shared poses and command only this robot." };
+        var record = new Option<FileInfo?>("--record") { Description = "Record the run as MCAP (every tick's poses, commands, status and changes; replayable with `swarm-coverage replay`). Overrides record.path." };
         var cmd = new Command("controller",
             "The ROS 2 controller node: subscribes every robot's odom (or pose), publishes its cmd_vel at the control rate, the status and the target map; " +
             "live targets from a topic or an edited params file; /clock under use_sim_time; zero to every robot on SIGINT/SIGTERM and on the emergency stop.");
         cmd.Options.Add(paramsFile);
         cmd.Options.Add(robot);
+        cmd.Options.Add(record);
         cmd.SetAction((p, ct) =>
         {
             var file = p.GetValue(paramsFile)!;
             var settings = ControllerNodeSettings.Load(file.FullName, p.GetValue(robot));
+            if (p.GetValue(record) is { } r) settings = settings with { RecordPath = r.FullName };
             int code = NodeHost.Run("controller", b =>
             {
                 TimeProvider time = TimeProvider.System;

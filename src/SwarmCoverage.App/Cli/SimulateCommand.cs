@@ -1,7 +1,9 @@
 using SwarmCoverage.Nodes;
 using System.CommandLine;
 using SwarmCoverage.App.Simulation;
+using SwarmCoverage.Control.Session;
 using SwarmCoverage.Core;
+using SwarmCoverage.Nodes.Recording;
 
 namespace SwarmCoverage.App.Cli;
 
@@ -21,10 +23,23 @@ internal static class SimulateCommand
             var scenario = file is null ? Scenario.Default() : Scenario.LoadFile(file.FullName);
             string folder = p.GetValue(output) ?? Path.Combine("runs", "simulate-" + time.GetUtcNow().ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
             stderr.WriteLine($"simulate: {scenario.Source}; {scenario.Controller.Describe(scenario.Simulation.Robots)}");
-            var run = Progress.Run(stderr, $"simulating {scenario.Simulation.DurationS:G4} s", prog => SimulationRun.Execute(scenario, prog, ct));
-            RunOutput.Write(run, folder);
+            RunOutput.CheckFolder(folder);
+            // The recording is a lossless observer: the run waits for it, so the file holds every tick.
+            var recorder = scenario.Simulation.Record ? new RunRecorder(RunOutput.PendingRecording(folder), new RecordingTopics()) : null;
+            var observers = recorder is null ? null : new[] { ((IControlObserver)recorder, (ObserverOptions?)new ObserverOptions { Name = "recorder", Lossless = true, Capacity = 256 }) };
+            RunRecord run;
+            try
+            {
+                run = Progress.Run(stderr, $"simulating {scenario.Simulation.DurationS:G4} s", prog => SimulationRun.Execute(scenario, prog, ct, observers));
+                RunOutput.Write(run, folder, recorder?.Path);
+            }
+            finally
+            {
+                if (recorder is not null && File.Exists(recorder.Path)) File.Delete(recorder.Path); // a failed run leaves no half recording behind
+            }
+
             RunOutput.Table(run, stdout);
-            stdout.WriteLine($"wrote {Path.GetFullPath(folder)}/ ({RunOutput.Figure}, {RunOutput.MetricsFigure}, {RunOutput.MetricsCsv}, {(run.Theta.Length > 0 ? RunOutput.Trajectories + ", " : "")}{RunOutput.Summary}, {RunOutput.WorldFile})");
+            stdout.WriteLine($"wrote {Path.GetFullPath(folder)}/ ({RunOutput.Figure}, {RunOutput.MetricsFigure}, {RunOutput.MetricsCsv}, {(run.Theta.Length > 0 ? RunOutput.Trajectories + ", " : "")}{(recorder is null ? "" : RunOutput.Recording + ", ")}{RunOutput.Summary}, {RunOutput.WorldFile})");
             return Task.FromResult(CommandLine.Ok);
         });
         return cmd;

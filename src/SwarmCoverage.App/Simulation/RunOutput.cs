@@ -21,10 +21,33 @@ public static class RunOutput
     public const string Trajectories = "trajectories.csv";
     public const string Summary = "summary.json";
     public const string WorldFile = "world.sdf";
+    public const string Recording = "run.mcap";
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static void Write(RunRecord run, string folder)
+    /// <summary>Refuses, before a run starts, a folder that holds something other than a previous run's output.</summary>
+    public static void CheckFolder(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        string full = Path.GetFullPath(folder);
+        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !File.Exists(Path.Combine(full, Summary)))
+            throw new Core.InputException($"--out {folder}: the folder exists and is not a previous run's output; choose another");
+    }
+
+    /// <summary>Where a run records before its folder is written (moved in by <see cref="Write"/> with the rest).</summary>
+    public static string PendingRecording(string folder)
+    {
+        string full = Path.GetFullPath(folder);
+        string parent = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(parent);
+        return Path.Combine(parent, $".{Path.GetFileName(full)}.{Recording}.partial-{Environment.ProcessId}");
+    }
+
+    /// <summary>
+    /// Writes every file of the run into a fresh folder next to <paramref name="folder"/> and moves it into place, so
+    /// that a failure leaves no half-written folder; <paramref name="recording"/>, when given, is moved in as run.mcap.
+    /// </summary>
+    public static void Write(RunRecord run, string folder, string? recording = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(folder);
@@ -43,6 +66,7 @@ public static class RunOutput
             if (run.Theta.Length > 0) WriteTrajectories(run, Path.Combine(tmp, Trajectories));
             File.WriteAllText(Path.Combine(tmp, WorldFile), SdfWorldWriter.Write(run.World));
             File.WriteAllText(Path.Combine(tmp, Summary), SummaryJson(run).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            if (recording is not null) File.Move(recording, Path.Combine(tmp, Recording));
             if (Directory.Exists(full)) Directory.Delete(full, true);
             Directory.Move(tmp, full);
         }

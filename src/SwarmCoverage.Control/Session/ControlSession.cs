@@ -265,6 +265,7 @@ public sealed partial class ControlSession : IDisposable
             Models = _models,
             OwnRobot = _own,
             ControlPeriodS = core.Settings.ControlPeriodS,
+            BodyRadiusM = _o.BodyRadiusM,
             TimestampFrequency = _time.TimestampFrequency,
             Table = _table,
             Parameters = [.. _table.All.Select(d => (d, core.Parameters.Value(d))).Where(p => p.Item2 is not null).Select(p => (p.d, p.Item2!))],
@@ -694,6 +695,7 @@ public sealed partial class ControlSession : IDisposable
         var r = _observers.Rent();
         r.Tick = _tick;
         r.Timestamp = now;
+        r.TimestampFrequency = _time.TimestampFrequency;
         r.TimeUnixNs = NowUnixNs();
         r.EmergencyStop = _estop;
         r.Step = step;

@@ -45,6 +45,9 @@ public sealed record SessionDescription
     public required int OwnRobot { get; init; }
     public required double ControlPeriodS { get; init; }
 
+    /// <summary>The largest robot body radius the pipeline was built for, m.</summary>
+    public required double BodyRadiusM { get; init; }
+
     /// <summary>The frequency of <see cref="TickRecord.Timestamp"/> (the session clock's).</summary>
     public required long TimestampFrequency { get; init; }
     public required ParameterTable Table { get; init; }
@@ -87,6 +90,9 @@ public sealed class TickRecord
 
     /// <summary>The tick's time, nanoseconds since the Unix epoch on the session clock.</summary>
     public long TimeUnixNs { get; internal set; }
+
+    /// <summary>Units of <see cref="Timestamp"/> per second (the session clock's).</summary>
+    public long TimestampFrequency { get; internal set; }
     public bool EmergencyStop { get; internal set; }
     public ControllerTick Step { get; internal set; }
     public SessionStatus Status { get; internal set; }
