@@ -32,6 +32,7 @@ public sealed partial class ControllerNode : IDisposable
     private readonly RosSubscription<OccupancyGrid> _gridSub;
     private readonly IDisposable? _statusObserver;
     private readonly IDisposable? _recorder;
+    private readonly Live.LiveFoxglove? _foxglove;
     private int _disposed;
 
     /// <summary>Creates the session (checking every parameter) and every DDS entity.</summary>
@@ -68,12 +69,15 @@ public sealed partial class ControllerNode : IDisposable
             _targetSub = _participant.CreateSubscription<RosTarget>(settings.TargetTopic, RosQos.Default);
             _gridSub = _participant.CreateSubscription<OccupancyGrid>(settings.TargetGridTopic, RosQos.Default);
             if (own < 0) _statusObserver = _session.Attach(new RosStatusPublisher(_participant, settings), new ObserverOptions { Name = "status", Capacity = 8 });
+            if (settings.Foxglove.Port > 0)
+                _foxglove = Live.LiveFoxglove.StartAsync(_session, Recording.RecordingTopics.Of(settings), settings.Foxglove, settings.UseSimTime).GetAwaiter().GetResult();
             // Live, the recorder never holds a tick back: a queue of its own, drops counted by the session; a clean stop drains it.
             if (settings.RecordPath is { } record)
                 _recorder = _session.Attach(new Recording.RunRecorder(record, Recording.RecordingTopics.Of(settings), log: logger), new ObserverOptions { Name = "recorder", Capacity = 1024 });
         }
         catch
         {
+            _foxglove?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             _session?.Dispose();
             _sink?.Dispose();
             _participant.Dispose();
@@ -182,28 +186,14 @@ public sealed partial class ControllerNode : IDisposable
         if (_targetSub.TryTakeLatest(ref target))
         {
             string source = "topic " + Settings.TargetTopic;
-            try
-            {
-                RequestTarget(TargetMessages.FromTarget(target, arena, source), source);
-            }
-            catch (InputException e)
-            {
-                LogTargetIgnored(_log, source, e.Message);
-            }
+            if (ControlInputs.Target(_session, target, arena, source) is { } refused) LogTargetIgnored(_log, source, refused);
         }
 
         var grid = default(OccupancyGrid);
         if (_gridSub.TryTakeLatest(ref grid))
         {
             string source = "topic " + Settings.TargetGridTopic;
-            try
-            {
-                RequestTarget(TargetMessages.FromOccupancyGrid(grid, arena, _session.Target.Floor, source), source);
-            }
-            catch (InputException e)
-            {
-                LogTargetIgnored(_log, source, e.Message);
-            }
+            if (ControlInputs.Grid(_session, grid, arena, source) is { } refused) LogTargetIgnored(_log, source, refused);
         }
     }
 
@@ -212,6 +202,7 @@ public sealed partial class ControllerNode : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _statusObserver?.Dispose();
+        _foxglove?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _session.Dispose(); // drains the observers: the recording gets its last ticks, summary and footer
         _recorder?.Dispose();
         _sink.Dispose();

@@ -92,6 +92,9 @@ public sealed partial record ControllerNodeSettings
     /// <summary>Where the live run is recorded as MCAP (<c>record.path</c>, <c>--record</c>); null: not recorded.</summary>
     public string? RecordPath { get; init; }
 
+    /// <summary>The Foxglove server (<c>foxglove.*</c>); port 0: none.</summary>
+    public Live.FoxgloveSettings Foxglove { get; init; } = new();
+
     /// <summary>Decentralized mode: the one robot this instance commands (null: every robot).</summary>
     public string? OwnRobot { get; init; }
 
@@ -154,6 +157,7 @@ public sealed partial record ControllerNodeSettings
             EmergencyStopTopic = FixedTopic(p, NodeParameters.EmergencyStopTopic),
             ShutdownAckTimeoutS = p.Double(NodeParameters.ShutdownAckTimeout),
             WatchParamsFile = p.Bool(NodeParameters.WatchParamsFile),
+            Foxglove = Live.FoxgloveSettings.Read(p, ownRobot is not null),
             RecordPath = p.String(NodeParameters.RecordPath) is { Length: > 0 } rec ? Path.GetFullPath(Path.Combine(p.Directory ?? ".", rec)) : null,
             RealtimePriority = p.Int(NodeParameters.RealtimePriority),
             PublishThreads = p.Int(NodeParameters.PublishThreads),

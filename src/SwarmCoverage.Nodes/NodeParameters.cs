@@ -37,6 +37,11 @@ public static class NodeParameters
     public static readonly ParameterDescriptor TargetGridTopic = Text("topics.target_grid", "/swarm_coverage/target_grid", "Painted target topic (OccupancyGrid)");
     public static readonly ParameterDescriptor EmergencyStopTopic = Text("topics.emergency_stop", "/swarm_coverage/emergency_stop", "Emergency stop topic (std_msgs/Bool)");
 
+    public static readonly ParameterDescriptor FoxglovePort = Integer("foxglove.port", 8765, 0, 65535, "", "Port of the Foxglove WebSocket server (0: no server; with --robot the server is off unless given)");
+    public static readonly ParameterDescriptor FoxgloveAddress = Text("foxglove.address", "127.0.0.1", "Address the Foxglove server listens on (0.0.0.0 for the field: then foxglove.token is required)");
+    public static readonly ParameterDescriptor FoxgloveToken = Text("foxglove.token", "", "When set, a client must connect with ?token=... (else 401)");
+    public static readonly ParameterDescriptor FoxgloveTlsCert = Text("foxglove.tls_cert", "", "PEM certificate: then wss:// and https:// only");
+    public static readonly ParameterDescriptor FoxgloveTlsKey = Text("foxglove.tls_key", "", "PEM private key of foxglove.tls_cert");
     public static readonly ParameterDescriptor RecordPath = Text("record.path", "", "Record the live run to this .mcap file (empty: no recording; controller --record FILE gives it too)");
     public static readonly ParameterDescriptor ShutdownAckTimeout = Double("shutdown.ack_timeout_s", 1.0, 0, 60, "s", "How long shutdown waits for the zero commands to be acknowledged");
 
@@ -46,7 +51,7 @@ public static class NodeParameters
         UseSimTime, FrameId, RealtimePriority, PublishThreads, WatchParamsFile,
         RobotNames, RobotPrefix, RobotCount, RobotIndexDigits, RobotWorld, RobotModel, MaxLinearSpeed, MaxAngularSpeed,
         PoseSource, OdomTopic, PoseTopic, CmdVelTopic, CmdVelType,
-        StatusTopic, TargetMapTopic, TargetTopic, TargetGridTopic, EmergencyStopTopic, ShutdownAckTimeout, RecordPath,
+        StatusTopic, TargetMapTopic, TargetTopic, TargetGridTopic, EmergencyStopTopic, ShutdownAckTimeout, RecordPath, FoxglovePort, FoxgloveAddress, FoxgloveToken, FoxgloveTlsCert, FoxgloveTlsKey,
     ];
 
     public static readonly ParameterDescriptor SimWorld = FilePath("sim.world", "An SDF world with the robots (else generated from sim.robot_model)");

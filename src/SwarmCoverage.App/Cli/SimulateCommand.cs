@@ -3,6 +3,7 @@ using System.CommandLine;
 using SwarmCoverage.App.Simulation;
 using SwarmCoverage.Control.Session;
 using SwarmCoverage.Core;
+using SwarmCoverage.Nodes.Live;
 using SwarmCoverage.Nodes.Recording;
 
 namespace SwarmCoverage.App.Cli;
@@ -13,9 +14,13 @@ internal static class SimulateCommand
     {
         var paramsFile = new Option<FileInfo?>("--params") { Description = "Scenario in the ROS 2 params format (see launch/). Default: the embedded scenario, 40 TurtleBot3 Burgers from a corner of a 4 x 3 m arena to the two-blob target for 2 minutes." };
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: runs/simulate-<UTC time>)." };
+        var live = new Option<bool>("--live") { Description = "Run in real time with the Foxglove WebSocket server on (foxglove.* parameters; default ws://127.0.0.1:8765): watch and tune the swarm from Foxglove." };
+        var speed = new Option<double>("--speed") { Description = "With --live: times real time (2: twice as fast; 0: as fast as possible).", DefaultValueFactory = _ => 1.0 };
         var cmd = new Command("simulate", "Run the controller against the bundled simulator in-process and write the figures, metrics, trajectories and summary of the run.");
         cmd.Options.Add(paramsFile);
         cmd.Options.Add(output);
+        cmd.Options.Add(live);
+        cmd.Options.Add(speed);
         cmd.SetAction((p, ct) =>
         {
             var file = p.GetValue(paramsFile);
@@ -24,13 +29,23 @@ internal static class SimulateCommand
             string folder = p.GetValue(output) ?? Path.Combine("runs", "simulate-" + time.GetUtcNow().ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
             stderr.WriteLine($"simulate: {scenario.Source}; {scenario.Controller.Describe(scenario.Simulation.Robots)}");
             RunOutput.CheckFolder(folder);
-            // The recording is a lossless observer: the run waits for it, so the file holds every tick.
+            LiveOptions? liveOptions = null;
+            if (p.GetValue(live))
+            {
+                double x = p.GetValue(speed);
+                if (!(x >= 0) || !double.IsFinite(x)) throw new InputException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--speed {x}: must be a finite factor >= 0"));
+                var fox = FoxgloveSettings.Read(scenario.Parameters, decentralized: false);
+                if (fox.Port == 0) throw new InputException($"{scenario.Source}: foxglove.port is 0; --live needs the Foxglove server");
+                liveOptions = new LiveOptions { Speed = x, Foxglove = fox, OnServing = url => stderr.WriteLine($"simulate --live: Foxglove server on {url} (open it in Foxglove: Open connection > Foxglove WebSocket); Ctrl+C stops") };
+            }
+
+            // The recording is a lossless observer offline (the run waits for it: the file holds every tick); live it has a queue of its own.
             var recorder = scenario.Simulation.Record ? new RunRecorder(RunOutput.PendingRecording(folder), new RecordingTopics()) : null;
-            var observers = recorder is null ? null : new[] { ((IControlObserver)recorder, (ObserverOptions?)new ObserverOptions { Name = "recorder", Lossless = true, Capacity = 256 }) };
+            var observers = recorder is null ? null : new[] { ((IControlObserver)recorder, (ObserverOptions?)new ObserverOptions { Name = "recorder", Lossless = liveOptions is null, Capacity = 1024 }) };
             RunRecord run;
             try
             {
-                run = Progress.Run(stderr, $"simulating {scenario.Simulation.DurationS:G4} s", prog => SimulationRun.Execute(scenario, prog, ct, observers));
+                run = Progress.Run(stderr, $"simulating {scenario.Simulation.DurationS:G4} s", prog => SimulationRun.Execute(scenario, prog, ct, observers, liveOptions));
                 RunOutput.Write(run, folder, recorder?.Path);
             }
             finally

@@ -73,7 +73,7 @@ public static class SimulationRun
 {
     public static RunRecord Execute(
         Scenario scenario, IProgress<double>? progress = null, CancellationToken cancellationToken = default,
-        IReadOnlyList<(IControlObserver Observer, ObserverOptions? Options)>? observers = null)
+        IReadOnlyList<(IControlObserver Observer, ObserverOptions? Options)>? observers = null, LiveOptions? live = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         var c = scenario.Controller;
@@ -122,12 +122,21 @@ public static class SimulationRun
                 RobotNames = names,
                 Models = models,
                 BodyRadiusM = body,
-                ComputeStatus = false,
-                Offline = true,
+                // Live, the status is computed for the Foxglove view and changes are prepared off the tick thread.
+                ComputeStatus = live is not null,
+                Offline = live is null,
                 WarmUp = false,
             },
             ports, ports, clock);
         foreach (var observer in observers ?? []) session.Attach(observer.Observer, observer.Options);
+        Nodes.Live.LiveFoxglove? foxglove = null;
+        if (live is not null)
+        {
+            foxglove = Nodes.Live.LiveFoxglove.StartAsync(session, new Nodes.Recording.RecordingTopics(), live.Foxglove, simulatedClock: true, ct: cancellationToken).GetAwaiter().GetResult();
+            live.OnServing?.Invoke(foxglove.Server.Url);
+        }
+
+        using var stopFoxglove = new Disposer(foxglove);
         var field = session.Field;
         var quad = new TargetQuadrature(field);
         var wall = Stopwatch.StartNew();
@@ -161,6 +170,17 @@ public static class SimulationRun
                 progress?.Report((double)k / ticks);
             }
             if (k == ticks) break;
+
+            // Live: hold each tick until its time at the requested speed (the simulation itself stays deterministic).
+            if (live is not null && live.Speed > 0)
+            {
+                double due = k * period / live.Speed;
+                for (double ahead = due - wall.Elapsed.TotalSeconds; ahead > 0; ahead = due - wall.Elapsed.TotalSeconds)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Thread.Sleep(TimeSpan.FromSeconds(Math.Min(ahead, 0.05)));
+                }
+            }
 
             // Sense, decide, act: the session takes the odometry and hands the commands to the simulator.
             clock.Set(sim.Now.Nanoseconds);
@@ -321,4 +341,22 @@ internal sealed class SimulatorPorts : IPoseSource, ICommandSink
         if (_unicycle) _sim.SetCommands(V, Omega);
         else _sim.SetCommands(V, _vy, _vz, Omega);
     }
+}
+
+/// <summary><c>simulate --live</c>: real time (or <see cref="Speed"/> times it) with the Foxglove server on.</summary>
+public sealed record LiveOptions
+{
+    /// <summary>Real-time factor; 0: as fast as possible.</summary>
+    public double Speed { get; init; } = 1;
+
+    public required Nodes.Live.FoxgloveSettings Foxglove { get; init; }
+
+    /// <summary>Called with the server's address once it listens.</summary>
+    public Action<Uri>? OnServing { get; init; }
+}
+
+/// <summary>Stops the Foxglove server when the run ends, however it ends.</summary>
+internal sealed class Disposer(Nodes.Live.LiveFoxglove? foxglove) : IDisposable
+{
+    public void Dispose() => foxglove?.DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

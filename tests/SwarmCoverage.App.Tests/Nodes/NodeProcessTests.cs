@@ -37,6 +37,8 @@ public sealed class NodeProcessTests : IDisposable
             status:
               energy_distance_period_s: 0.5
               log_period_s: 1.0
+            foxglove:
+              port: 0                # the tests run many controllers at once; the Foxglove tests give a port of their own
             robots:
         {robots}
         {extra}
