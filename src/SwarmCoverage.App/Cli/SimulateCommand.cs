@@ -42,10 +42,14 @@ internal static class SimulateCommand
             // The recording is a lossless observer offline (the run waits for it: the file holds every tick); live it has a queue of its own.
             var recorder = scenario.Simulation.Record ? new RunRecorder(RunOutput.PendingRecording(folder), new RecordingTopics()) : null;
             var observers = recorder is null ? null : new[] { ((IControlObserver)recorder, (ObserverOptions?)new ObserverOptions { Name = "recorder", Lossless = liveOptions is null, Capacity = 1024 }) };
+            // Ctrl+C / SIGTERM end a live run cleanly (the recording is finished, the figures written).
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var sigint = liveOptions is null ? null : System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+            using var sigterm = liveOptions is null ? null : System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             RunRecord run;
             try
             {
-                run = Progress.Run(stderr, $"simulating {scenario.Simulation.DurationS:G4} s", prog => SimulationRun.Execute(scenario, prog, ct, observers, liveOptions));
+                run = Progress.Run(stderr, $"simulating {scenario.Simulation.DurationS:G4} s", prog => SimulationRun.Execute(scenario, prog, ct, observers, liveOptions is null ? null : liveOptions with { Stop = stop.Token }));
                 RunOutput.Write(run, folder, recorder?.Path);
             }
             finally

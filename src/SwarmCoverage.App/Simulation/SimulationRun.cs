@@ -144,6 +144,7 @@ public static class SimulationRun
         for (int k = 0; ; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (live is not null && live.Stop.IsCancellationRequested && k < ticks) ticks = k; // Ctrl+C: this tick is the last
             // Truth for the record and the counts.
             sim.GetTruePoses(tx, ty, tyaw);
             for (int i = 0; i < n; i++)
@@ -175,7 +176,7 @@ public static class SimulationRun
             if (live is not null && live.Speed > 0)
             {
                 double due = k * period / live.Speed;
-                for (double ahead = due - wall.Elapsed.TotalSeconds; ahead > 0; ahead = due - wall.Elapsed.TotalSeconds)
+                for (double ahead = due - wall.Elapsed.TotalSeconds; ahead > 0 && !live.Stop.IsCancellationRequested; ahead = due - wall.Elapsed.TotalSeconds)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     Thread.Sleep(TimeSpan.FromSeconds(Math.Min(ahead, 0.05)));
@@ -203,6 +204,18 @@ public static class SimulationRun
             ports.SimulatorSeconds += Stopwatch.GetElapsedTime(ts).TotalSeconds;
         }
         wall.Stop();
+        if ((ticks + 1) * n < x.Length) // a live run stopped early: keep what was run
+        {
+            x = x[..((ticks + 1) * n)];
+            y = y[..((ticks + 1) * n)];
+            if (full)
+            {
+                theta = theta[..((ticks + 1) * n)];
+                vs = vs[..((ticks + 1) * n)];
+                ws = ws[..((ticks + 1) * n)];
+            }
+        }
+
         progress?.Report(1);
         double iid = Sampler.IidMedian(field, quad, n, (int)Math.Min(int.MaxValue, (long)s.Seed), 15);
         var (ratio, suggested) = field.Resolution;
@@ -353,6 +366,9 @@ public sealed record LiveOptions
 
     /// <summary>Called with the server's address once it listens.</summary>
     public Action<Uri>? OnServing { get; init; }
+
+    /// <summary>Ends the run at the next tick, normally (Ctrl+C): its figures and recording are written for the time run.</summary>
+    public CancellationToken Stop { get; init; }
 }
 
 /// <summary>Stops the Foxglove server when the run ends, however it ends.</summary>

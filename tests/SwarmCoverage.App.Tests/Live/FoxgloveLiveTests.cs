@@ -29,7 +29,7 @@ public sealed class FoxgloveLiveTests
     [InlineData("foxglove.sdk.v1")]
     public async Task A_field_session_from_Foxglove_watches_tunes_and_stops_the_swarm(string subprotocol)
     {
-        var scenario = Scenario.Load(RosParamsFile.Parse(SimulateTests.Small.Replace("duration_s: 40.0", "duration_s: 600.0", StringComparison.Ordinal), "live", Scenario.NodeName));
+        var scenario = Scenario.Load(RosParamsFile.Parse(SimulateTests.Small.Replace("duration_s: 40.0", "duration_s: 60.0", StringComparison.Ordinal), "live", Scenario.NodeName));
         using var cts = new CancellationTokenSource();
         var serving = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var live = new LiveOptions
@@ -38,11 +38,11 @@ public sealed class FoxgloveLiveTests
             Foxglove = new FoxgloveSettings { Port = FreePort() },
             OnServing = serving.SetResult,
         };
-        var run = Task.Run(() => SimulationRun.Execute(scenario, null, cts.Token, null, live));
+        var run = Task.Factory.StartNew(() => SimulationRun.Execute(scenario, null, cts.Token, null, live), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
             var first = await Task.WhenAny(serving.Task, run, Task.Delay(TimeSpan.FromSeconds(30)));
-            Assert.True(first == serving.Task, run.Exception?.ToString() ?? "the server did not start");
+            Assert.True(first == serving.Task, run.Exception?.ToString() ?? $"the server did not start (run completed: {run.IsCompleted})");
             var url = await serving.Task;
             var d = await Task.Run(() => NodeReference.RunJson("foxglove-swarm.mjs", url.ToString(), subprotocol));
             Assert.False(d.TryGetProperty("error", out var error), error.ToString());
@@ -91,7 +91,15 @@ public sealed class FoxgloveLiveTests
         finally
         {
             await cts.CancelAsync();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+            try
+            {
+                await run;
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
+
+        Assert.True(run.IsCanceled || run.IsFaulted, "the run did not stop when cancelled");
     }
 }
