@@ -31,6 +31,11 @@ public sealed record RosArguments(string? Enclave)
             for (i++; i < args.Count && args[i] != "--"; i++)
             {
                 string a = args[i];
+                if (a == "--ros-args")
+                {
+                    continue; // a second section right after the first
+                }
+
                 if (a is "--enclave" or "-e")
                 {
                     if (i + 1 >= args.Count || args[i + 1] is "--" or "--ros-args")
