@@ -161,6 +161,21 @@ public sealed partial class SecureNodeTests : IDisposable
     }
 
     [Fact]
+    public void Permissions_that_miss_a_topic_of_the_node_make_it_refuse_to_start_naming_the_topic()
+    {
+        uint domain = NodeDds.NewDomainId();
+        string file = _dir.File("run.yaml", NodeProcessTests.Params(NodeProcessTests.TwelveBurgers));
+        string ks = Keystore(domain, file, NodeEnclaves.Controller);
+        Ok("security", "create-permissions", ks, NodeEnclaves.Controller, "--domain", D(domain), "--publish", "/robot_00/cmd_vel", "--subscribe", "/robot_00/odom");
+        using var controller = AppProcess.Start(domain, Security(ks), "controller", "--params", file);
+        Assert.Equal(2, controller.WaitForExit());
+        string line = Assert.Single(controller.Lines, l => l.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.StartsWith("error: controller: dds_create_topic failed for topic 'rt/", line, StringComparison.Ordinal);
+        Assert.Contains("Not Allowed By Security", line, StringComparison.Ordinal);
+        Assert.Contains("security create-permissions --controller", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Permissive_without_an_enclave_runs_unsecured_and_says_so()
     {
         uint domain = NodeDds.NewDomainId();
