@@ -4,6 +4,7 @@ using SwarmCoverage.Control.Session;
 using SwarmCoverage.Core;
 using SwarmCoverage.Core.Targets;
 using SwarmCoverage.Ros2;
+using SwarmCoverage.Ros2.Security;
 using SwarmCoverage.Ros2.Messages.NavMsgs;
 using SwarmCoverage.Ros2.Messages.StdMsgs;
 using RosTarget = SwarmCoverage.Ros2.Messages.SwarmCoverageMsgs.Target;
@@ -36,8 +37,17 @@ public sealed partial class ControllerNode : IDisposable
     private int _disposed;
 
     /// <summary>Creates the session (checking every parameter) and every DDS entity.</summary>
+    /// <param name="settings">The node's parameters.</param>
+    /// <param name="time">The node's clock (wall clock, or ROS time from /clock).</param>
+    /// <param name="logger">The node's log.</param>
+    /// <param name="participant">DDS participant options (domain, Cyclone configuration); the node name is the node's.</param>
+    /// <param name="security">
+    /// SROS2 as <see cref="RosSecurity.Resolve"/> decided it: its files and enclave go into the participant, and its
+    /// message is the one start-up line about security. Null: as <paramref name="participant"/> says, nothing logged.
+    /// </param>
     /// <exception cref="InputException">When a parameter is out of range; the message names it.</exception>
-    public ControllerNode(ControllerNodeSettings settings, TimeProvider time, ILogger<ControllerNode> logger, RosParticipantOptions? participant = null)
+    /// <exception cref="RosSecurityException">When Cyclone refuses the enclave's files; the message names the file.</exception>
+    public ControllerNode(ControllerNodeSettings settings, TimeProvider time, ILogger<ControllerNode> logger, RosParticipantOptions? participant = null, RosSecurityOutcome? security = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(time);
@@ -47,7 +57,9 @@ public sealed partial class ControllerNode : IDisposable
         int n = settings.Robots.Names.Count;
         int own = settings.OwnRobot is { } o ? settings.Robots.Names.ToList().IndexOf(o) : -1;
         int threads = settings.PublishThreads > 0 ? settings.PublishThreads : AutomaticPublishThreads(own >= 0 ? 1 : n, Environment.ProcessorCount);
-        _participant = new RosParticipant((participant ?? new RosParticipantOptions()) with { NodeName = settings.WireNodeName });
+        NodeEnclaves.Log(_log, security);
+        var options = (participant ?? new RosParticipantOptions()) with { NodeName = settings.WireNodeName };
+        _participant = new RosParticipant(security is null ? options : security.Apply(options));
         try
         {
             var poses = new DdsPoseSource(_participant, settings);

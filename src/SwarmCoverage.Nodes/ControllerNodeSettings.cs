@@ -109,6 +109,35 @@ public sealed partial record ControllerNodeSettings
 
     public static string Topic(string pattern, string robot) => pattern.Replace("{robot}", robot, StringComparison.Ordinal);
 
+    /// <summary>The topic of <paramref name="robot"/>'s poses: odometry or PoseStamped, as <see cref="PoseSource"/> says.</summary>
+    public string PoseTopicOf(string robot) => Topic(PoseSource == PoseSource.Odometry ? OdometryTopic : PoseTopic, robot);
+
+    /// <summary>
+    /// Every topic the controller node creates with these settings, and so exactly what its SROS2 permissions allow
+    /// (<c>security create-permissions --controller</c>): it publishes the <c>cmd_vel</c> of the robots it commands
+    /// (all, or only <see cref="OwnRobot"/>), and when centralized the status and the target map; it subscribes to
+    /// every robot's poses, the emergency stop, both target topics and, under <c>use_sim_time</c>, <c>/clock</c>.
+    /// </summary>
+    public NodeTopics Topics()
+    {
+        var publish = new List<string>();
+        var subscribe = new List<string> { EmergencyStopTopic, TargetTopic, TargetGridTopic };
+        foreach (string r in Robots.Names)
+        {
+            if (OwnRobot is null || OwnRobot == r) publish.Add(Topic(CommandTopic, r));
+            subscribe.Add(PoseTopicOf(r));
+        }
+
+        if (OwnRobot is null)
+        {
+            publish.Add(StatusTopic);
+            publish.Add(TargetMapTopic);
+        }
+
+        if (UseSimTime) subscribe.Add(NodeTopics.Clock);
+        return NodeTopics.Of(WireNodeName, publish, subscribe);
+    }
+
     /// <summary>True for the parameters only the ROS 2 nodes read (not <c>simulate</c>).</summary>
     public static bool IsNodeParameter(string name)
     {

@@ -103,7 +103,7 @@ public sealed partial class ClockService(ControllerNode node, RosClockTimeProvid
     {
         try
         {
-            using var sub = node.Participant.CreateSubscription<Clock>("/clock", RosQos.Clock);
+            using var sub = node.Participant.CreateSubscription<Clock>(NodeTopics.Clock, RosQos.Clock);
             LogWaiting(log);
             long backwards = 0;
             var msg = default(Clock);

@@ -80,7 +80,8 @@ public sealed class SimulatorNode : IDisposable
         _samples = new OdometrySample[n];
         _hadCommand = new bool[n];
         _timedOut = new bool[n];
-        _participant = new RosParticipant(options.Participant);
+        NodeEnclaves.Log(_log, options.Security);
+        _participant = new RosParticipant(options.Security is { } security ? security.Apply(options.Participant) : options.Participant);
         try
         {
             _waitSet = new RosWaitSet(_participant);
@@ -115,7 +116,7 @@ public sealed class SimulatorNode : IDisposable
                 }
             }
 
-            _clockPub = _participant.CreatePublisher<Clock>("/clock", RosQos.Default);
+            _clockPub = _participant.CreatePublisher<Clock>(NodeTopics.Clock, RosQos.Default);
         }
         catch
         {
@@ -130,8 +131,31 @@ public sealed class SimulatorNode : IDisposable
     /// <summary>The DDS participant (for tests and tools).</summary>
     public RosParticipant Participant => _participant;
 
+    /// <summary>
+    /// Every topic the simulator node creates for <paramref name="robots"/> with <paramref name="options"/>, and so
+    /// exactly what its SROS2 permissions allow (<c>security create-permissions --sim</c>): it subscribes to each
+    /// robot's <c>cmd_vel</c> and publishes its odometry (and, with <see cref="SimulatorNodeOptions.PublishPose"/>,
+    /// its pose) and <c>/clock</c>.
+    /// </summary>
+    public static NodeTopics Topics(IReadOnlyList<RobotSpec> robots, SimulatorNodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(robots);
+        ArgumentNullException.ThrowIfNull(options);
+        var publish = new List<string> { NodeTopics.Clock };
+        var subscribe = new List<string>();
+        foreach (RobotSpec robot in robots)
+        {
+            RobotTopics topics = robot.EffectiveTopics;
+            subscribe.Add(topics.CmdVel);
+            publish.Add(topics.Odometry);
+            if (options.PublishPose) publish.Add(options.PoseTopicOf(robot.Name));
+        }
+
+        return NodeTopics.Of(options.Participant.NodeName, publish, subscribe);
+    }
+
     /// <summary>The pose topic of <paramref name="robot"/>.</summary>
-    public string PoseTopic(string robot) => _options.PoseTopicPattern.Replace("{robot}", robot, StringComparison.Ordinal);
+    public string PoseTopic(string robot) => _options.PoseTopicOf(robot);
 
     /// <summary>Progress so far (safe to read only from the thread that runs <see cref="Run"/>, or after it returned).</summary>
     public SimulatorNodeProgress Progress => new(

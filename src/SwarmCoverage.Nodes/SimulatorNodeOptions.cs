@@ -36,6 +36,15 @@ public sealed record SimulatorNodeOptions
     /// <summary>The DDS participant (domain, node name, Cyclone configuration).</summary>
     public RosParticipantOptions Participant { get; init; } = new() { NodeName = "swarm_coverage_sim" };
 
+    /// <summary>
+    /// SROS2 as <see cref="Ros2.Security.RosSecurity.Resolve"/> decided it (its files and enclave go into <see cref="Participant"/>,
+    /// its message is the node's start-up line about security); null: <see cref="Participant"/> as it is, nothing logged.
+    /// </summary>
+    public Ros2.Security.RosSecurityOutcome? Security { get; init; }
+
+    /// <summary>The pose topic of <paramref name="robot"/> (<see cref="PoseTopicPattern"/>).</summary>
+    public string PoseTopicOf(string robot) => PoseTopicPattern.Replace("{robot}", robot, StringComparison.Ordinal);
+
     /// <summary>True when the node does not pace itself against the wall clock.</summary>
     public bool AsFastAsPossible => Speed == 0 || double.IsPositiveInfinity(Speed);
 

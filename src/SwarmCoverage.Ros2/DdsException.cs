@@ -40,6 +40,12 @@ public sealed class DdsException : Exception
     /// <summary>The negative <c>dds_return_t</c> (DDS_RETCODE_*).</summary>
     public int ReturnCode { get; }
 
+    /// <summary>
+    /// True when DDS Security refused the operation (<c>DDS_RETCODE_NOT_ALLOWED_BY_SECURITY</c>): the participant's
+    /// permissions do not allow the topic, reader or writer.
+    /// </summary>
+    public bool IsNotAllowedBySecurity => ReturnCode == Interop.Libddsc.DDS_RETCODE_NOT_ALLOWED_BY_SECURITY;
+
     /// <summary>Cyclone DDS's description of the return code: what <c>dds_strretcode</c> returns.</summary>
     public string ReturnCodeText => Interop.DdsError.Describe(ReturnCode);
 

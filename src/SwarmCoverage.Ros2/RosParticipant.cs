@@ -121,6 +121,21 @@ public sealed class RosParticipant : IDisposable
     internal DdsParticipantHandle Handle => participant;
 
     /// <summary>
+    /// The DDS names (<c>rt/...</c>) of every topic created so far through this participant's publishers and
+    /// subscriptions, sorted: what its SROS2 permissions must allow.
+    /// </summary>
+    public IReadOnlyList<string> DdsTopicNames
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. topics.Keys.Order(StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    /// <summary>
     /// The domain id ROS 2 would use: <paramref name="explicitDomainId"/> when given, else <c>ROS_DOMAIN_ID</c>
     /// (unset or empty means 0). Throws <see cref="ArgumentException"/> naming the value when it is not an integer
     /// in 0..<see cref="MaxDomainId"/>.

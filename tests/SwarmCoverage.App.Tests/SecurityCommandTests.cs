@@ -66,7 +66,7 @@ public sealed class SecurityCommandTests : IDisposable
         AssertBadInput(Cli.Run("security", "create-keystore", Ks), $"{Ks}: is already a keystore");
         AssertBadInput(Cli.Run("security", "create-enclave", Ks, "swarm_coverage"), "enclave name 'swarm_coverage' is not valid");
         Assert.Equal(0, Cli.Run("security", "create-enclave", Ks, "/swarm_coverage", "--domain", "5").Code);
-        AssertBadInput(Cli.Run("security", "create-permissions", Ks, "/swarm_coverage"), "needs --policy FILE or at least one of --publish");
+        AssertBadInput(Cli.Run("security", "create-permissions", Ks, "/swarm_coverage"), "needs --controller PARAMS, --sim PARAMS, --policy FILE or at least one of --publish");
         AssertBadInput(Cli.Run("security", "create-permissions", Ks, "/swarm_coverage", "--policy", dir["absent.xml"]), $"{dir["absent.xml"]}: policy file not found");
         AssertBadInput(Cli.Run("security", "create-permissions", Ks, "/swarm_coverage", "--publish", "bad name"), "'bad name'");
         string policy = dir.File("policy.xml", "<policy version=\"0.2.0\"><enclaves><enclave path=\"/swarm_coverage\"><profiles><profile ns=\"/\" node=\"n\"><topics publish=\"DENY\"><topic>/a</topic></topics></profile></profiles></enclave></enclaves></policy>");
@@ -77,5 +77,56 @@ public sealed class SecurityCommandTests : IDisposable
         string permissions = Path.Combine(Ks, "enclaves", "swarm_coverage", "permissions.p7s");
         File.WriteAllText(permissions, File.ReadAllText(permissions).Replace("DENY", "ALLOW", StringComparison.Ordinal));
         AssertBadInput(Cli.Run("security", "check", Ks, "/swarm_coverage", "--domain", "5"), $"{permissions}: the signature does not verify");
+    }
+
+    [Fact]
+    public void Permissions_from_a_params_file_allow_what_each_node_uses_and_nothing_else()
+    {
+        string file = dir.File("two.yaml", Nodes.NodeProcessTests.Params("""
+                  names: [alpha, bravo]
+                  model: turtlebot3_burger
+            """).Replace("robots: 12", "robots: 2", StringComparison.Ordinal));
+        Assert.Equal(0, Cli.Run("security", "create-keystore", Ks).Code);
+        foreach (string e in new[] { "/swarm_coverage", "/swarm_coverage/bravo", "/swarm_coverage_sim" })
+        {
+            Assert.Equal(0, Cli.Run("security", "create-enclave", Ks, e).Code);
+        }
+
+        var r = Cli.Run("security", "create-permissions", Ks, "/swarm_coverage", "--controller", file);
+        Assert.Equal("wrote permissions of /swarm_coverage: publish rt/alpha/cmd_vel rt/bravo/cmd_vel rt/swarm_coverage/status rt/swarm_coverage/target_map; " +
+            "subscribe rt/alpha/odom rt/bravo/odom rt/clock rt/swarm_coverage/emergency_stop rt/swarm_coverage/target rt/swarm_coverage/target_grid; and ros_discovery_info\n", r.Out);
+        r = Cli.Run("security", "create-permissions", Ks, "/swarm_coverage/bravo", "--controller", file, "--robot", "bravo", "--no-ros-discovery-info");
+        Assert.Equal("wrote permissions of /swarm_coverage/bravo: publish rt/bravo/cmd_vel; " +
+            "subscribe rt/alpha/odom rt/bravo/odom rt/clock rt/swarm_coverage/emergency_stop rt/swarm_coverage/target rt/swarm_coverage/target_grid\n", r.Out);
+
+        // The simulator of the same file: sim.robots generates robot_0 and robot_1 (its own names), the reverse directions.
+        r = Cli.Run("security", "create-permissions", Ks, "/swarm_coverage_sim", "--sim", file, "--publish-pose");
+        Assert.Equal(0, r.Code);
+        Assert.Matches("^wrote permissions of /swarm_coverage_sim: publish rt/clock (rt/robot_\\w+/(odom|pose) )+rt/robot_\\w+/pose; subscribe (rt/robot_\\w+/cmd_vel ?)+; and ros_discovery_info\n$", r.Out);
+
+        string verified = Openssl(Ks, "smime", "-verify", "-in", "enclaves/swarm_coverage/permissions.p7s", "-CAfile", "public/permissions_ca.cert.pem", "-text");
+        Assert.Contains("<topic>rt/bravo/cmd_vel</topic>", verified, StringComparison.Ordinal);
+
+        AssertBadInput(Cli.Run("security", "create-permissions", Ks, "/swarm_coverage", "--controller", file, "--publish", "/x"), "exclude each other");
+        AssertBadInput(Cli.Run("security", "create-permissions", Ks, "/swarm_coverage", "--controller", file, "--robot", "charlie"), "--robot charlie: not one of the 2 robots");
+        AssertBadInput(Cli.Run("security", "create-permissions", Ks, "/swarm_coverage", "--sim", file, "--robot", "alpha"), "--robot goes with --controller");
+    }
+
+    [Theory]
+    [InlineData(new[] { "sim", "--params", "f" }, null, new[] { "sim", "--params", "f" })]
+    [InlineData(new[] { "controller", "--ros-args", "--enclave", "/a", "--", "--params", "f" }, "/a", new[] { "controller", "--params", "f" })]
+    [InlineData(new[] { "controller", "--params", "f", "--ros-args", "-e", "/a", "--ros-args", "--enclave=/b" }, "/b", new[] { "controller", "--params", "f" })]
+    public void Ros_arguments_are_split_off_as_rcl_does(string[] args, string? enclave, string[] program)
+    {
+        (string[] rest, App.Cli.RosArguments ros) = App.Cli.RosArguments.Split(args);
+        Assert.Equal(program, rest);
+        Assert.Equal(enclave, ros.Enclave);
+    }
+
+    [Fact]
+    public void An_unsupported_or_incomplete_ros_argument_is_bad_input()
+    {
+        AssertBadInput(Cli.Run("controller", "--params", "f", "--ros-args", "-r", "a:=b"), "--ros-args -r: not supported");
+        AssertBadInput(Cli.Run("sim", "--ros-args", "--enclave"), "--ros-args --enclave: give the enclave name");
     }
 }

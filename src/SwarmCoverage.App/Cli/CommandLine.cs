@@ -13,7 +13,10 @@ public static class CommandLine
     public const int CheckFailed = 1;
     public const int BadInput = 2;
 
-    public static RootCommand Build(TextWriter stdout, TextWriter stderr)
+    public static RootCommand Build(TextWriter stdout, TextWriter stderr) => Build(stdout, stderr, RosArguments.None);
+
+    /// <summary>The command tree; the ROS 2 nodes take <paramref name="ros"/> (what followed <c>--ros-args</c>).</summary>
+    public static RootCommand Build(TextWriter stdout, TextWriter stderr, RosArguments ros)
     {
         var root = new RootCommand(
             "SwarmCoverage: deterministic robot swarm coverage by the blob method (Wasserstein gradient flow of the chi-squared divergence).");
@@ -24,8 +27,8 @@ public static class CommandLine
         root.Subcommands.Add(BenchCommand.Create(stdout, stderr));
         root.Subcommands.Add(SimulateCommand.Create(stdout, stderr, TimeProvider.System));
         root.Subcommands.Add(ReplayCommand.Create(stdout, stderr));
-        root.Subcommands.Add(NodeCommands.Controller());
-        root.Subcommands.Add(NodeCommands.Sim());
+        root.Subcommands.Add(NodeCommands.Controller(ros));
+        root.Subcommands.Add(NodeCommands.Sim(ros));
         root.Subcommands.Add(SecurityCommand.Create(stdout, stderr, TimeProvider.System));
         return root;
     }
@@ -35,8 +38,20 @@ public static class CommandLine
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        var root = Build(stdout, stderr);
-        var parse = root.Parse(args);
+        string[] programArgs;
+        RosArguments ros;
+        try
+        {
+            (programArgs, ros) = RosArguments.Split(args);
+        }
+        catch (InputException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return BadInput;
+        }
+
+        var root = Build(stdout, stderr, ros);
+        var parse = root.Parse(programArgs);
         if (parse.Errors.Count > 0)
         {
             foreach (var e in parse.Errors) stderr.WriteLine($"error: {e.Message}");

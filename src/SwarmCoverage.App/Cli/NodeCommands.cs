@@ -6,6 +6,7 @@ using SwarmCoverage.App.Hosting;
 using SwarmCoverage.Nodes;
 using SwarmCoverage.Core;
 using SwarmCoverage.Ros2;
+using SwarmCoverage.Ros2.Security;
 using SwarmCoverage.Sim;
 
 namespace SwarmCoverage.App.Cli;
@@ -16,14 +17,15 @@ internal static class NodeCommands
     /// <summary>Verbs whose SIGINT/SIGTERM handling belongs to the generic host, not to System.CommandLine.</summary>
     public static readonly IReadOnlySet<string> HostVerbs = new HashSet<string>(StringComparer.Ordinal) { "controller", "sim" };
 
-    public static Command Controller()
+    public static Command Controller(RosArguments ros)
     {
         var paramsFile = new Option<FileInfo>("--params") { Description = "The controller's ROS 2 params file (see launch/): target, robots, topics, use_sim_time, limits.", Required = true };
         var robot = new Option<string?>("--robot") { Description = "Decentralized mode: compute the whole swarm's step from the shared poses and command only this robot." };
         var record = new Option<FileInfo?>("--record") { Description = "Record the run as MCAP (every tick's poses, commands, status and changes; replayable with `swarm-coverage replay`). Overrides record.path." };
         var cmd = new Command("controller",
             "The ROS 2 controller node: subscribes every robot's odom (or pose), publishes its cmd_vel at the control rate, the status and the target map; " +
-            "live targets from a topic or an edited params file; /clock under use_sim_time; zero to every robot on SIGINT/SIGTERM and on the emergency stop.");
+            "live targets from a topic or an edited params file; /clock under use_sim_time; zero to every robot on SIGINT/SIGTERM and on the emergency stop. " +
+            "SROS2 from ROS_SECURITY_* and --ros-args --enclave NAME (default /swarm_coverage, or /swarm_coverage/<robot> with --robot).");
         cmd.Options.Add(paramsFile);
         cmd.Options.Add(robot);
         cmd.Options.Add(record);
@@ -32,6 +34,7 @@ internal static class NodeCommands
             var file = p.GetValue(paramsFile)!;
             var settings = ControllerNodeSettings.Load(file.FullName, p.GetValue(robot));
             if (p.GetValue(record) is { } r) settings = settings with { RecordPath = r.FullName };
+            var security = ResolveSecurity(ros.Enclave ?? NodeEnclaves.ForController(settings.OwnRobot));
             int code = NodeHost.Run("controller", b =>
             {
                 TimeProvider time = TimeProvider.System;
@@ -45,7 +48,7 @@ internal static class NodeCommands
 
                 b.Services.AddSingleton(settings);
                 b.Services.AddSingleton(time);
-                b.Services.AddSingleton(sp => new ControllerNode(settings, time, sp.GetRequiredService<ILogger<ControllerNode>>()));
+                b.Services.AddSingleton(sp => new ControllerNode(settings, time, sp.GetRequiredService<ILogger<ControllerNode>>(), security: security));
                 b.Services.AddHostedService<ControllerLoopService>();
                 b.Services.AddHostedService<ParamsFileWatcher>();
             }, sp => sp.GetRequiredService<ControllerNode>(), ct);
@@ -54,7 +57,28 @@ internal static class NodeCommands
         return cmd;
     }
 
-    public static Command Sim()
+    /// <summary>
+    /// SROS2 for a node as rcl decides it (<see cref="RosSecurity.Resolve"/>: ROS_SECURITY_* and the enclave), before
+    /// anything starts: under Enforce a missing or invalid enclave is bad input (exit 2, one line naming the file).
+    /// </summary>
+    internal static RosSecurityOutcome ResolveSecurity(string enclave)
+    {
+        try
+        {
+            uint domain = RosParticipant.ResolveDomainId(null, Environment.GetEnvironmentVariable);
+            return RosSecurity.Resolve(enclave, domain, TimeProvider.System);
+        }
+        catch (RosSecurityException e)
+        {
+            throw new InputException(e.Message, e);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InputException(e.ParamName is { } n ? e.Message.Replace($" (Parameter '{n}')", "", StringComparison.Ordinal) : e.Message, e);
+        }
+    }
+
+    public static Command Sim(RosArguments ros)
     {
         var world = new Option<FileInfo?>("--world") { Description = "An SDF world (sim/worlds/): robots, start poses, DiffDrive limits, odometry rates, arena." };
         var paramsFile = new Option<FileInfo?>("--params") { Description = "A params file instead of --world: sim.* gives the world (sim.world, or generated over the target's box as `simulate` does) and the simulator's options." };
@@ -68,7 +92,8 @@ internal static class NodeCommands
         var seed = new Option<ulong?>("--seed") { Description = "Noise seed (overrides the params file)." };
         var timeout = new Option<double?>("--command-timeout-s") { Description = "Stop a robot whose commands stop arriving for this long, simulated seconds (default 0.5, or sim.command_timeout_s)." };
         var cmd = new Command("sim",
-            "The bundled simulator as a ROS 2 node with Gazebo's topic interface: per robot cmd_vel in, odom (and optionally pose) out, /clock; faster than real time on request.");
+            "The bundled simulator as a ROS 2 node with Gazebo's topic interface: per robot cmd_vel in, odom (and optionally pose) out, /clock; faster than real time on request. " +
+            "SROS2 from ROS_SECURITY_* and --ros-args --enclave NAME (default /swarm_coverage_sim).");
         foreach (var o in new Option[] { world, paramsFile, speed, cmdType, pose, clockRate, odomRate, duration, seed, timeout }) cmd.Options.Add(o);
         cmd.SetAction((p, ct) =>
         {
@@ -98,6 +123,7 @@ internal static class NodeCommands
                 CommandType = p.GetValue(cmdType) == "twist" ? CommandMessageType.Twist : CommandMessageType.TwistStamped,
                 PublishPose = p.GetValue(pose),
                 DurationS = p.GetValue(duration),
+                Security = ResolveSecurity(ros.Enclave ?? NodeEnclaves.Simulator),
             };
             var errors = nodeOptions.ValidationErrors();
             if (errors.Count > 0) throw new InputException("sim: " + string.Join("; ", errors));

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SwarmCoverage.Nodes;
 using SwarmCoverage.Core;
 using SwarmCoverage.Ros2;
+using SwarmCoverage.Ros2.Security;
 
 namespace SwarmCoverage.App.Cli;
 
@@ -14,7 +15,8 @@ namespace SwarmCoverage.App.Cli;
 /// a separate process (this program's <c>sim</c> verb) with N TurtleBot3 Burgers publishing odometry at the control
 /// rate and taking commands; the controller node runs here on the wall clock at the control rate. Per tick it reports
 /// the latency from the last pose taken to the last command published (the node's own measurement, the one in its
-/// status), and where the time went.
+/// status), and where the time went. Under <c>ROS_SECURITY_ENABLE=true</c> both run secured as the nodes do
+/// (enclaves /swarm_coverage and /swarm_coverage_sim of <c>ROS_SECURITY_KEYSTORE</c>), to measure what SROS2 costs.
 /// </summary>
 internal static class RosBenchCommand
 {
@@ -123,7 +125,19 @@ internal static class RosBenchCommand
             sim.BeginErrorReadLine();
 
             var participant = new RosParticipantOptions { DomainId = domain, CycloneDdsConfig = loopback ? RosParticipantOptions.LoopbackOnlyConfig : null };
-            using var node = new ControllerNode(settings, TimeProvider.System, NullLogger<ControllerNode>.Instance, participant);
+            // The simulator process inherits ROS_SECURITY_* and resolves its own enclave, as `sim` does.
+            RosSecurityOutcome security;
+            try
+            {
+                security = RosSecurity.Resolve(NodeEnclaves.Controller, domain, TimeProvider.System);
+            }
+            catch (RosSecurityException e)
+            {
+                throw new InputException(e.Message, e);
+            }
+
+            stdout.WriteLine($"bench ros: {security.Message}");
+            using var node = new ControllerNode(settings, TimeProvider.System, NullLogger<ControllerNode>.Instance, participant, security);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"bench ros: {n} TurtleBot3 Burgers at {hz:G4} Hz ({(spacingM > 0 ? $"start grid {spacingM:G3} m" : "packed start")}), simulator in process {sim.Id}, DDS domain {domain}{(loopback ? " (loopback only)" : "")}, {node.PublishThreads} publishing thread(s){(realtimePriority > 0 ? $", control loop SCHED_FIFO {realtimePriority}" : "")}; waiting for every robot's odometry"));
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SwarmCoverage.Core;
+using SwarmCoverage.Nodes;
 using SwarmCoverage.Ros2.Security;
 
 namespace SwarmCoverage.App.Cli;
@@ -31,14 +32,20 @@ internal static class SecurityCommand
     {
         var dir = KeystoreArgument();
         var domain = DomainOption();
+        var clear = new Option<bool>("--no-encryption")
+        {
+            Description = "Governance with authentication and access control but the traffic in clear (no encryption, no signing): to measure what encryption costs; not for deployment.",
+        };
         var cmd = new Command("create-keystore", "Create a keystore: one ECDSA P-256 CA (identity and permissions CA, as sros2), and the governance (sros2's: encrypted, access-controlled) signed by it.");
         cmd.Arguments.Add(dir);
         cmd.Options.Add(domain);
+        cmd.Options.Add(clear);
         cmd.SetAction(p => Run(() =>
         {
             string root = p.GetValue(dir)!;
-            RosKeystore.CreateKeystore(root, new KeystoreOptions { Time = time, DomainId = p.GetValue(domain) });
-            stdout.WriteLine($"created keystore {Path.GetFullPath(root)} (public/, private/, enclaves/governance.p7s)");
+            bool inClear = p.GetValue(clear);
+            RosKeystore.CreateKeystore(root, new KeystoreOptions { Time = time, DomainId = p.GetValue(domain), Governance = inClear ? GovernanceOptions.AccessControlOnly : new GovernanceOptions() });
+            stdout.WriteLine($"created keystore {Path.GetFullPath(root)} (public/, private/, enclaves/governance.p7s{(inClear ? "; governance WITHOUT encryption" : "")})");
         }));
         return cmd;
     }
@@ -73,12 +80,17 @@ internal static class SecurityCommand
         var subscribe = new Option<string[]>("--subscribe") { Description = "Topics the enclave subscribes to.", AllowMultipleArgumentsPerToken = true };
         var serve = new Option<string[]>("--serve") { Description = "Services the enclave serves.", AllowMultipleArgumentsPerToken = true };
         var call = new Option<string[]>("--call") { Description = "Services the enclave calls.", AllowMultipleArgumentsPerToken = true };
+        var controller = new Option<FileInfo?>("--controller") { Description = "The controller's params file: allow exactly the topics `swarm-coverage controller --params FILE` uses (with --robot: that decentralized instance's)." };
+        var robot = new Option<string?>("--robot") { Description = "With --controller: the decentralized instance commanding only this robot." };
+        var sim = new Option<FileInfo?>("--sim") { Description = "The simulator's params file or SDF world: allow exactly the topics `swarm-coverage sim` uses with it." };
+        var publishPose = new Option<bool>("--publish-pose") { Description = "With --sim: the simulator also publishes /<robot>/pose (its --publish-pose)." };
         var noDiscovery = new Option<bool>("--no-ros-discovery-info") { Description = "Do not allow ros_discovery_info (the graph topic rmw_cyclonedds nodes need; this project's participants do not use it)." };
         var cmd = new Command("create-permissions",
-            "Write and sign the enclave's permissions: exactly the listed topics (rt/), service requests (rq/) and replies (rr/) on the domain, everything else denied.");
+            "Write and sign the enclave's permissions: exactly the listed topics (rt/), service requests (rq/) and replies (rr/) on the domain, everything else denied; " +
+            "--controller/--sim take the lists from what the node uses with that params file.");
         cmd.Arguments.Add(dir);
         cmd.Arguments.Add(enclave);
-        foreach (Option o in new Option[] { policy, ns, node, publish, subscribe, serve, call, noDiscovery, domain })
+        foreach (Option o in new Option[] { policy, controller, robot, sim, publishPose, ns, node, publish, subscribe, serve, call, noDiscovery, domain })
         {
             cmd.Options.Add(o);
         }
@@ -88,13 +100,37 @@ internal static class SecurityCommand
             string name = p.GetValue(enclave)!;
             string[] pub = p.GetValue(publish) ?? [], sub = p.GetValue(subscribe) ?? [], srv = p.GetValue(serve) ?? [], cli = p.GetValue(call) ?? [];
             bool listed = pub.Length + sub.Length + srv.Length + cli.Length > 0;
-            EnclavePolicy chosen;
-            if (p.GetValue(policy) is { } file)
+            FileInfo? controllerFile = p.GetValue(controller), simFile = p.GetValue(sim);
+            int sources = (listed ? 1 : 0) + (p.GetValue(policy) is null ? 0 : 1) + (controllerFile is null ? 0 : 1) + (simFile is null ? 0 : 1);
+            if (sources > 1)
             {
-                if (listed)
-                {
-                    throw new InputException("--policy and --publish/--subscribe/--serve/--call exclude each other");
-                }
+                throw new InputException("--policy, --controller, --sim and --publish/--subscribe/--serve/--call exclude each other");
+            }
+
+            if (p.GetValue(robot) is not null && controllerFile is null)
+            {
+                throw new InputException("--robot goes with --controller PARAMS");
+            }
+
+            if (p.GetValue(publishPose) && simFile is null)
+            {
+                throw new InputException("--publish-pose goes with --sim PARAMS");
+            }
+
+            EnclavePolicy chosen;
+            if (controllerFile is not null)
+            {
+                chosen = ControllerNodeSettings.Load(controllerFile.FullName, p.GetValue(robot)).Topics().ToPolicy();
+            }
+            else if (simFile is not null)
+            {
+                SimulatorSetup setup = simFile.Extension.Equals(".sdf", StringComparison.OrdinalIgnoreCase)
+                    ? SimulatorSetup.FromWorld(simFile.FullName)
+                    : SimulatorSetup.FromParams(simFile.FullName);
+                chosen = SimulatorNode.Topics(setup.World.Robots, new SimulatorNodeOptions { PublishPose = p.GetValue(publishPose) }).ToPolicy();
+            }
+            else if (p.GetValue(policy) is { } file)
+            {
 
                 if (!file.Exists)
                 {
@@ -112,7 +148,7 @@ internal static class SecurityCommand
             }
             else
             {
-                throw new InputException("create-permissions needs --policy FILE or at least one of --publish, --subscribe, --serve, --call");
+                throw new InputException("create-permissions needs --controller PARAMS, --sim PARAMS, --policy FILE or at least one of --publish, --subscribe, --serve, --call");
             }
 
             chosen = chosen with { AllowRosDiscoveryInfo = !p.GetValue(noDiscovery) };

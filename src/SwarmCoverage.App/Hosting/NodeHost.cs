@@ -21,7 +21,7 @@ public static class NodeHost
 
     /// <summary>
     /// Builds and runs a host. <paramref name="configure"/> adds the node's services; <paramref name="start"/> resolves
-    /// (and so validates) them before the host starts. Returns 0 after a clean stop, 1 when a service failed.
+    /// (and so validates) them before the host starts. Returns 0 after a clean stop, 1 when a service failed, 2 when Cyclone refused the SROS2 enclave or its permissions do not cover a topic of the node.
     /// </summary>
     public static int Run(string verb, Action<HostApplicationBuilder> configure, Action<IServiceProvider> start, CancellationToken cancellationToken)
     {
@@ -51,6 +51,18 @@ public static class NodeHost
             try
             {
                 start(host.Services);
+            }
+            catch (Ros2.DdsException e) when (e.IsNotAllowedBySecurity)
+            {
+                // The enclave's permissions do not cover a topic the node uses: a configuration error, like a bad file.
+                Console.Error.WriteLine($"error: {verb}: {e.Message}; the permissions.p7s of its enclave do not allow this topic (make them with security create-permissions --controller/--sim PARAMS)");
+                return 2;
+            }
+            catch (Ros2.Security.RosSecurityException e)
+            {
+                // Cyclone refused the enclave's files (the checks before start passed): bad input, naming the file.
+                Console.Error.WriteLine($"error: {verb}: {e.Message}");
+                return 2;
             }
             catch (Exception e) when (e is DllNotFoundException or Ros2.DdsException)
             {

@@ -23,6 +23,7 @@ internal static unsafe partial class Libddsc
     internal const int DDS_RETCODE_PRECONDITION_NOT_MET = -4;
     internal const int DDS_RETCODE_ALREADY_DELETED = -9;
     internal const int DDS_RETCODE_TIMEOUT = -10;
+    internal const int DDS_RETCODE_NOT_ALLOWED_BY_SECURITY = -13;
 
     internal const int DDS_MIN_PSEUDO_HANDLE = 0x7fff0000;
     internal const int DDS_BUILTIN_TOPIC_DCPSPUBLICATION = DDS_MIN_PSEUDO_HANDLE + 3;

@@ -105,7 +105,10 @@ internal sealed partial class AppProcess : IDisposable
         }
     }
 
-    public static AppProcess Start(uint domain, params string[] args)
+    public static AppProcess Start(uint domain, params string[] args) => Start(domain, new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="Start(uint, string[])"/>, with <paramref name="environment"/> added (ROS_SECURITY_*, for example).</summary>
+    public static AppProcess Start(uint domain, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
@@ -118,6 +121,7 @@ internal sealed partial class AppProcess : IDisposable
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["CYCLONEDDS_URI"] = NodeDds.CycloneConfig;
         psi.Environment["ROS_DOMAIN_ID"] = domain.ToString(CultureInfo.InvariantCulture);
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         return new AppProcess(NodeDds.Sandbox.StartProcess(psi), "swarm-coverage " + string.Join(' ', args));
     }
 

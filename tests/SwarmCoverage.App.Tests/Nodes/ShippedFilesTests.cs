@@ -178,6 +178,9 @@ public sealed partial class ShippedFilesTests
         Assert.NotEmpty(referenced);
         foreach (var f in referenced)
             Assert.True(File.Exists(Repo.PathOf("launch", f)), $"{name} references {f}, which is not in launch/");
+        // It takes a keystore as ROS 2 launch files do, setting ROS_SECURITY_* for the processes it starts.
+        foreach (var a in new[] { "'keystore'", "'security_strategy'", "ROS_SECURITY_ENABLE", "ROS_SECURITY_KEYSTORE", "ROS_SECURITY_STRATEGY", "'--ros-args', '--enclave'", "additional_env=env" })
+            Assert.Contains(a, text, StringComparison.Ordinal);
         // The verbs and options it passes exist.
         var root = App.Cli.CommandLine.Build(TextWriter.Null, TextWriter.Null);
         foreach (Match m in VerbReference().Matches(text))
@@ -229,6 +232,36 @@ public sealed partial class ShippedFilesTests
         }
         Assert.True(File.Exists(Repo.PathOf("src", "SwarmCoverage.App", "Dockerfile")));
         Assert.Contains("libddsc0debian", File.ReadAllText(Repo.PathOf("src", "SwarmCoverage.App", "Dockerfile")), StringComparison.Ordinal);
+    }
+
+    [RequiresDockerComposeFact]
+    public void The_secure_compose_override_mounts_each_node_only_its_enclave_and_enforces_it()
+    {
+        var psi = new ProcessStartInfo(FindOnPath("docker-compose")!) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
+        foreach (var a in new[] { "-f", Repo.PathOf("docker-compose.yml"), "-f", Repo.PathOf("docker-compose.secure.yml"), "config" }) psi.ArgumentList.Add(a);
+        psi.Environment["SWARM_COVERAGE_KEYSTORE"] = "/srv/ks";
+        using var p = Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd(), error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"docker-compose config with docker-compose.secure.yml exited {p.ExitCode}: {error}");
+        var doc = new YamlStream();
+        doc.Load(new StringReader(output));
+        var services = (YamlMappingNode)((YamlMappingNode)doc.Documents[0].RootNode)["services"];
+        foreach (var (name, enclave) in new[] { ("sim", "swarm_coverage_sim"), ("controller", "swarm_coverage") })
+        {
+            var svc = (YamlMappingNode)services[name];
+            var env = (YamlMappingNode)svc["environment"];
+            Assert.Equal("true", env["ROS_SECURITY_ENABLE"].ToString());
+            Assert.Equal("Enforce", env["ROS_SECURITY_STRATEGY"].ToString());
+            Assert.Equal("/keystore", env["ROS_SECURITY_KEYSTORE"].ToString());
+            var volumes = ((YamlSequenceNode)svc["volumes"]).Children.Select(v => v.ToString()).Order(StringComparer.Ordinal).ToArray();
+            Assert.Equal([$"/srv/ks/enclaves/governance.p7s:/keystore/enclaves/governance.p7s:ro", $"/srv/ks/enclaves/{enclave}:/keystore/enclaves/{enclave}:ro", "/srv/ks/public:/keystore/public:ro"], volumes);
+        }
+
+        // Neither the keystore nor a CA key goes into the image's build context.
+        string ignore = File.ReadAllText(Repo.PathOf("src", "SwarmCoverage.App", "Dockerfile.dockerignore"));
+        Assert.Contains("keystore/", ignore, StringComparison.Ordinal);
+        Assert.Contains("**/private/", ignore, StringComparison.Ordinal);
     }
 
     internal static string? FindOnPath(string program) =>
