@@ -27,12 +27,15 @@ internal static partial class MessageDefinitions
     private static readonly ConcurrentDictionary<string, string?> Texts = new(StringComparer.Ordinal);
 
     /// <summary>The complete definition of <paramref name="rosTypeName"/> (<c>pkg/msg/Type</c> or <c>pkg/Type</c>).</summary>
-    public static string Compose(string rosTypeName)
+    public static string Compose(string rosTypeName) => Compose(rosTypeName, MsgText);
+
+    /// <summary>As <see cref="Compose(string)"/> with the .msg texts from <paramref name="msgText"/> (package, type).</summary>
+    public static string Compose(string rosTypeName, Func<string, string, string?> msgText)
     {
         (string package, string type) = Split(rosTypeName);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var result = new StringBuilder();
-        AppendRecursive(package, type, seen, result, depth: 50);
+        AppendRecursive(package, type, msgText, seen, result, depth: 50);
         return result.ToString();
     }
 
@@ -73,14 +76,14 @@ internal static partial class MessageDefinitions
             .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".msg", StringComparison.Ordinal))
             .Select(n => n[ResourcePrefix.Length..^4]);
 
-    private static void AppendRecursive(string package, string type, HashSet<string> seen, StringBuilder result, int depth)
+    private static void AppendRecursive(string package, string type, Func<string, string, string?> msgText, HashSet<string> seen, StringBuilder result, int depth)
     {
         if (depth <= 0)
         {
             throw new InvalidOperationException($"{package}/{type}: message definitions nest too deep");
         }
 
-        string text = MsgText(package, type)
+        string text = msgText(package, type)
             ?? throw new InvalidOperationException($"no .msg for {package}/msg/{type} is embedded in {typeof(MessageDefinitions).Assembly.GetName().Name}");
         result.Append(text);
         foreach (string dependency in Dependencies(text, package))
@@ -92,7 +95,7 @@ internal static partial class MessageDefinitions
 
             result.Append('\n').Append(Separator).Append('\n').Append("MSG: ").Append(dependency).Append('\n');
             (string p, string t) = Split(dependency);
-            AppendRecursive(p, t, seen, result, depth - 1);
+            AppendRecursive(p, t, msgText, seen, result, depth - 1);
         }
     }
 
