@@ -79,7 +79,9 @@ public sealed class SecureDdsTests : IDisposable
     {
         uint domain = Dds.NewDomainId();
         string ks = ChatKeystore("project", domain);
-        using PeerProcess listener = SecurePeer(ks, "/listener", "Enforce", "listen", D(domain), "/secure_chat", "12");
+        // Until 50 secured messages arrived (at most 60 s): a fixed window was too short on a loaded machine, where the
+        // talker's start and handshake took most of it.
+        using PeerProcess listener = SecurePeer(ks, "/listener", "Enforce", "listen", D(domain), "/secure_chat", "60", "50");
         listener.WaitForLine("READY", Timeout);
 
         // Plain Cyclone in this process, on the same domain and topic: a subscriber and a publisher tagged 2.
