@@ -72,3 +72,20 @@ public sealed class LayeringTests
         }
     }
 }
+
+/// <summary>docs/parameters.md shows the parameter table as the program has it.</summary>
+public sealed class ParameterDocsTests
+{
+    [Fact]
+    public void The_documented_parameter_table_is_the_one_the_program_checks()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SwarmCoverage.sln"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        string doc = File.ReadAllText(Path.Combine(dir.FullName, "docs", "parameters.md"));
+        var (code, table, err) = Cli.Run("parameters");
+        Assert.True(code == 0, err);
+        Assert.Contains("| `safety.max_newton_steps` | Integer |", table, StringComparison.Ordinal);
+        Assert.True(doc.EndsWith(table, StringComparison.Ordinal), "docs/parameters.md's table differs from `swarm-coverage parameters`: regenerate it");
+    }
+}

@@ -27,6 +27,7 @@ public static class CommandLine
         root.Subcommands.Add(BenchCommand.Create(stdout, stderr));
         root.Subcommands.Add(SimulateCommand.Create(stdout, stderr, TimeProvider.System));
         root.Subcommands.Add(ReplayCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ParametersCommand.Create(stdout));
         root.Subcommands.Add(NodeCommands.Controller(ros));
         root.Subcommands.Add(NodeCommands.Sim(ros));
         root.Subcommands.Add(SecurityCommand.Create(stdout, stderr, TimeProvider.System));
