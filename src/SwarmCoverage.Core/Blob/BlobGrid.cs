@@ -191,7 +191,10 @@ public sealed class BlobGrid
         }
         double hmax = 0;
         for (int k = 0; k < D; k++) hmax = Math.Max(hmax, Delta[k]);
+        // Only the suggestion in a warning message: never part of a result.
+        #pragma warning disable RS0030
         double suggested = worst <= acceptableRatio ? hmax : hmax * Math.Log(acceptableRatio) / Math.Log(worst);
+        #pragma warning restore RS0030
         return (worst, suggested);
     }
 

@@ -174,7 +174,10 @@ public sealed class FlowIntegrator
             {
                 rejected++;
             }
+            // The adaptive step's growth factor: `flow` results depend on this libm call (not on the controller's path).
+            #pragma warning disable RS0030
             double factor = ratio == 0 ? 5 : Math.Clamp(0.9 * Math.Pow(ratio, -0.2), 0.2, 5);
+            #pragma warning restore RS0030
             if (ratio > 1) factor = Math.Min(factor, 1);
             dt *= factor;
         }

@@ -59,7 +59,10 @@ public static class Sampler
         // Square root and cube root rather than Pow: IEEE square root is exact everywhere, so controllers on different
         // machines choose the same eps in 1-D and 2-D; Math.Cbrt is within an ulp of the true root.
         double perRobot = box.Volume / count;
+        // The sampler's start spacing: `sample` results depend on this libm call (not on the controller's path).
+        #pragma warning disable RS0030
         double spacing = box.Dimension switch { 1 => perRobot, 2 => Math.Sqrt(perRobot), _ => Math.Cbrt(perRobot) };
+        #pragma warning restore RS0030
         return AutomaticEpsilonFactor * spacing;
     }
 
