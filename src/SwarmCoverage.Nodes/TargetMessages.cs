@@ -21,6 +21,9 @@ namespace SwarmCoverage.Nodes;
 /// </summary>
 public static class TargetMessages
 {
+    /// <summary>The most raster cells a target message may carry (a 4,096 x 4,096 map).</summary>
+    public const int MaxRasterCells = 1 << 24;
+
     /// <summary>Tolerance (m) on the box of a Target message.</summary>
     public const double BoxToleranceM = 1e-6;
 
@@ -70,9 +73,12 @@ public static class TargetMessages
                 long cells = 1;
                 for (int k = 0; k < d; k++)
                 {
-                    size[k] = checked((int)msg.RasterSize[k]);
-                    if (size[k] < 1) throw new InputException(Invariant($"{source}: raster_size[{k}] is {size[k]}; it must be >= 1"));
-                    cells *= size[k];
+                    uint n = msg.RasterSize[k];
+                    // A peer's numbers: refused with a reason, never an overflow (nor a product that wraps round).
+                    if (n < 1 || n > MaxRasterCells) throw new InputException(Invariant($"{source}: raster_size[{k}] is {n}; it must be in 1 .. {MaxRasterCells}"));
+                    size[k] = (int)n;
+                    cells *= n;
+                    if (cells > MaxRasterCells) throw new InputException(Invariant($"{source}: raster_size[0..{k}] multiply to {cells} cells, more than {MaxRasterCells}"));
                 }
                 var values = msg.RasterValues ?? [];
                 if (values.Length != cells)

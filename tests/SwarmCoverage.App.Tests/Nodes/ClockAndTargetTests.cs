@@ -161,6 +161,20 @@ public sealed class TargetMessagesTests
         Assert.Contains("raster_values has 3 values; raster_size 2 x 2 needs 4", Assert.Throws<InputException>(() => TargetMessages.FromTarget(grid, Arena, "t")).Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(4_294_967_295u, 1u)]
+    [InlineData(65_536u, 65_536u)]
+    [InlineData(0u, 3u)]
+    public void A_raster_size_a_peer_made_up_is_refused_with_a_reason_not_an_overflow(uint nx, uint ny)
+    {
+        var grid = new RosTarget { Header = default, Dimension = 2, Kind = RosTarget.KindGrid, BoxMin = new Point(0, 0, 0), BoxMax = new Point(2, 1.5, 0), RasterValues = [1, 2, 3, 4] };
+        grid.RasterSize[0] = nx;
+        grid.RasterSize[1] = ny;
+        grid.RasterSize[2] = 1;
+        var e = Assert.Throws<InputException>(() => TargetMessages.FromTarget(grid, Arena, "t"));
+        Assert.Contains("raster_size", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_published_map_shows_rhobar_and_a_painted_copy_of_it_reads_back_as_the_same_target()
     {
