@@ -24,21 +24,7 @@ internal sealed class RosStatusPublisher(RosParticipant participant, ControllerN
         var stamp = Time.FromNanoseconds(tick.TimeUnixNs);
         foreach (var change in tick.Changes)
             if (change is TargetChange t) PublishMap(t.Map, stamp);
-        var s = tick.Status;
-        _status.Publish(new Status
-        {
-            Header = new Header(stamp, settings.FrameId),
-            Tick = s.Tick,
-            ActiveRobots = (uint)s.ActiveRobots,
-            StaleRobots = (uint)s.StaleRobots,
-            EpsilonM = s.EpsilonM,
-            EnergyEps = s.EnergyEps,
-            Chi2Eps = s.Chi2Eps,
-            EnergyDistanceM = s.EnergyDistanceM,
-            MinPairwiseDistanceM = s.MinPairwiseDistanceM,
-            ClippedShare = s.ClippedShare,
-            ControlLatencyS = s.ControlLatencyS,
-        });
+        _status.Publish(SessionMessages.Status(tick.Status, stamp, settings.FrameId));
     }
 
     public void OnStopped()

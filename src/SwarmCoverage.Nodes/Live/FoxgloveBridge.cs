@@ -49,6 +49,7 @@ public sealed class FoxgloveBridge : IControlObserver, IClientPublishHandler, IP
     private TargetMap? _lastMap;
     private long _lastMapNs;
     private double _safetyRadius;
+    private TickInput _input;
 
     public FoxgloveBridge(ControlSession session, RecordingTopics topics)
     {
@@ -132,24 +133,7 @@ public sealed class FoxgloveBridge : IControlObserver, IClientPublishHandler, IP
             Publish(_map, t, TargetMessages.ToOccupancyGrid(map, stamp, _topics.FrameId));
         }
 
-        var s = tick.Status;
-        if (server.HasSubscribers(_status))
-        {
-            Publish(_status, t, new Status
-            {
-                Header = new Header(stamp, _topics.FrameId),
-                Tick = s.Tick,
-                ActiveRobots = (uint)s.ActiveRobots,
-                StaleRobots = (uint)s.StaleRobots,
-                EpsilonM = s.EpsilonM,
-                EnergyEps = s.EnergyEps,
-                Chi2Eps = s.Chi2Eps,
-                EnergyDistanceM = s.EnergyDistanceM,
-                MinPairwiseDistanceM = s.MinPairwiseDistanceM,
-                ClippedShare = s.ClippedShare,
-                ControlLatencyS = s.ControlLatencyS,
-            });
-        }
+        if (server.HasSubscribers(_status)) Publish(_status, t, SessionMessages.Status(tick.Status, stamp, _topics.FrameId));
 
         var poses = tick.Poses;
         var wire = tick.Wire;
@@ -157,24 +141,13 @@ public sealed class FoxgloveBridge : IControlObserver, IClientPublishHandler, IP
         {
             if (tick.PoseTaken[i] && server.HasSubscribers(_poses[i]))
             {
-                var p = poses[i];
-                var pose = new RosPose(new Point(p.X, p.Y, p.Z), Quaternion.FromYaw(p.YawRad));
-                if (_topics.PoseSource == PoseSource.Odometry)
-                {
-                    var odom = new Odometry { Header = new Header(stamp, _topics.FrameId), ChildFrameId = _names[i] };
-                    odom.Pose.Pose = pose;
-                    Publish(_poses[i], t, odom);
-                }
-                else
-                {
-                    Publish(_poses[i], t, new PoseStamped(new Header(stamp, _topics.FrameId), pose));
-                }
+                if (_topics.PoseSource == PoseSource.Odometry) Publish(_poses[i], t, SessionMessages.Odometry(poses[i], stamp, _topics.FrameId, _names[i]));
+                else Publish(_poses[i], t, new PoseStamped(new Header(stamp, _topics.FrameId), SessionMessages.Pose(poses[i])));
             }
 
             if (server.HasSubscribers(_commands[i]))
             {
-                var c = wire[i];
-                var twist = new Twist(new Vector3(c.Vx, c.Vy, c.Vz), new Vector3(0, 0, c.OmegaZ));
+                var twist = SessionMessages.Twist(wire[i]);
                 if (_topics.CommandType == CommandMessageType.Twist) Publish(_commands[i], t, twist);
                 else Publish(_commands[i], t, new TwistStamped(new Header(stamp, _names[i]), twist));
             }
@@ -190,31 +163,9 @@ public sealed class FoxgloveBridge : IControlObserver, IClientPublishHandler, IP
 
     private void PublishTickInput(TickRecord tick, ulong t, Time stamp)
     {
-        int n = _names.Length;
-        var input = new TickInput
-        {
-            Header = new Header(stamp, _topics.FrameId),
-            Tick = tick.Tick,
-            ClockTimestamp = tick.Timestamp,
-            ClockFrequency = tick.TimestampFrequency,
-            EmergencyStop = tick.EmergencyStop,
-            Status = new byte[n],
-            Taken = new byte[n],
-            X = new double[n],
-            Y = new double[n],
-            Z = new double[n],
-            Yaw = new double[n],
-            AgeS = tick.PoseAgesS.ToArray(),
-        };
-        for (int i = 0; i < n; i++)
-        {
-            var p = tick.Poses[i];
-            input.Status[i] = tick.Statuses[i] switch { RobotStatus.Active => TickInput.StatusActive, RobotStatus.Stale => TickInput.StatusStale, _ => TickInput.StatusAwaitingPose };
-            input.Taken[i] = tick.PoseTaken[i] ? (byte)1 : (byte)0;
-            (input.X[i], input.Y[i], input.Z[i], input.Yaw[i]) = (p.X, p.Y, p.Z, p.YawRad);
-        }
-
-        Publish(_tickInput, t, input);
+        if (_input.Status?.Length != _names.Length) _input = SessionMessages.NewTickInput(_names.Length);
+        SessionMessages.Fill(ref _input, tick, stamp, _topics.FrameId);
+        Publish(_tickInput, t, _input);
     }
 
     /// <summary>A disc per robot (grey when stale or awaiting a pose), an arrow for its heading, a ring at the safety radius.</summary>
@@ -228,7 +179,7 @@ public sealed class FoxgloveBridge : IControlObserver, IClientPublishHandler, IP
             var p = tick.Poses[i];
             bool active = tick.Statuses[i] == RobotStatus.Active;
             var color = tick.EmergencyStop ? new ColorRGBA(0.9f, 0.1f, 0.1f, 1f) : active ? new ColorRGBA(0.1f, 0.5f, 0.95f, 1f) : new ColorRGBA(0.55f, 0.55f, 0.55f, 0.8f);
-            var pose = new RosPose(new Point(p.X, p.Y, p.Z), Quaternion.FromYaw(p.YawRad));
+            var pose = SessionMessages.Pose(p);
             markers[3 * i] = new Marker { Header = header, Ns = "robots", Id = i, Type = Marker.Cylinder, Action = Marker.Add, Pose = pose, Scale = new Vector3(0.1, 0.1, 0.05), Color = color };
             markers[3 * i + 1] = new Marker { Header = header, Ns = "headings", Id = i, Type = Marker.Arrow, Action = Marker.Add, Pose = pose, Scale = new Vector3(0.12, 0.02, 0.02), Color = color };
             var ring = new Point[33];

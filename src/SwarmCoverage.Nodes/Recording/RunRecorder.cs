@@ -11,7 +11,6 @@ using SwarmCoverage.Ros2.Messages.NavMsgs;
 using SwarmCoverage.Ros2.Messages.RclInterfaces;
 using SwarmCoverage.Ros2.Messages.StdMsgs;
 using SwarmCoverage.Ros2.Messages.SwarmCoverageMsgs;
-using RosPose = SwarmCoverage.Ros2.Messages.GeometryMsgs.Pose;
 
 namespace SwarmCoverage.Nodes.Recording;
 
@@ -37,7 +36,6 @@ public sealed partial class RunRecorder : IControlObserver
     private string[] _names = [];
     private bool[] _commanded = [];
     private TickInput _input;
-    private Odometry _odom;
 
     /// <param name="path">The .mcap file (written in place; a partial file after a kill keeps its finished chunks).</param>
     /// <param name="topics">The topics of the node the run stands for.</param>
@@ -81,16 +79,7 @@ public sealed partial class RunRecorder : IControlObserver
         _commandChannels = [.. _names.Select(r => Channel(w, _topics.CommandTopicOf(r), commandType))];
         w.AddMetadata(RecordingTopics.SessionMetadata, SessionMetadata.Write(session, _topics));
 
-        _input = new TickInput
-        {
-            Status = new byte[n],
-            Taken = new byte[n],
-            X = new double[n],
-            Y = new double[n],
-            Z = new double[n],
-            Yaw = new double[n],
-            AgeS = new double[n],
-        };
+        _input = SessionMessages.NewTickInput(n);
         var stamp = Time.FromNanoseconds(session.TimeUnixNs);
         ulong t = (ulong)Math.Max(0, session.TimeUnixNs);
         Write(_mapChannel, 0, t, TargetMessages.ToOccupancyGrid(session.TargetMap, stamp, _topics.FrameId));
@@ -112,75 +101,27 @@ public sealed partial class RunRecorder : IControlObserver
         var stamp = Time.FromNanoseconds(tick.TimeUnixNs);
         WriteChanges(tick, seq, t, stamp);
 
-        var statuses = tick.Statuses;
         var poses = tick.Poses;
-        var ages = tick.PoseAgesS;
         var taken = tick.PoseTaken;
-        _input.Header = new Header(stamp, _topics.FrameId);
-        _input.Tick = tick.Tick;
-        _input.ClockTimestamp = tick.Timestamp;
-        _input.ClockFrequency = tick.TimestampFrequency;
-        _input.EmergencyStop = tick.EmergencyStop;
-        for (int i = 0; i < _names.Length; i++)
-        {
-            _input.Status![i] = statuses[i] switch
-            {
-                RobotStatus.Active => TickInput.StatusActive,
-                RobotStatus.Stale => TickInput.StatusStale,
-                _ => TickInput.StatusAwaitingPose,
-            };
-            _input.Taken![i] = taken[i] ? (byte)1 : (byte)0;
-            _input.X![i] = poses[i].X;
-            _input.Y![i] = poses[i].Y;
-            _input.Z![i] = poses[i].Z;
-            _input.Yaw![i] = poses[i].YawRad;
-            _input.AgeS![i] = ages[i];
-        }
-
+        SessionMessages.Fill(ref _input, tick, stamp, _topics.FrameId);
         Write(_tickChannel, seq, t, _input);
         for (int i = 0; i < _names.Length; i++)
         {
             if (!taken[i]) continue;
-            var p = poses[i];
-            var pose = new RosPose(new Point(p.X, p.Y, p.Z), Quaternion.FromYaw(p.YawRad));
-            if (_topics.PoseSource == PoseSource.Odometry)
-            {
-                _odom.Header = new Header(stamp, _topics.FrameId);
-                _odom.ChildFrameId = _names[i];
-                _odom.Pose.Pose = pose;
-                Write(_poseChannels[i], seq, t, _odom);
-            }
-            else
-            {
-                Write(_poseChannels[i], seq, t, new PoseStamped(new Header(stamp, _topics.FrameId), pose));
-            }
+            if (_topics.PoseSource == PoseSource.Odometry) Write(_poseChannels[i], seq, t, SessionMessages.Odometry(poses[i], stamp, _topics.FrameId, _names[i]));
+            else Write(_poseChannels[i], seq, t, new PoseStamped(new Header(stamp, _topics.FrameId), SessionMessages.Pose(poses[i])));
         }
 
         var wire = tick.Wire;
         for (int i = 0; i < _names.Length; i++)
         {
             if (!_commanded[i]) continue;
-            var c = wire[i];
-            var twist = new Twist(new Vector3(c.Vx, c.Vy, c.Vz), new Vector3(0, 0, c.OmegaZ));
+            var twist = SessionMessages.Twist(wire[i]);
             if (_topics.CommandType == CommandMessageType.Twist) Write(_commandChannels[i], seq, t, twist);
             else Write(_commandChannels[i], seq, t, new TwistStamped(new Header(stamp, _names[i]), twist));
         }
 
-        var s = tick.Status;
-        Write(_statusChannel, seq, t, new Status
-        {
-            Header = new Header(stamp, _topics.FrameId),
-            Tick = s.Tick,
-            ActiveRobots = (uint)s.ActiveRobots,
-            StaleRobots = (uint)s.StaleRobots,
-            EpsilonM = s.EpsilonM,
-            EnergyEps = s.EnergyEps,
-            Chi2Eps = s.Chi2Eps,
-            EnergyDistanceM = s.EnergyDistanceM,
-            MinPairwiseDistanceM = s.MinPairwiseDistanceM,
-            ClippedShare = s.ClippedShare,
-            ControlLatencyS = s.ControlLatencyS,
-        });
+        Write(_statusChannel, seq, t, SessionMessages.Status(tick.Status, stamp, _topics.FrameId));
     }
 
     public void OnStopped()
