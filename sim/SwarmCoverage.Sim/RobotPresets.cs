@@ -37,7 +37,7 @@ public sealed record RobotPreset(
 }
 
 /// <summary>
-/// Presets with the figures of docs <c>robots-and-sim.md</c>. Where that table gives no figure the
+/// Presets with the figures of <c>docs/robots-and-sim.md</c>. Where that table gives no figure the
 /// limit is left infinite (gz's default when the element is absent) and the preset says so.
 /// </summary>
 public static class RobotPresets

@@ -1,7 +1,7 @@
 namespace SwarmCoverage.Control;
 
 /// <summary>
-/// Robot models with the figures of the design table (robots-and-sim.md). Limits the table does not give are left
+/// Robot models with the figures of the design table (docs/robots-and-sim.md). Limits the table does not give are left
 /// unlimited (infinity) rather than guessed; override them with a <c>with</c> expression where a robot has them.
 /// </summary>
 public static class RobotPresets

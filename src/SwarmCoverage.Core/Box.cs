@@ -58,7 +58,7 @@ public sealed class Box : IEquatable<Box>
 
     /// <summary>
     /// Folds a coordinate back into [a, b] by even reflection across the faces (the mirror-image walls of
-    /// blob-method.md section 3, extended periodically so that any overshoot lands inside).
+    /// docs/method.md section 3, extended periodically so that any overshoot lands inside).
     /// </summary>
     public double Fold(int axis, double x)
     {

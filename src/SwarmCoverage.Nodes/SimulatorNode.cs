@@ -26,7 +26,7 @@ public readonly record struct SimulatorNodeProgress(
 }
 
 /// <summary>
-/// The bundled simulator as a ROS 2 node with the Gazebo topic interface (robots-and-sim.md): per robot it takes
+/// The bundled simulator as a ROS 2 node with the Gazebo topic interface (docs/robots-and-sim.md): per robot it takes
 /// <c>cmd_vel</c> (Twist or TwistStamped) and publishes <c>odom</c> (nav_msgs/Odometry, frames <c>&lt;name&gt;/odom</c>
 /// and <c>&lt;name&gt;/base_link</c>) at each robot's odometry rate, optionally a world-frame
 /// <c>PoseStamped</c>, and publishes <c>/clock</c>. Time is the simulator's: it advances event by event (odometry due,

@@ -38,7 +38,7 @@ public sealed record RosParticipantOptions
     public string? Enclave { get; init; }
 
     /// <summary>
-    /// The loopback-only configuration of ros2-wire.md (ROS 2's localhost-only mode): the <c>lo</c> interface, no
+    /// The loopback-only configuration of docs/ros2-wire.md (ROS 2's localhost-only mode): the <c>lo</c> interface, no
     /// multicast (loopback cannot), unicast discovery to localhost for participant indices 0..32. For tests,
     /// benchmarks and single-machine runs in a private network namespace.
     /// </summary>

@@ -47,7 +47,7 @@ public class BarenblattTests
     public void One_d_study_reproduces_the_design_figures_and_an_order_of_at_least_one_and_a_half()
     {
         var rows = BarenblattStudy.Run(new BarenblattSettings { Dimension = 1, Spacings = BarenblattSettings.DefaultSpacings(1) });
-        // blob-method.md section 6, measured independently: 1.45e-3 (h = 0.04) and 1.35e-4 (h = 0.01).
+        // docs/method.md section 6, measured independently: 1.45e-3 (h = 0.04) and 1.35e-4 (h = 0.01).
         Assert.Equal(1.45e-3, rows[0].Error, 0.03 * 1.45e-3);
         Assert.Equal(1.35e-4, rows[2].Error, 0.03 * 1.35e-4);
         Assert.True(BarenblattStudy.FittedOrder(rows) >= 1.5, $"order {BarenblattStudy.FittedOrder(rows)}");

@@ -4,7 +4,7 @@ using SwarmCoverage.Core.Targets;
 namespace SwarmCoverage.Core.Tests;
 
 /// <summary>
-/// A dense, deliberately naive implementation of blob-method.md sections 2 to 4 written straight from the
+/// A dense, deliberately naive implementation of docs/method.md sections 2 to 4 written straight from the
 /// definitions (3^d mirror images, the cut-off tested cell by cell, one exponential per weight, no
 /// recurrences, no folding tricks). It shares no code with the production field except the target's g.
 /// </summary>

@@ -128,7 +128,7 @@ public sealed class GoldenCdrTests(GoldenFixture fixture) : IClassFixture<Golden
     [Fact]
     public void Twist_of_the_design_note_is_52_bytes_header_and_six_little_endian_doubles()
     {
-        // ros2-wire.md: linear (0.1, 0, 0), angular (0, 0, -0.25).
+        // docs/ros2-wire.md: linear (0.1, 0, 0), angular (0, 0, -0.25).
         byte[] expected = Convert.FromHexString(
             "00010000" +
             "9A9999999999B93F" + "0000000000000000" + "0000000000000000" +

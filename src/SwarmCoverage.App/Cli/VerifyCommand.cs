@@ -6,7 +6,7 @@ namespace SwarmCoverage.App.Cli;
 
 internal static class VerifyCommand
 {
-    /// <summary>The fitted 1-D order must reach this (blob-method.md section 6).</summary>
+    /// <summary>The fitted 1-D order must reach this (docs/method.md section 6).</summary>
     public const double RequiredOrder1D = 1.5;
 
     public static Command Create(TextWriter stdout, TextWriter stderr)

@@ -13,12 +13,12 @@ namespace SwarmCoverage.Core.Blob;
 /// <param name="MaxRatio">max over box cells of W = U / rhobar (sets the explicit time step).</param>
 public readonly record struct BlobEvaluation(double Energy, double Chi2, double Mass, double MaxRatio)
 {
-    /// <summary>Linear stability bound of explicit Euler, <c>2 e eps^2 / max W</c> (blob-method.md section 5).</summary>
+    /// <summary>Linear stability bound of explicit Euler, <c>2 e eps^2 / max W</c> (docs/method.md section 5).</summary>
     public double StableTimeStep(double epsilon) => 2 * Math.E * epsilon * epsilon / MaxRatio;
 }
 
 /// <summary>
-/// The discrete blob field of blob-method.md sections 2 to 4: particles -> grid -> particles with mirror
+/// The discrete blob field of docs/method.md sections 2 to 4: particles -> grid -> particles with mirror
 /// walls. <see cref="Evaluate"/> gives <c>v_i = -cellvol sum_l grad phi_eps(x_i - y_l) W_l</c> with
 /// <c>W = U / rhobar</c>, exactly <c>-(1/m_i) dE_h/dx_i</c>.
 /// <para>

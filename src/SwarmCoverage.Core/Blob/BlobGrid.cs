@@ -4,7 +4,7 @@ using SwarmCoverage.Core.Targets;
 namespace SwarmCoverage.Core.Blob;
 
 /// <summary>
-/// The computation grid of blob-method.md section 4: cell-centred, aligned with the box faces, per axis
+/// The computation grid of docs/method.md section 4: cell-centred, aligned with the box faces, per axis
 /// <c>n_k = ceil(L_k / delta_max)</c> cells of size <c>delta_k = L_k / n_k</c> inside the box, extended by
 /// <c>P_k</c> whole cells beyond each face (as far as the kernel reaches). Reflection across a face maps cell
 /// centres onto cell centres, so mirror images are exact.
@@ -130,7 +130,7 @@ public sealed class BlobGrid
     }
 
     /// <summary>
-    /// rhobar on the box cells, floored and normalized exactly as blob-method.md section 2:
+    /// rhobar on the box cells, floored and normalized exactly as docs/method.md section 2:
     /// <c>gbar = mean g over box cells; rhobar_l = max(g_l, floor gbar) / Z; Z = cellvol sum max(g, floor gbar)</c>.
     /// </summary>
     public double[] DiscretizeTarget(TargetDensity target)

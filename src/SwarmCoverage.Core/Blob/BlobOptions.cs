@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace SwarmCoverage.Core.Blob;
 
-/// <summary>Parameters of the discrete blob method (blob-method.md section 4).</summary>
+/// <summary>Parameters of the discrete blob method (docs/method.md section 4).</summary>
 public sealed record BlobOptions
 {
     /// <summary>Largest allowed cut-off in units of eps: beyond it the weight recurrence's dynamic range grows needlessly.</summary>

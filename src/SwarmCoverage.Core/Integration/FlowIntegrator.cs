@@ -6,7 +6,7 @@ namespace SwarmCoverage.Core.Integration;
 /// <summary>Time-stepping scheme for the particle flow.</summary>
 public enum FlowScheme
 {
-    /// <summary>Explicit Euler with the adaptive stability bound (blob-method.md section 5), times a safety factor.</summary>
+    /// <summary>Explicit Euler with the adaptive stability bound (docs/method.md section 5), times a safety factor.</summary>
     Euler,
 
     /// <summary>Dormand-Prince 5(4) with error control (for accuracy studies and the flow verb).</summary>

@@ -1,7 +1,7 @@
 namespace SwarmCoverage.Core.Metrics;
 
 /// <summary>
-/// How good a coverage is (blob-method.md section 7): energy distance to rhobar, the coverage cost H of
+/// How good a coverage is (docs/method.md section 7): energy distance to rhobar, the coverage cost H of
 /// Cortes et al., the largest uncovered radius and the minimum pairwise distance. Points are interleaved
 /// N x d; masses are N weights summing to one, or empty for equal weights.
 /// </summary>

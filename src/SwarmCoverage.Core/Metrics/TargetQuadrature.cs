@@ -3,7 +3,7 @@ using SwarmCoverage.Core.Blob;
 namespace SwarmCoverage.Core.Metrics;
 
 /// <summary>
-/// A quadrature of rhobar for the metrics of blob-method.md section 7: the box cells of the blob grid,
+/// A quadrature of rhobar for the metrics of docs/method.md section 7: the box cells of the blob grid,
 /// merged into blocks of whole cells when there are more than <see cref="MaxPoints"/> (each block carries
 /// its cells' mass, placed at their mass-weighted centroid). The self term <c>E|Y - Y'|</c> of the energy
 /// distance is computed once here.

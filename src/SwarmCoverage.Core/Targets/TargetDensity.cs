@@ -1,7 +1,7 @@
 namespace SwarmCoverage.Core.Targets;
 
 /// <summary>
-/// An unnormalized target density <c>g &gt;= 0</c> on a box (blob-method.md section 2). The density the
+/// An unnormalized target density <c>g &gt;= 0</c> on a box (docs/method.md section 2). The density the
 /// method uses is floored and normalized on the computation grid (see <see cref="Blob.BlobGrid"/>);
 /// implementations only evaluate g.
 /// </summary>

@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 namespace SwarmCoverage.Core.Targets;
 
 /// <summary>
-/// Reads target files in the YAML format of blob-method.md section 2 (JSON with the same keys loads
+/// Reads target files in the YAML format of docs/method.md section 2 (JSON with the same keys loads
 /// too). Every error names the file, the line and the key.
 /// <code>
 /// domain: { min: [0.0, 0.0], max: [4.0, 3.0] }

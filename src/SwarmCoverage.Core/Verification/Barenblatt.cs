@@ -6,7 +6,7 @@ using MathNet.Numerics;
 namespace SwarmCoverage.Core.Verification;
 
 /// <summary>
-/// The Barenblatt solution of mass one of <c>d/dt rho = div(rho grad rho)</c> (blob-method.md section 6):
+/// The Barenblatt solution of mass one of <c>d/dt rho = div(rho grad rho)</c> (docs/method.md section 6):
 /// <c>rho(x,t) = t^(-d/(d+2)) (C - |x|^2 / (2 (d+2)) t^(-2/(d+2)))_+</c>.
 /// </summary>
 public static class Barenblatt

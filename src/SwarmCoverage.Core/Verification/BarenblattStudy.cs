@@ -10,7 +10,7 @@ namespace SwarmCoverage.Core.Verification;
 /// <summary>One row of the convergence table.</summary>
 public sealed record BarenblattRow(double H, double Epsilon, int Particles, double Error, double? Order, int Steps, double Seconds);
 
-/// <summary>Settings of the porous-medium convergence study (blob-method.md section 6).</summary>
+/// <summary>Settings of the porous-medium convergence study (docs/method.md section 6).</summary>
 public sealed record BarenblattSettings
 {
     public required int Dimension { get; init; }

@@ -34,7 +34,7 @@ internal static class Repo
 /// <summary>DDS for the node tests: domains, participants and processes, all inside the private network namespace.</summary>
 internal static class NodeDds
 {
-    /// <summary>ros2-wire.md's loopback-only configuration (ROS 2's localhost-only mode).</summary>
+    /// <summary>docs/ros2-wire.md's loopback-only configuration (ROS 2's localhost-only mode).</summary>
     public const string CycloneConfig = RosParticipantOptions.LoopbackOnlyConfig;
 
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

@@ -5,7 +5,7 @@ namespace SwarmCoverage.Ros2.Tests.Infrastructure;
 /// <summary>Participants and peer processes for tests, all inside the <see cref="NetworkSandbox"/>.</summary>
 internal static class Dds
 {
-    /// <summary>ros2-wire.md's loopback-only configuration (ROS 2's localhost-only mode).</summary>
+    /// <summary>docs/ros2-wire.md's loopback-only configuration (ROS 2's localhost-only mode).</summary>
     public const string CycloneConfig = RosParticipantOptions.LoopbackOnlyConfig;
 
     public static readonly TimeSpan DiscoveryTimeout = TimeSpan.FromSeconds(20);
