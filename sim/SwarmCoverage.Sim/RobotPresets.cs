@@ -64,7 +64,7 @@ public static class RobotPresets
         null,
         new RobotBody(0.138, 0.178, 0.192, 1.0, 0.018),
         0.21,
-        "robots-and-sim.md table (ROBOTIS e-Manual figures); body 138 x 178 x 192 mm, about 1 kg");
+        "docs/robots-and-sim.md table (ROBOTIS e-Manual figures); body 138 x 178 x 192 mm, about 1 kg");
 
     /// <summary>
     /// ROBOTIS TurtleBot3 Waffle: 0.26 m/s, 1.82 rad/s, wheel separation 0.287 m, wheel radius
@@ -85,7 +85,7 @@ public static class RobotPresets
         null,
         new RobotBody(0.281, 0.306, 0.141, 1.8, 0.018),
         0.44,
-        "robots-and-sim.md table (ROBOTIS e-Manual figures); body 281 x 306 x 141 mm, about 1.8 kg");
+        "docs/robots-and-sim.md table (ROBOTIS e-Manual figures); body 281 x 306 x 141 mm, about 1.8 kg");
 
     /// <summary>
     /// Robotarium GRITSbot: 0.2 m/s, 3.64 rad/s, wheel separation 0.11 m, wheel radius 0.016 m, each
@@ -108,7 +108,7 @@ public static class RobotPresets
         null,
         new RobotBody(0.105, 0.095, 0.06, 0.2, 0.008),
         0.135,
-        "robots-and-sim.md table (Robotarium simulator figures); body dimensions approximate");
+        "docs/robots-and-sim.md table (Robotarium simulator figures); body dimensions approximate");
 
     /// <summary>
     /// A generic holonomic ground robot (illustrative figures, not a product): 0.5 m/s, 1 m/s^2,

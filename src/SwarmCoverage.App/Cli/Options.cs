@@ -9,7 +9,7 @@ namespace SwarmCoverage.App.Cli;
 /// <summary>Options shared by the numerical verbs.</summary>
 internal sealed class FieldOptions
 {
-    public Option<FileInfo> Target { get; } = new("--target") { Description = "Target density file (YAML or JSON, blob-method.md section 2).", Required = true };
+    public Option<FileInfo> Target { get; } = new("--target") { Description = "Target density file (YAML or JSON, docs/method.md section 2).", Required = true };
     public Option<double?> Epsilon { get; }
     public Option<double?> GridSpacing { get; } = new("--grid-spacing") { Description = "Largest grid cell size delta_max (default eps/2)." };
     public Option<double> Cutoff { get; } = new("--cutoff") { Description = "Kernel cut-off in units of eps.", DefaultValueFactory = _ => 8.0 };
@@ -61,7 +61,7 @@ internal sealed class FieldOptions
         for (int k = 0; k < field.Dimension; k++) h = Math.Max(h, field.Grid.SpacingAlong(k));
         if (ratio > ResolutionRatioLimit)
             stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"warning: the grid (spacing {h:G4}) does not resolve the target: rhobar differs by up to {ratio:G3}x between neighbouring cells; --grid-spacing {suggested:G3} would resolve it (blob-method.md section 4)"));
+                $"warning: the grid (spacing {h:G4}) does not resolve the target: rhobar differs by up to {ratio:G3}x between neighbouring cells; --grid-spacing {suggested:G3} would resolve it (docs/method.md section 4)"));
     }
 
     /// <summary>See <see cref="BlobField.ResolutionRatioLimit"/>.</summary>

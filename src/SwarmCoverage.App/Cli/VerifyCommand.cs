@@ -15,7 +15,7 @@ internal static class VerifyCommand
         var dim = new Option<int>("--dim") { Description = "Dimension of the study: 1 or 2.", DefaultValueFactory = _ => 1 };
         var spacings = new Option<double[]>("--h") { Description = "Lattice spacings (default 0.04 0.02 0.01 in 1-D, 0.08 0.04 0.02 in 2-D).", AllowMultipleArgumentsPerToken = true };
         var tolerance = new Option<double>("--tolerance") { Description = "Time-integration tolerance in units of eps.", DefaultValueFactory = _ => 1e-8 };
-        var barenblatt = new Command("barenblatt", "Porous-medium convergence study (blob-method.md section 6): uniform target on a large box, lattice start with exact cell masses at t=0.125, exact Barenblatt solution at t=1.125, mass-matched l2 error, eps = h^0.99. Exits 1 if the fitted 1-D order is below 1.5.");
+        var barenblatt = new Command("barenblatt", "Porous-medium convergence study (docs/method.md section 6): uniform target on a large box, lattice start with exact cell masses at t=0.125, exact Barenblatt solution at t=1.125, mass-matched l2 error, eps = h^0.99. Exits 1 if the fitted 1-D order is below 1.5.");
         barenblatt.Options.Add(dim);
         barenblatt.Options.Add(spacings);
         barenblatt.Options.Add(tolerance);
