@@ -63,7 +63,7 @@ public sealed class FoxgloveBridge : IControlObserver, IClientPublishHandler, IP
     /// <summary>The topics a client may publish, with their types: the DDS twins of the node's inputs.</summary>
     public IReadOnlyList<(string Topic, RosMessageType Type)> Inputs => [
         (_topics.TargetTopic, Target.MessageType),
-        ("/swarm_coverage/target_grid", OccupancyGrid.MessageType),
+        (_topics.TargetGridTopic, OccupancyGrid.MessageType),
         (_topics.EmergencyStopTopic, Bool.MessageType),
         (ClickedPointTopic, PointStamped.MessageType),
     ];
@@ -236,7 +236,7 @@ public sealed class FoxgloveBridge : IControlObserver, IClientPublishHandler, IP
 
         if (topic == _topics.TargetTopic)
             refused = Decode(payload, out Target t) ?? ControlInputs.Target(_session, t, _arena, origin);
-        else if (topic == "/swarm_coverage/target_grid")
+        else if (topic == _topics.TargetGridTopic)
             refused = Decode(payload, out OccupancyGrid g) ?? ControlInputs.Grid(_session, g, _arena, origin);
         else if (topic == ClickedPointTopic)
             refused = Decode(payload, out PointStamped p) ?? ControlInputs.ClickedPoint(_session, p, origin);

@@ -26,6 +26,7 @@ public sealed record RecordingTopics
     public string TargetMapTopic { get; init; } = "/swarm_coverage/target_map";
     public string EmergencyStopTopic { get; init; } = "/swarm_coverage/emergency_stop";
     public string TargetTopic { get; init; } = "/swarm_coverage/target";
+    public string TargetGridTopic { get; init; } = "/swarm_coverage/target_grid";
 
     /// <summary>What each tick took (swarm_coverage_msgs/msg/TickInput).</summary>
     public const string TickTopic = "/swarm_coverage/tick_input";
@@ -55,6 +56,7 @@ public sealed record RecordingTopics
             TargetMapTopic = s.TargetMapTopic,
             EmergencyStopTopic = s.EmergencyStopTopic,
             TargetTopic = s.TargetTopic,
+            TargetGridTopic = s.TargetGridTopic,
         };
     }
 
