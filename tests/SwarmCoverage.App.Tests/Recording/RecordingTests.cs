@@ -190,6 +190,59 @@ public sealed class RecordingTests : IDisposable
         Assert.Equal(["target.means", "velocity_gain"], names);
     }
 
+    [Fact]
+    public void Bad_replay_and_live_options_are_refused_naming_them()
+    {
+        string run = SimulateSmall("opts", 1.0);
+        string file = Path.Combine(run, "run.mcap");
+        var (code, _, err) = Cli.Run("replay", file, "--set", "velocity_gain=-1");
+        Assert.Equal(2, code);
+        Assert.Contains("velocity_gain", err, StringComparison.Ordinal);
+        (code, _, err) = Cli.Run("replay", file, "--set", "velocity_gian=0.1");
+        Assert.Equal(2, code);
+        Assert.Contains("--set velocity_gian: unknown parameter", err, StringComparison.Ordinal);
+        (code, _, err) = Cli.Run("replay", file, "--set", "velocity_gain");
+        Assert.Equal(2, code);
+        Assert.Contains("expected NAME=VALUE", err, StringComparison.Ordinal);
+        (code, _, err) = Cli.Run("simulate", "--live", "--speed", "-2", "--out", _dir["neg"]);
+        Assert.Equal(2, code);
+        Assert.Contains("--speed -2", err, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(double.NaN, 0.5, "not finite")]
+    [InlineData(9.0, 0.5, "outside the arena")]
+    [InlineData(0.6, 0.5, null)]
+    public void A_clicked_point_moves_the_nearest_component_or_is_refused_with_a_reason(double x, double y, string? refusal)
+    {
+        var p = RosParamsFile.Parse(SimulateTests.Small, "click.yaml", Scenario.NodeName);
+        var robots = new MovingRobots([new(0.4, 0.4, 0, 0), new(0.4, 0.9, 0, 1), new(0.9, 0.4, 0, -0.5)]);
+        using var session = new ControlSession(new ControlSessionOptions
+        {
+            Settings = ControllerSettings.Read(p),
+            Parameters = p,
+            Table = NodeParameters.Table,
+            RobotNames = ["a", "b", "c"],
+            Models = [RobotPresets.TurtleBot3Burger, RobotPresets.TurtleBot3Burger, RobotPresets.TurtleBot3Burger],
+            BodyRadiusM = 0.1,
+            Offline = true,
+            WarmUp = false,
+        }, robots, robots, new FakeTimeProvider());
+        var point = new PointStamped { Point = new Point(x, y, 0) };
+        string? result = ControlInputs.ClickedPoint(session, point, "test");
+        if (refusal is not null)
+        {
+            Assert.NotNull(result);
+            Assert.Contains(refusal, result, StringComparison.Ordinal);
+            Assert.Equal(ParameterValue.Of([0.9, 1.1, 2.2, 0.9]), session.Value("target.means"));
+            return;
+        }
+
+        Assert.Null(result);
+        // (0.6, 0.5) is nearer (0.9, 1.1) than (2.2, 0.9): the first mean moves, the second stays.
+        Assert.Equal(ParameterValue.Of([0.6, 0.5, 2.2, 0.9]), session.Value("target.means"));
+    }
+
     /// <summary>Copies a recording, changing the angular.z of one robot's command at one tick by one ulp; returns its old value.</summary>
     private static double Rewrite(string from, string to, string topic, uint tick)
     {
