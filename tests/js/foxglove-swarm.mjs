@@ -76,8 +76,14 @@ try {
   const speedBefore = Math.abs(latest.get("/robot_00/cmd_vel").linear.x);
   client.setParameters([{ name: "/swarm_coverage.velocity_gain", value: 0.001 }], "set1");
   await waitFor("the pushed velocity_gain", () => out.parameterUpdates.find((p) => p.id === undefined && p.parameters.some((x) => x.name === "/swarm_coverage.velocity_gain")));
-  await sleep(400);
+  // The new gain is in force from the next tick; wait (on a loaded machine the socket is read late) for robot_00 to
+  // slow down, up to 15 s, and report what it reached.
   out.parameters.speedBefore = speedBefore;
+  try {
+    await waitFor("robot_00 to slow down", () => Math.abs(latest.get("/robot_00/cmd_vel").linear.x) < speedBefore / 5, 15000);
+  } catch {
+    // reported below: the test fails on the speed it sees
+  }
   out.parameters.speedAfter = Math.abs(latest.get("/robot_00/cmd_vel").linear.x);
   // A refused value: a status error naming it, and the value in force.
   const before = out.statuses.length;
@@ -92,8 +98,14 @@ try {
   await sleep(100);
   const writer = new MessageWriter(parse(estopDef.schema, { ros2: true }));
   client.sendMessage(channelId, writer.writeMessage({ data: true }));
-  await sleep(600);
-  out.estop = { cmdAfter: latest.get("/robot_00/cmd_vel"), statusesAfter: out.statuses.length };
+  // The stop takes effect at the next tick; on a loaded machine the client may read its socket late, so wait for the
+  // first zero command, then check that the commands stay zero (not a zero that happened to pass by).
+  const isZero = (c) => c && c.linear.x === 0 && c.linear.y === 0 && c.angular.z === 0;
+  const t0 = Date.now();
+  await waitFor("a zero command after the emergency stop", () => isZero(latest.get("/robot_00/cmd_vel")), 15000);
+  const msToZero = Date.now() - t0;
+  await sleep(500);
+  out.estop = { cmdAfter: latest.get("/robot_00/cmd_vel"), msToZero, statusesAfter: out.statuses.length };
   // A bad client publish: bytes that are not a Target.
   const targetDef = definitions.get("/swarm_coverage/target");
   const targetChannel = client.advertise({ topic: "/swarm_coverage/target", encoding: "cdr", schemaName: targetDef.schemaName, schema: targetDef.schema, schemaEncoding: "ros2msg" });
