@@ -55,7 +55,7 @@ public readonly record struct ControlStepDiagnostics
     /// <summary>Robots whose command the safety filter changed.</summary>
     public int SafetyInterventions => Safety.Interventions;
 
-    /// <summary>Groups of robots for which no safe command was found (commanded zero).</summary>
+    /// <summary>Groups of robots for which the solver produced no verified command (their robots were commanded their braking command).</summary>
     public int InfeasibleComponents => Safety.InfeasibleComponents;
 
     /// <summary>Smallest distance (m) between controlled points of robots within the neighbour radius (+infinity when none).</summary>
