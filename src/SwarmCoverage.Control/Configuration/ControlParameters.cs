@@ -45,7 +45,7 @@ public static class ControlParameters
 
     public static readonly ParameterDescriptor PairGain = Double("safety.pair_gain", 100.0, 0, 1e9, "", "Barrier gain gamma of robot pairs (Robotarium's 100 is conservative: raise for tighter packing)", minExclusive: true, runTime: true);
     public static readonly ParameterDescriptor WallGain = Double("safety.wall_gain", 40.0, 0, 1e9, "", "Barrier gain gamma of the walls", minExclusive: true, runTime: true);
-    public static readonly ParameterDescriptor MaxNewtonSteps = Integer("safety.max_newton_steps", 100, 1, 100_000, "", "Newton steps the safety filter's solver may take per tick before it falls back to braking");
+    public static readonly ParameterDescriptor MaxNewtonSteps = Integer("safety.max_newton_steps", 100, 1, SafetyFilterOptions.MaxNewtonStepsLimit, "", "Newton steps the safety filter's solver may take per coupled group and tick before that group falls back to braking");
 
     /// <summary>The former name of <see cref="MaxNewtonSteps"/>, still accepted with a warning.</summary>
     public static readonly ParameterDescriptor MaxSweepsObsolete = MaxNewtonSteps with
