@@ -83,10 +83,8 @@ public sealed class FoxgloveBridge : IControlObserver, IClientPublishHandler, IP
         _status = Add(server, _topics.StatusTopic, Status.MessageType);
         _map = Add(server, _topics.TargetMapTopic, OccupancyGrid.MessageType);
         _robots = Add(server, RobotsTopic, MarkerArray.MessageType);
-        RosMessageType poseType = _topics.PoseSource == PoseSource.Odometry ? Odometry.MessageType : PoseStamped.MessageType;
-        RosMessageType commandType = _topics.CommandType == CommandMessageType.Twist ? Twist.MessageType : TwistStamped.MessageType;
-        _poses = [.. _names.Select(r => Add(server, _topics.PoseTopicOf(r), poseType))];
-        _commands = [.. _names.Select(r => Add(server, _topics.CommandTopicOf(r), commandType))];
+        _poses = [.. _names.Select(r => Add(server, _topics.PoseTopicOf(r), _topics.PoseMessage))];
+        _commands = [.. _names.Select(r => Add(server, _topics.CommandTopicOf(r), _topics.CommandMessage))];
         // The inputs are advertised too, so that the app knows their schemas before it publishes.
         foreach (var (topic, type) in Inputs) Add(server, topic, type);
         _safetyRadius = _session.Settings.SafetyRadiusM;

@@ -63,6 +63,14 @@ public sealed record RecordingTopics
     public string PoseTopicOf(string robot) => ControllerNodeSettings.Topic(PoseSource == PoseSource.Odometry ? OdometryTopic : PoseTopic, robot);
 
     public string CommandTopicOf(string robot) => ControllerNodeSettings.Topic(CommandTopic, robot);
+
+    /// <summary>The message type of a robot's pose topic (Odometry or PoseStamped).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public RosMessageType PoseMessage => PoseSource == PoseSource.Odometry ? Ros2.Messages.NavMsgs.Odometry.MessageType : Ros2.Messages.GeometryMsgs.PoseStamped.MessageType;
+
+    /// <summary>The message type of a robot's cmd_vel (Twist or TwistStamped).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public RosMessageType CommandMessage => CommandType == CommandMessageType.Twist ? Ros2.Messages.GeometryMsgs.Twist.MessageType : Ros2.Messages.GeometryMsgs.TwistStamped.MessageType;
 }
 
 /// <summary>The session metadata a replay rebuilds the session from.</summary>

@@ -73,10 +73,8 @@ public sealed partial class RunRecorder : IControlObserver
         _eventsChannel = Channel(w, RecordingTopics.ParameterEventsTopic, ParameterEvent.MessageType);
         _estopChannel = Channel(w, _topics.EmergencyStopTopic, Bool.MessageType);
         _targetChannel = Channel(w, _topics.TargetTopic, Target.MessageType);
-        RosMessageType poseType = _topics.PoseSource == PoseSource.Odometry ? Odometry.MessageType : PoseStamped.MessageType;
-        RosMessageType commandType = _topics.CommandType == CommandMessageType.Twist ? Twist.MessageType : TwistStamped.MessageType;
-        _poseChannels = [.. _names.Select(r => Channel(w, _topics.PoseTopicOf(r), poseType))];
-        _commandChannels = [.. _names.Select(r => Channel(w, _topics.CommandTopicOf(r), commandType))];
+        _poseChannels = [.. _names.Select(r => Channel(w, _topics.PoseTopicOf(r), _topics.PoseMessage))];
+        _commandChannels = [.. _names.Select(r => Channel(w, _topics.CommandTopicOf(r), _topics.CommandMessage))];
         w.AddMetadata(RecordingTopics.SessionMetadata, SessionMetadata.Write(session, _topics));
 
         _input = SessionMessages.NewTickInput(n);
