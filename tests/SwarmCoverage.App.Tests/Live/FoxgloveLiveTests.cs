@@ -103,3 +103,29 @@ public sealed class FoxgloveLiveTests
         Assert.True(run.IsCanceled || run.IsFaulted, "the run did not stop when cancelled");
     }
 }
+
+/// <summary>The foxglove.* parameters are checked as every parameter is, naming the bad one.</summary>
+public sealed class FoxgloveSettingsTests
+{
+    private static RosParamsFile File(string foxglove) =>
+        RosParamsFile.Parse("swarm_coverage:\n  ros__parameters:\n    foxglove:\n" + foxglove, "fox.yaml", Scenario.NodeName);
+
+    [Theory]
+    [InlineData("      port: 70000\n", "foxglove.port")]
+    [InlineData("      port: -1\n", "foxglove.port")]
+    [InlineData("      port: [1, 2]\n", "foxglove.port")]
+    [InlineData("      tls_cert: cert.pem\n", "foxglove.tls_key go together")]
+    public void A_bad_foxglove_parameter_is_refused_naming_it(string yaml, string named)
+    {
+        var e = Assert.Throws<Core.InputException>(() => FoxgloveSettings.Read(File(yaml), decentralized: false));
+        Assert.Contains(named, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_decentralized_instance_serves_no_foxglove_unless_its_port_is_given()
+    {
+        Assert.Equal(0, FoxgloveSettings.Read(File("      address: 127.0.0.1\n"), decentralized: true).Port);
+        Assert.Equal(9000, FoxgloveSettings.Read(File("      port: 9000\n"), decentralized: true).Port);
+        Assert.Equal(8765, FoxgloveSettings.Read(File("      address: 127.0.0.1\n"), decentralized: false).Port);
+    }
+}
