@@ -16,32 +16,30 @@ namespace SwarmCoverage.Nodes;
 /// </summary>
 public static class ControlInputs
 {
-    /// <summary>A target message: null when the session took it, else why not.</summary>
+    /// <summary>A target message: null when the session took it, else why not. Counted under <paramref name="origin"/>.</summary>
     public static string? Target(ControlSession session, in RosTarget msg, Box arena, string origin)
     {
         ArgumentNullException.ThrowIfNull(session);
-        try
-        {
-            return session.RequestTarget(TargetMessages.FromTarget(msg, arena, origin), origin);
-        }
-        catch (InputException e)
-        {
-            return e.Message;
-        }
+        var m = msg;
+        var limits = session.Settings.Inputs;
+        return Door(session.Inputs.For(origin), () => session.RequestTarget(TargetMessages.FromTarget(m, arena, origin, limits), origin));
     }
 
     /// <summary>A painted occupancy grid as the target (the floor of the target in force).</summary>
     public static string? Grid(ControlSession session, in OccupancyGrid msg, Box arena, string origin)
     {
         ArgumentNullException.ThrowIfNull(session);
-        try
-        {
-            return session.RequestTarget(TargetMessages.FromOccupancyGrid(msg, arena, session.Target.Floor, origin), origin);
-        }
-        catch (InputException e)
-        {
-            return e.Message;
-        }
+        var m = msg;
+        var limits = session.Settings.Inputs;
+        return Door(session.Inputs.For(origin), () => session.RequestTarget(TargetMessages.FromOccupancyGrid(m, arena, session.Target.Floor, origin, limits), origin));
+    }
+
+    /// <summary>The emergency stop (a Bool: nothing to refuse, but counted as every input is).</summary>
+    public static void EmergencyStop(ControlSession session, bool stop, string origin)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        session.SetEmergencyStop(stop, origin);
+        session.Inputs.For(origin).Accept();
     }
 
     /// <summary>
@@ -51,6 +49,59 @@ public static class ControlInputs
     public static string? ClickedPoint(ControlSession session, in PointStamped msg, string origin)
     {
         ArgumentNullException.ThrowIfNull(session);
+        var m = msg;
+        return Door(session.Inputs.For(origin), () => MoveNearestComponent(session, m, origin));
+    }
+
+    /// <summary>
+    /// Takes a message off a transport (<paramref name="take"/>: false when there was none) under the door's guarantee:
+    /// a decoder that throws is counted as a defect of <paramref name="origin"/> and the message dropped (false).
+    /// </summary>
+    public static bool Receive(ControlSession session, string origin, Func<bool> take)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(take);
+        try
+        {
+            return take();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            session.Inputs.For(origin).Defect(e);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="admit"/> (null: taken, else why not) and counts the outcome: an <see cref="InputException"/> is
+    /// the refusal it names, any other exception a defect (logged with the input, the message dropped). Never throws.
+    /// </summary>
+    public static string? Door(InputTally tally, Func<string?> admit)
+    {
+        ArgumentNullException.ThrowIfNull(tally);
+        ArgumentNullException.ThrowIfNull(admit);
+        string? refused;
+        try
+        {
+            refused = admit();
+        }
+        catch (InputException e)
+        {
+            refused = e.Message;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            tally.Defect(e);
+            return $"{tally.Name}: the message could not be read ({e.GetType().Name}); it was dropped";
+        }
+
+        if (refused is null) tally.Accept();
+        else tally.Reject(refused);
+        return refused;
+    }
+
+    private static string? MoveNearestComponent(ControlSession session, in PointStamped msg, string origin)
+    {
         if (session.Target is not GaussianMixtureDensity g)
             return $"{origin}: a clicked point moves the nearest Gaussian component; the target in force is {session.Target.Kind}, not a gaussian_mixture";
         int d = g.Domain.Dimension;

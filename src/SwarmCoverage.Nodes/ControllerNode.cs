@@ -32,6 +32,10 @@ public sealed partial class ControllerNode : IDisposable
     private readonly RosSubscription<RosTarget> _targetSub;
     private readonly RosSubscription<OccupancyGrid> _gridSub;
     private readonly IDisposable? _statusObserver;
+    private readonly DiagnosticsPublisher _diagnostics;
+    private readonly IDisposable _diagnosticsObserver;
+    private readonly IDisposable _parameterEventsObserver;
+    private readonly RosoutPublisher? _rosout;
     private readonly IDisposable? _recorder;
     private readonly Live.LiveFoxglove? _foxglove;
     private int _disposed;
@@ -47,7 +51,8 @@ public sealed partial class ControllerNode : IDisposable
     /// </param>
     /// <exception cref="InputException">When a parameter is out of range; the message names it.</exception>
     /// <exception cref="RosSecurityException">When Cyclone refuses the enclave's files; the message names the file.</exception>
-    public ControllerNode(ControllerNodeSettings settings, TimeProvider time, ILogger<ControllerNode> logger, RosParticipantOptions? participant = null, RosSecurityOutcome? security = null)
+    /// <param name="rosout">The node's log, published on <c>/rosout</c> (and the Foxglove channel of that name); null: not published.</param>
+    public ControllerNode(ControllerNodeSettings settings, TimeProvider time, ILogger<ControllerNode> logger, RosParticipantOptions? participant = null, RosSecurityOutcome? security = null, RosoutLog? rosout = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(time);
@@ -76,13 +81,18 @@ public sealed partial class ControllerNode : IDisposable
                 ComputeStatus = own < 0,
                 ParametersReadOnly = own >= 0,
                 TargetOrigin = settings.SourceFile ?? "parameters",
+                PoseInput = "topic " + (settings.PoseSource == PoseSource.Odometry ? settings.OdometryTopic : settings.PoseTopic),
             }, poses, _sink, time, logger);
             _estopSub = _participant.CreateSubscription<Bool>(settings.EmergencyStopTopic, RosQos.Default);
             _targetSub = _participant.CreateSubscription<RosTarget>(settings.TargetTopic, RosQos.Default);
             _gridSub = _participant.CreateSubscription<OccupancyGrid>(settings.TargetGridTopic, RosQos.Default);
+            if (rosout is not null) _rosout = new RosoutPublisher(_participant, rosout);
+            _diagnostics = new DiagnosticsPublisher(_participant, _session, settings.WireNodeName);
+            _diagnosticsObserver = _session.Attach(_diagnostics, new ObserverOptions { Name = "diagnostics", Capacity = 64 });
+            _parameterEventsObserver = _session.Attach(new RosParameterEventsPublisher(_participant, "/" + settings.WireNodeName), new ObserverOptions { Name = "parameter_events", Capacity = 64 });
             if (own < 0) _statusObserver = _session.Attach(new RosStatusPublisher(_participant, settings), new ObserverOptions { Name = "status", Capacity = 8 });
             if (settings.Foxglove.Port > 0)
-                _foxglove = Live.LiveFoxglove.StartAsync(_session, Recording.RecordingTopics.Of(settings), settings.Foxglove, settings.UseSimTime).GetAwaiter().GetResult();
+                _foxglove = Live.LiveFoxglove.StartAsync(_session, Recording.RecordingTopics.Of(settings), settings.Foxglove, settings.UseSimTime, rosout: rosout).GetAwaiter().GetResult();
             // Live, the recorder never holds a tick back: a queue of its own, drops counted by the session; a clean stop drains it.
             if (settings.RecordPath is { } record)
                 _recorder = _session.Attach(new Recording.RunRecorder(record, Recording.RecordingTopics.Of(settings), log: logger), new ObserverOptions { Name = "recorder", Capacity = 1024 });
@@ -90,6 +100,7 @@ public sealed partial class ControllerNode : IDisposable
         catch
         {
             _foxglove?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _rosout?.Dispose();
             _session?.Dispose();
             _sink?.Dispose();
             _participant.Dispose();
@@ -175,6 +186,20 @@ public sealed partial class ControllerNode : IDisposable
         return acked;
     }
 
+    /// <summary>The control loop failed: <c>/diagnostics</c> says why, at once (the node then commands zero and exits).</summary>
+    public void ReportFailure(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        try
+        {
+            _diagnostics.ReportFailure(error, _session.NowUnixNs());
+        }
+        catch (DdsException)
+        {
+            // The report is best effort: the zero commands and the exit code matter more.
+        }
+    }
+
     /// <summary>Replaces the target from now on (the robots keep their arena); see <see cref="ControlSession.RequestTarget"/>.</summary>
     public void RequestTarget(TargetDensity target, string source)
     {
@@ -182,31 +207,30 @@ public sealed partial class ControllerNode : IDisposable
         if (_session.RequestTarget(target, source) is { } refused) LogTargetIgnored(_log, source, refused);
     }
 
+    // Every control topic through the one door (ControlInputs): refusals and decoder defects are counted per topic and
+    // logged at most once per topic every few seconds by the session's input ledger; nothing here throws into the loop.
     private void ReadControlTopics()
     {
+        string estopOrigin = "topic " + Settings.EmergencyStopTopic;
         var b = default(Bool);
         bool any = false, stop = false;
-        while (_estopSub.TryTake(ref b))
+        while (ControlInputs.Receive(_session, estopOrigin, () => _estopSub.TryTake(ref b)))
         {
             any = true;
             stop = b.Data;
         }
 
-        if (any) _session.SetEmergencyStop(stop, "topic " + Settings.EmergencyStopTopic);
+        if (any) ControlInputs.EmergencyStop(_session, stop, estopOrigin);
         var arena = Settings.Controller.Arena;
         var target = new RosTarget();
-        if (_targetSub.TryTakeLatest(ref target))
-        {
-            string source = "topic " + Settings.TargetTopic;
-            if (ControlInputs.Target(_session, target, arena, source) is { } refused) LogTargetIgnored(_log, source, refused);
-        }
+        string targetOrigin = "topic " + Settings.TargetTopic;
+        if (ControlInputs.Receive(_session, targetOrigin, () => _targetSub.TryTakeLatest(ref target)))
+            ControlInputs.Target(_session, target, arena, targetOrigin);
 
         var grid = default(OccupancyGrid);
-        if (_gridSub.TryTakeLatest(ref grid))
-        {
-            string source = "topic " + Settings.TargetGridTopic;
-            if (ControlInputs.Grid(_session, grid, arena, source) is { } refused) LogTargetIgnored(_log, source, refused);
-        }
+        string gridOrigin = "topic " + Settings.TargetGridTopic;
+        if (ControlInputs.Receive(_session, gridOrigin, () => _gridSub.TryTakeLatest(ref grid)))
+            ControlInputs.Grid(_session, grid, arena, gridOrigin);
     }
 
     /// <summary>Stops the session (its preparer and observers) and deletes every DDS entity.</summary>
@@ -214,9 +238,12 @@ public sealed partial class ControllerNode : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _statusObserver?.Dispose();
+        _diagnosticsObserver.Dispose();
+        _parameterEventsObserver.Dispose();
         _foxglove?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _session.Dispose(); // drains the observers: the recording gets its last ticks, summary and footer
         _recorder?.Dispose();
+        _rosout?.Dispose();
         _sink.Dispose();
         _participant.Dispose();
     }

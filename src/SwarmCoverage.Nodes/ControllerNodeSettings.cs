@@ -134,6 +134,9 @@ public sealed partial record ControllerNodeSettings
             publish.Add(TargetMapTopic);
         }
 
+        publish.Add(NodeDiagnostics.Topic);
+        publish.Add(RosParameterEventsPublisher.Topic);
+        publish.Add(RosoutPublisher.Topic);
         if (UseSimTime) subscribe.Add(NodeTopics.Clock);
         return NodeTopics.Of(WireNodeName, publish, subscribe);
     }

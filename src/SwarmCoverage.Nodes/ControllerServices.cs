@@ -44,6 +44,7 @@ public sealed partial class ControllerLoopService(ControllerNode node, TimeProvi
         {
             run.Fail(e);
             LogLoopFailed(log, e);
+            node.ReportFailure(e);
             throw;
         }
         finally
@@ -107,9 +108,19 @@ public sealed partial class ClockService(ControllerNode node, RosClockTimeProvid
             LogWaiting(log);
             long backwards = 0;
             var msg = default(Clock);
+            string origin = "topic " + NodeTopics.Clock;
+            var tally = node.Session.Inputs.For(origin);
             while (!stoppingToken.IsCancellationRequested)
             {
-                if (!sub.WaitForData(TimeSpan.FromMilliseconds(250), stoppingToken) || !sub.TryTakeLatest(ref msg)) continue;
+                if (!sub.WaitForData(TimeSpan.FromMilliseconds(250), stoppingToken)) continue;
+                if (!ControlInputs.Receive(node.Session, origin, () => sub.TryTakeLatest(ref msg))) continue;
+                if (ClockStampRejection(msg) is { } refused)
+                {
+                    tally.Reject($"{origin}: {refused}");
+                    continue;
+                }
+
+                tally.Accept();
                 long ns = msg.Time.ToNanoseconds();
                 bool first = !clock.Started;
                 if (!clock.Advance(ns))
@@ -131,6 +142,12 @@ public sealed partial class ClockService(ControllerNode node, RosClockTimeProvid
             throw;
         }
     }
+
+    /// <summary>Why a /clock stamp cannot be ROS time (null when it can): the one place a message's own stamp is checked.</summary>
+    public static string? ClockStampRejection(in Clock msg) =>
+        msg.Time.Sec < 0 ? $"the stamp's sec is {msg.Time.Sec}; ROS time is not negative"
+        : msg.Time.Nanosec >= 1_000_000_000u ? $"the stamp's nanosec is {msg.Time.Nanosec}; it must be below 1,000,000,000"
+        : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "use_sim_time: waiting for /clock; the control loop runs on ROS time")]
     private static partial void LogWaiting(ILogger logger);

@@ -5,6 +5,8 @@ using SwarmCoverage.Ros2.Messages.GeometryMsgs;
 using SwarmCoverage.Ros2.Messages.NavMsgs;
 using SwarmCoverage.Ros2.Messages.StdMsgs;
 using SwarmCoverage.Ros2.Messages.SwarmCoverageMsgs;
+using ParameterEvent = SwarmCoverage.Ros2.Messages.RclInterfaces.ParameterEvent;
+using RosParameter = SwarmCoverage.Ros2.Messages.RclInterfaces.Parameter;
 using RosPose = SwarmCoverage.Ros2.Messages.GeometryMsgs.Pose;
 
 namespace SwarmCoverage.Nodes;
@@ -15,6 +17,31 @@ namespace SwarmCoverage.Nodes;
 /// </summary>
 public static class SessionMessages
 {
+    /// <summary>
+    /// The <c>/parameter_events</c> message of a session's start: every parameter in force as a new parameter, as a ROS 2
+    /// node announces its declared parameters.
+    /// </summary>
+    public static ParameterEvent ParametersDeclared(SessionDescription session, string node)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return new ParameterEvent
+        {
+            Stamp = Time.FromNanoseconds(session.TimeUnixNs),
+            Node = node,
+            NewParameters = [.. session.Parameters.Select(p => new RosParameter(p.Descriptor.Name, Recording.RosParameterValues.ToRos(p.Value)))],
+        };
+    }
+
+    /// <summary>The <c>/parameter_events</c> message of a tick's parameter changes, whatever path they came by; null when none.</summary>
+    public static ParameterEvent? ParametersChanged(IReadOnlyList<SessionChange> changes, Time stamp, string node)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        List<RosParameter>? changed = null;
+        foreach (var change in changes)
+            if (change is ParameterChange p) (changed ??= []).Add(new RosParameter(p.Name, Recording.RosParameterValues.ToRos(p.After)));
+        return changed is null ? null : new ParameterEvent { Stamp = stamp, Node = node, ChangedParameters = [.. changed] };
+    }
+
     /// <summary>The status message of a tick.</summary>
     public static Status Status(in SessionStatus s, Time stamp, string frameId) => new()
     {
@@ -29,6 +56,7 @@ public static class SessionMessages
         MinPairwiseDistanceM = s.MinPairwiseDistanceM,
         ClippedShare = s.ClippedShare,
         ControlLatencyS = s.ControlLatencyS,
+        ObserverDroppedTicks = (ulong)Math.Max(0, s.ObserverDroppedTicks),
     };
 
     /// <summary>A TickInput with per-robot arrays for <paramref name="robots"/> robots (reused by <see cref="Fill"/>).</summary>

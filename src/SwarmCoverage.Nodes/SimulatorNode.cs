@@ -2,7 +2,9 @@ using SwarmCoverage.Sim;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using SwarmCoverage.Control.Session;
 using SwarmCoverage.Ros2;
+using SwarmCoverage.Ros2.Messages.DiagnosticMsgs;
 using SwarmCoverage.Ros2.Messages.BuiltinInterfaces;
 using SwarmCoverage.Ros2.Messages.GeometryMsgs;
 using SwarmCoverage.Ros2.Messages.NavMsgs;
@@ -48,6 +50,10 @@ public sealed class SimulatorNode : IDisposable
     private readonly RosPublisher<Odometry>[] _odomPubs;
     private readonly RosPublisher<PoseStamped>[]? _posePubs;
     private readonly RosPublisher<Clock> _clockPub;
+    private readonly RosPublisher<DiagnosticArray> _diagnosticsPub;
+    private readonly InputLedger _inputs;
+    private readonly InputTally _commandTally;
+    private Dictionary<string, InputTallySnapshot> _inputsBefore = new(StringComparer.Ordinal);
     private readonly OdometrySample[] _samples;
     private readonly bool[] _hadCommand;
     private readonly bool[] _timedOut;
@@ -80,6 +86,8 @@ public sealed class SimulatorNode : IDisposable
         _samples = new OdometrySample[n];
         _hadCommand = new bool[n];
         _timedOut = new bool[n];
+        _inputs = new InputLedger(TimeProvider.System, logger);
+        _commandTally = _inputs.For(CommandInput);
         NodeEnclaves.Log(_log, options.Security);
         _participant = new RosParticipant(options.Security is { } security ? security.Apply(options.Participant) : options.Participant);
         try
@@ -117,6 +125,7 @@ public sealed class SimulatorNode : IDisposable
             }
 
             _clockPub = _participant.CreatePublisher<Clock>(NodeTopics.Clock, RosQos.Default);
+            _diagnosticsPub = _participant.CreatePublisher<DiagnosticArray>(NodeDiagnostics.Topic, RosQos.Default);
         }
         catch
         {
@@ -141,7 +150,7 @@ public sealed class SimulatorNode : IDisposable
     {
         ArgumentNullException.ThrowIfNull(robots);
         ArgumentNullException.ThrowIfNull(options);
-        var publish = new List<string> { NodeTopics.Clock };
+        var publish = new List<string> { NodeTopics.Clock, NodeDiagnostics.Topic };
         var subscribe = new List<string>();
         foreach (RobotSpec robot in robots)
         {
@@ -153,6 +162,12 @@ public sealed class SimulatorNode : IDisposable
 
         return NodeTopics.Of(options.Participant.NodeName, publish, subscribe);
     }
+
+    /// <summary>The input under which every robot's <c>cmd_vel</c> is counted on <c>/diagnostics</c>.</summary>
+    public const string CommandInput = "topic /<robot>/cmd_vel";
+
+    /// <summary>What the simulator's inputs took and refused.</summary>
+    public InputLedger Inputs => _inputs;
 
     /// <summary>The pose topic of <paramref name="robot"/>.</summary>
     public string PoseTopic(string robot) => _options.PoseTopicOf(robot);
@@ -174,6 +189,8 @@ public sealed class SimulatorNode : IDisposable
         long statusPeriodNs = SimTime.FromSeconds(_options.StatusPeriodS).Nanoseconds;
         long nextStatusNs = startNs + statusPeriodNs;
         long nextClockNs = startNs;
+        long diagnosticsPeriodNs = SimTime.FromSeconds(NodeDiagnostics.PeriodS).Nanoseconds;
+        long nextDiagnosticsNs = startNs + diagnosticsPeriodNs;
         bool paced = !_options.AsFastAsPossible;
         double speed = _options.Speed;
         _wallStartTicks = Stopwatch.GetTimestamp();
@@ -234,6 +251,12 @@ public sealed class SimulatorNode : IDisposable
                 }
 
                 PublishOdometry();
+                if (next >= nextDiagnosticsNs)
+                {
+                    nextDiagnosticsNs += diagnosticsPeriodNs;
+                    PublishDiagnostics(Time.FromNanoseconds(next));
+                }
+
                 if (next >= nextStatusNs)
                 {
                     nextStatusNs += statusPeriodNs;
@@ -255,36 +278,82 @@ public sealed class SimulatorNode : IDisposable
         LogProgress();
     }
 
+    // The one door for commands (docs/inputs.md): a take that throws is a defect, counted and dropped; a non-finite
+    // command is refused here (and would be by the simulator too), counted per topic on /diagnostics.
     private void TakeCommands(SimTime arrived)
     {
         foreach (RosSubscription s in _ready)
         {
             int i = _robotOf[s];
             VelocityCommand cmd;
-            if (_twistSubs is not null)
+            try
             {
-                Twist t = default;
-                if (!_twistSubs[i].TryTakeLatest(ref t))
-                {
-                    continue;
-                }
-
-                cmd = new VelocityCommand(t.Linear.X, t.Linear.Y, t.Linear.Z, t.Angular.Z);
+                if (!TryTakeCommand(i, out cmd)) continue;
             }
-            else
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                TwistStamped t = default;
-                if (!_stampedSubs![i].TryTakeLatest(ref t))
-                {
-                    continue;
-                }
-
-                cmd = new VelocityCommand(t.Twist.Linear.X, t.Twist.Linear.Y, t.Twist.Linear.Z, t.Twist.Angular.Z);
+                _commandTally.Defect(e);
+                continue;
             }
 
             _commandsTaken++;
+            if (cmd.IsFinite)
+            {
+                _commandTally.Accept();
+            }
+            else
+            {
+                _commandTally.Reject(string.Create(CultureInfo.InvariantCulture,
+                    $"{_sim.Robots[i].EffectiveTopics.CmdVel}: non-finite command ({cmd.LinearXMps}, {cmd.LinearYMps}, {cmd.LinearZMps}, {cmd.AngularZRadps}); the robot keeps its last command"));
+            }
+
             _sim.SetCommand(i, cmd, arrived);
         }
+    }
+
+    private bool TryTakeCommand(int i, out VelocityCommand cmd)
+    {
+        cmd = default;
+        if (_twistSubs is not null)
+        {
+            Twist t = default;
+            if (!_twistSubs[i].TryTakeLatest(ref t)) return false;
+            cmd = new VelocityCommand(t.Linear.X, t.Linear.Y, t.Linear.Z, t.Angular.Z);
+            return true;
+        }
+
+        TwistStamped ts = default;
+        if (!_stampedSubs![i].TryTakeLatest(ref ts)) return false;
+        cmd = new VelocityCommand(ts.Twist.Linear.X, ts.Twist.Linear.Y, ts.Twist.Linear.Z, ts.Twist.Angular.Z);
+        return true;
+    }
+
+    private void PublishDiagnostics(Time stamp)
+    {
+        string node = _options.Participant.NodeName;
+        var inputs = _inputs.Snapshot();
+        var c = _sim.Counters;
+        var statuses = new List<DiagnosticStatus>
+        {
+            new()
+            {
+                Level = DiagnosticStatus.Ok,
+                Name = node + ": simulation",
+                Message = string.Create(CultureInfo.InvariantCulture, $"t = {_sim.Now.Seconds:F2} s, {_sim.RobotCount} robots, {c.CommandTimeouts} command timeouts"),
+                HardwareId = node,
+                Values =
+                [
+                    new("time_s", _sim.Now.Seconds.ToString("G9", CultureInfo.InvariantCulture)),
+                    new("robots", _sim.RobotCount.ToString(CultureInfo.InvariantCulture)),
+                    new("command_timeouts", c.CommandTimeouts.ToString(CultureInfo.InvariantCulture)),
+                    new("commands_rejected_non_finite", c.CommandsRejectedNonFinite.ToString(CultureInfo.InvariantCulture)),
+                ],
+            },
+        };
+        foreach (var input in inputs)
+            statuses.Add(NodeDiagnostics.Input(node, input, _inputsBefore.TryGetValue(input.Input, out var b) ? b : null));
+        _diagnosticsPub.Publish(new DiagnosticArray { Header = new Header(stamp, ""), Status = [.. statuses] });
+        _inputsBefore = inputs.ToDictionary(x => x.Input, StringComparer.Ordinal);
     }
 
     private void PublishOdometry()

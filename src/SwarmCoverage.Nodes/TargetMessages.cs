@@ -1,3 +1,4 @@
+using SwarmCoverage.Control.Configuration;
 using SwarmCoverage.Control.Session;
 using System.Globalization;
 using SwarmCoverage.Core;
@@ -21,16 +22,23 @@ namespace SwarmCoverage.Nodes;
 /// </summary>
 public static class TargetMessages
 {
-    /// <summary>The most raster cells a target message may carry (a 4,096 x 4,096 map).</summary>
-    public const int MaxRasterCells = 1 << 24;
+    /// <summary>The default of <c>inputs.max_grid_cells</c>: a 4,096 x 4,096 map.</summary>
+    public const int MaxRasterCells = InputLimits.DefaultMaxGridCells;
 
     /// <summary>Tolerance (m) on the box of a Target message.</summary>
     public const double BoxToleranceM = 1e-6;
 
     /// <summary>A target density from a Target message, over exactly <paramref name="arena"/>.</summary>
-    public static TargetDensity FromTarget(in RosTarget msg, Box arena, string source)
+    /// <param name="msg">The message.</param>
+    /// <param name="arena">The arena the target must cover exactly.</param>
+    /// <param name="source">Where it came from, first in every refusal.</param>
+    /// <param name="limits">The largest raster and mixture accepted (default: <see cref="InputLimits"/>'s defaults).</param>
+    /// <exception cref="InputException">Refused; the message names the field, its value and what was expected.</exception>
+    public static TargetDensity FromTarget(in RosTarget msg, Box arena, string source, InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(arena);
+        limits ??= InputLimits.Default;
+        int maxCells = limits.MaxGridCells;
         int d = arena.Dimension;
         if (msg.Dimension != d)
             throw new InputException($"{source}: dimension is {msg.Dimension}; the arena is {d}-D");
@@ -50,6 +58,8 @@ public static class TargetMessages
             {
                 var comps = msg.Components ?? [];
                 if (comps.Length == 0) throw new InputException($"{source}: kind GAUSSIAN_MIXTURE with no components");
+                if (comps.Length > limits.MaxComponents)
+                    throw new InputException(Invariant($"{source}: {comps.Length} components, more than inputs.max_components ({limits.MaxComponents})"));
                 var list = new List<GaussianComponent>(comps.Length);
                 for (int c = 0; c < comps.Length; c++)
                 {
@@ -75,10 +85,10 @@ public static class TargetMessages
                 {
                     uint n = msg.RasterSize[k];
                     // A peer's numbers: refused with a reason, never an overflow (nor a product that wraps round).
-                    if (n < 1 || n > MaxRasterCells) throw new InputException(Invariant($"{source}: raster_size[{k}] is {n}; it must be in 1 .. {MaxRasterCells}"));
+                    if (n < 1 || n > maxCells) throw new InputException(Invariant($"{source}: raster_size[{k}] is {n}; it must be in 1 .. {maxCells} (inputs.max_grid_cells)"));
                     size[k] = (int)n;
                     cells *= n;
-                    if (cells > MaxRasterCells) throw new InputException(Invariant($"{source}: raster_size[0..{k}] multiply to {cells} cells, more than {MaxRasterCells}"));
+                    if (cells > maxCells) throw new InputException(Invariant($"{source}: raster_size[0..{k}] multiply to {cells} cells, more than inputs.max_grid_cells ({maxCells})"));
                 }
                 var values = msg.RasterValues ?? [];
                 if (values.Length != cells)
@@ -94,14 +104,18 @@ public static class TargetMessages
     /// A target density from a painted occupancy grid (values 0..100 are densities, -1 unknown counts as 0), stretched
     /// over <paramref name="arena"/>; the grid must cover the arena to within one cell and be axis-aligned.
     /// </summary>
-    public static TargetDensity FromOccupancyGrid(in OccupancyGrid msg, Box arena, double floor, string source)
+    public static TargetDensity FromOccupancyGrid(in OccupancyGrid msg, Box arena, double floor, string source, InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(arena);
+        limits ??= InputLimits.Default;
         if (arena.Dimension != 2) throw new InputException($"{source}: an occupancy grid is 2-D; the arena is {arena.Dimension}-D (send a Target message)");
         var info = msg.Info;
         double res = info.Resolution;
         if (!(res > 0) || !double.IsFinite(res)) throw new InputException(Invariant($"{source}: info.resolution is {res}; it must be > 0"));
         if (info.Width == 0 || info.Height == 0) throw new InputException($"{source}: the grid is {info.Width} x {info.Height} cells; it needs at least one");
+        long cells = (long)info.Width * info.Height;
+        if (cells > limits.MaxGridCells)
+            throw new InputException(Invariant($"{source}: the grid is {info.Width} x {info.Height} = {cells} cells, more than inputs.max_grid_cells ({limits.MaxGridCells})"));
         var q = info.Origin.Orientation;
         if (Math.Abs(q.X) > 1e-6 || Math.Abs(q.Y) > 1e-6 || Math.Abs(q.Z) > 1e-6)
             throw new InputException(Invariant($"{source}: info.origin is rotated (quaternion {q.X}, {q.Y}, {q.Z}, {q.W}); the grid must be aligned with the arena axes"));
@@ -111,7 +125,6 @@ public static class TargetMessages
         if (!(Math.Abs(x0 - arena.Min[0]) <= tol && Math.Abs(y0 - arena.Min[1]) <= tol && Math.Abs(x1 - arena.Max[0]) <= tol && Math.Abs(y1 - arena.Max[1]) <= tol))
             throw new InputException(Invariant($"{source}: the grid covers [{x0:G6}, {x1:G6}] x [{y0:G6}, {y1:G6}] m; it must cover the arena {arena} to within one cell ({res:G4} m); paint on the published target map"));
         var data = msg.Data ?? [];
-        long cells = (long)info.Width * info.Height;
         if (data.Length != cells) throw new InputException(Invariant($"{source}: data has {data.Length} cells; width x height is {cells}"));
         var values = new double[cells];
         for (int i = 0; i < values.Length; i++)

@@ -461,4 +461,117 @@ public sealed class SessionTests
         Assert.False(d.Parameters.Single(p => p.Descriptor.Name == "control_rate_hz").Descriptor.RunTime);
         Assert.Equal(0.05, d.ControlPeriodS, 15);
     }
+
+    private sealed class ThrowingSource : IPoseSource
+    {
+        public int Calls { get; private set; }
+
+        public void TakePoses(PoseIntake intake)
+        {
+            Calls++;
+            throw new InvalidOperationException("decoder bug");
+        }
+    }
+
+    [Fact]
+    public void Poses_are_counted_under_the_pose_input_with_the_reason_of_the_last_rejection()
+    {
+        var robots = new Robots();
+        var time = Clock();
+        using var session = NewSession(robots, time);
+        Run(session, robots, time, 3);
+        robots.Poses[2] = new Pose(double.NaN, 0.4, 0, 0);
+        Run(session, robots, time, 2);
+        robots.Poses[2] = new Pose(9.0, 0.4, 0, 0);
+        Run(session, robots, time, 1);
+
+        var poses = session.Inputs.Snapshot().Single(s => s.Input == "poses");
+        Assert.Equal(3 * 3 + 2 * 2 + 2, poses.Accepted);
+        Assert.Equal(3, poses.Rejected);
+        Assert.Equal(0, poses.Defects);
+        Assert.StartsWith("pose of c rejected:", poses.LastReason, StringComparison.Ordinal);
+        Assert.Contains("outside the arena", poses.LastReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_pose_source_that_throws_is_a_defect_counted_and_the_tick_goes_on_with_no_poses()
+    {
+        var sink = new Robots();
+        var source = new ThrowingSource();
+        var time = Clock();
+        var p = Params();
+        using var session = new ControlSession(
+            new ControlSessionOptions
+            {
+                Settings = ControllerSettings.Read(p),
+                Parameters = p,
+                RobotNames = Names,
+                Models = [.. Names.Select(_ => RobotPresets.TurtleBot3Burger)],
+                BodyRadiusM = 0.1,
+                Offline = true,
+                WarmUp = false,
+                PoseInput = "topic /{robot}/odom",
+            },
+            source, sink, time);
+        for (int k = 0; k < 4; k++) session.Tick();
+        Assert.Equal(4, source.Calls);
+        Assert.Equal(4, sink.Wire.Count);
+        Assert.All(sink.Wire, w => Assert.All(w, c => Assert.Equal(default, c)));
+        var poses = session.Inputs.Snapshot().Single(s => s.Input == "topic /{robot}/odom");
+        Assert.Equal(4, poses.Defects);
+        Assert.Equal(4, poses.Rejected);
+        Assert.Equal("defect: InvalidOperationException: decoder bug", poses.LastReason);
+    }
+
+    [Fact]
+    public void Parameter_changes_are_counted_whatever_path_they_came_by()
+    {
+        var robots = new Robots();
+        var time = Clock();
+        using var session = NewSession(robots, time);
+        Assert.True(session.SetParameters([("velocity_gain", ParameterValue.Of(0.2))], "foxglove").Accepted);
+        Assert.False(session.SetParameters([("velocity_gain", ParameterValue.Of(-1.0))], "console").Accepted);
+        Assert.False(session.SetParameters([("control_rate_hz", ParameterValue.Of(5.0))], "console").Accepted);
+        var t = session.Inputs.Snapshot().Single(s => s.Input == ControlSession.ParameterInput);
+        Assert.Equal(1, t.Accepted);
+        Assert.Equal(2, t.Rejected);
+        Assert.Contains("control_rate_hz", t.LastReason, StringComparison.Ordinal);
+    }
+
+    private sealed class Lines : Microsoft.Extensions.Logging.ILogger
+    {
+        public List<string> Logged { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Logged.Add(formatter(state, exception));
+    }
+
+    [Fact]
+    public void A_flood_of_rejections_logs_one_line_per_interval_with_the_count_since_the_last()
+    {
+        var time = Clock();
+        var log = new Lines();
+        var ledger = new InputLedger(time, log);
+        var t = ledger.For("topic /swarm_coverage/target");
+        t.Reject("first");
+        for (int i = 0; i < 99; i++)
+        {
+            t.Reject($"bad {i}");
+            time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        Assert.Single(log.Logged);
+        time.Advance(InputLedger.LogInterval);
+        t.Reject("after the interval");
+        Assert.Equal(2, log.Logged.Count);
+        Assert.Contains("1 message(s) rejected since the last line (1 in all); the last: first", log.Logged[0], StringComparison.Ordinal);
+        Assert.Contains("100 message(s) rejected since the last line (101 in all); the last: after the interval", log.Logged[1], StringComparison.Ordinal);
+        t.Accept(5);
+        Assert.Equal(new InputTallySnapshot("topic /swarm_coverage/target", 5, 101, 0, "after the interval"), ledger.Snapshot().Single());
+    }
 }

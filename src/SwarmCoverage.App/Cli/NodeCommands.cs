@@ -35,6 +35,7 @@ internal static class NodeCommands
             var settings = ControllerNodeSettings.Load(file.FullName, p.GetValue(robot));
             if (p.GetValue(record) is { } r) settings = settings with { RecordPath = r.FullName };
             var security = ResolveSecurity(ros.Enclave ?? NodeEnclaves.ForController(settings.OwnRobot));
+            using var rosout = new RosoutLog(settings.WireNodeName);
             int code = NodeHost.Run("controller", b =>
             {
                 TimeProvider time = TimeProvider.System;
@@ -48,10 +49,10 @@ internal static class NodeCommands
 
                 b.Services.AddSingleton(settings);
                 b.Services.AddSingleton(time);
-                b.Services.AddSingleton(sp => new ControllerNode(settings, time, sp.GetRequiredService<ILogger<ControllerNode>>(), security: security));
+                b.Services.AddSingleton(sp => new ControllerNode(settings, time, sp.GetRequiredService<ILogger<ControllerNode>>(), security: security, rosout: rosout));
                 b.Services.AddHostedService<ControllerLoopService>();
                 b.Services.AddHostedService<ParamsFileWatcher>();
-            }, sp => sp.GetRequiredService<ControllerNode>(), ct);
+            }, sp => sp.GetRequiredService<ControllerNode>(), ct, rosout);
             return Task.FromResult(code);
         });
         return cmd;

@@ -23,7 +23,8 @@ public static class NodeHost
     /// Builds and runs a host. <paramref name="configure"/> adds the node's services; <paramref name="start"/> resolves
     /// (and so validates) them before the host starts. Returns 0 after a clean stop, 1 when a service failed, 2 when Cyclone refused the SROS2 enclave or its permissions do not cover a topic of the node.
     /// </summary>
-    public static int Run(string verb, Action<HostApplicationBuilder> configure, Action<IServiceProvider> start, CancellationToken cancellationToken)
+    /// <param name="rosout">The node's <c>/rosout</c>: every line of the host's log at Information and above goes to it too.</param>
+    public static int Run(string verb, Action<HostApplicationBuilder> configure, Action<IServiceProvider> start, CancellationToken cancellationToken, RosoutLog? rosout = null)
     {
         ArgumentNullException.ThrowIfNull(configure);
         ArgumentNullException.ThrowIfNull(start);
@@ -39,13 +40,15 @@ public static class NodeHost
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
                 .Enrich.WithProperty("Verb", verb)
-                .WriteTo.Console(outputTemplate: OutputTemplate, formatProvider: CultureInfo.InvariantCulture));
+                .WriteTo.Console(outputTemplate: OutputTemplate, formatProvider: CultureInfo.InvariantCulture)
+                .WriteTo.Sink(rosout is null ? new NoSink() : new RosoutSerilogSink(rosout)));
             builder.Services.Configure<HostOptions>(o =>
             {
                 o.ShutdownTimeout = TimeSpan.FromSeconds(15);
                 o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
             });
             builder.Services.AddSingleton<NodeRun>();
+            if (rosout is not null) builder.Services.AddSingleton(rosout);
             configure(builder);
             using var host = builder.Build();
             try
@@ -85,6 +88,13 @@ public static class NodeHost
         finally
         {
             Log.CloseAndFlush();
+        }
+    }
+
+    private sealed class NoSink : Serilog.Core.ILogEventSink
+    {
+        public void Emit(Serilog.Events.LogEvent logEvent)
+        {
         }
     }
 }

@@ -9,6 +9,7 @@ using SwarmCoverage.Core.Metrics;
 using SwarmCoverage.Core.Sampling;
 using SwarmCoverage.Sim;
 using SwarmCoverage.Sim.Sdf;
+using Microsoft.Extensions.Logging;
 
 namespace SwarmCoverage.App.Simulation;
 
@@ -113,6 +114,9 @@ public static class SimulationRun
         // The same control session as the ROS 2 node, offline: its poses are the simulator's odometry, its commands
         // go back into the simulator, changes apply at the tick they were asked for (docs/control-session.md).
         var ports = new SimulatorPorts(sim, unicycle);
+        // Live, the session's log goes to the Foxglove /rosout channel (a field team reads it there: rejections, changes).
+        using var rosout = live is not null ? new RosoutLog(Scenario.NodeName) : null;
+        using var logs = rosout is not null ? LoggerFactory.Create(b => b.AddProvider(rosout)) : null;
         using var session = new ControlSession(
             new ControlSessionOptions
             {
@@ -127,12 +131,12 @@ public static class SimulationRun
                 Offline = live is null,
                 WarmUp = false,
             },
-            ports, ports, clock);
+            ports, ports, clock, logs?.CreateLogger("swarm_coverage"));
         foreach (var observer in observers ?? []) session.Attach(observer.Observer, observer.Options);
         Nodes.Live.LiveFoxglove? foxglove = null;
         if (live is not null)
         {
-            foxglove = Nodes.Live.LiveFoxglove.StartAsync(session, new Nodes.Recording.RecordingTopics(), live.Foxglove, simulatedClock: true, ct: cancellationToken).GetAwaiter().GetResult();
+            foxglove = Nodes.Live.LiveFoxglove.StartAsync(session, new Nodes.Recording.RecordingTopics(), live.Foxglove, simulatedClock: true, ct: cancellationToken, rosout: rosout).GetAwaiter().GetResult();
             live.OnServing?.Invoke(foxglove.Server.Url);
         }
 

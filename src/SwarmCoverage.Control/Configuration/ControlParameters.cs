@@ -59,6 +59,9 @@ public static class ControlParameters
     public static readonly ParameterDescriptor ArenaTolerance = Double("watchdog.arena_tolerance_m", 0.25, 0, 100, "m", "Poses farther outside the arena are rejected");
     public static readonly ParameterDescriptor MaxPlausibleSpeed = Double("watchdog.max_plausible_speed_mps", 2.0, 0, 1000, "m/s", "Poses that jump faster are rejected", minExclusive: true);
 
+    public static readonly ParameterDescriptor MaxGridCells = Integer("inputs.max_grid_cells", InputLimits.DefaultMaxGridCells, 1, (int)Core.Blob.BlobGrid.MaxCells, "cells", "Largest raster target or painted grid accepted from a message; larger ones are refused before anything is allocated");
+    public static readonly ParameterDescriptor MaxComponents = Integer("inputs.max_components", InputLimits.DefaultMaxComponents, 1, 1 << 20, "", "Largest number of mixture components accepted from a message");
+
     public static readonly ParameterDescriptor EnergyDistancePeriod = Double("status.energy_distance_period_s", 1.0, 0, 3600, "s", "Seconds between two energy-distance evaluations for the status; 0: never (large swarms)", runTime: true);
     public static readonly ParameterDescriptor LogPeriod = Double("status.log_period_s", 10.0, 0, 1e6, "s", "Seconds between summary log lines", minExclusive: true, runTime: true);
 
@@ -68,6 +71,6 @@ public static class ControlParameters
         TargetFile, TargetDomainMin, TargetDomainMax, TargetType, TargetFloor, TargetWeights, TargetMeans, TargetSigmas,
         Epsilon, GridSpacing, Cutoff, Threads, ControlRateHz, VelocityGain, Saturation, ProjectionDistance,
         SafetyEnabled, SafetyRadius, WallMargin, PairGain, WallGain, MaxNewtonSteps, MaxSweepsObsolete,
-        PoseTimeout, ArenaTolerance, MaxPlausibleSpeed, EnergyDistancePeriod, LogPeriod,
+        PoseTimeout, ArenaTolerance, MaxPlausibleSpeed, MaxGridCells, MaxComponents, EnergyDistancePeriod, LogPeriod,
     ];
 }

@@ -46,6 +46,9 @@ public sealed record ControllerSettings
     public double ArenaToleranceM { get; init; } = 0.25;
     public double MaxPlausibleSpeedMps { get; init; } = 2.0;
 
+    /// <summary>The largest targets accepted from messages (<c>inputs.*</c>).</summary>
+    public InputLimits Inputs { get; init; } = InputLimits.Default;
+
     /// <summary>Seconds between two energy-distance evaluations for the status (0: never; it costs O(N x quadrature)).</summary>
     public double EnergyDistancePeriodS { get; init; } = 1.0;
 
@@ -134,6 +137,7 @@ public sealed record ControllerSettings
             PoseTimeoutS = p.Double(ControlParameters.PoseTimeout),
             ArenaToleranceM = p.Double(ControlParameters.ArenaTolerance),
             MaxPlausibleSpeedMps = p.Double(ControlParameters.MaxPlausibleSpeed),
+            Inputs = new InputLimits { MaxGridCells = p.Int(ControlParameters.MaxGridCells), MaxComponents = p.Int(ControlParameters.MaxComponents) },
             EnergyDistancePeriodS = p.Double(ControlParameters.EnergyDistancePeriod),
             LogPeriodS = p.Double(ControlParameters.LogPeriod),
         };

@@ -53,6 +53,9 @@ public sealed record ControlSessionOptions
 
     /// <summary>Where the initial target came from, for observers and the log.</summary>
     public string TargetOrigin { get; init; } = "parameters";
+
+    /// <summary>The name under which the poses are counted in <see cref="ControlSession.Inputs"/> (a node: its topic pattern).</summary>
+    public string PoseInput { get; init; } = "poses";
 }
 
 /// <summary>The outcome of <see cref="ControlSession.SetParameters"/>.</summary>
@@ -91,7 +94,8 @@ public sealed partial class ControlSession : IDisposable
     private readonly bool[] _taken;
     private readonly RobotStatus[] _lastStatus;
     private readonly bool[] _everSeen;
-    private readonly long[] _lastRejectionLog;
+    private readonly InputTally _poseTally;
+    private readonly InputTally _parameterTally;
     private readonly double[] _centres;
     private readonly PairScan _pairs;
     private readonly ObserverHub _observers;
@@ -174,7 +178,9 @@ public sealed partial class ControlSession : IDisposable
         _taken = new bool[n];
         _lastStatus = new RobotStatus[n];
         _everSeen = new bool[n];
-        _lastRejectionLog = new long[n];
+        Inputs = new InputLedger(time, _log);
+        _poseTally = Inputs.For(options.PoseInput);
+        _parameterTally = Inputs.For(ParameterInput);
         _centres = new double[n * s.Target.Dimension];
         _pairs = new PairScan(n);
         // The registry lists robots in ordinal name order; the ports use the configuration's order.
@@ -192,8 +198,14 @@ public sealed partial class ControlSession : IDisposable
         if (!options.Offline) _preparer = Task.Factory.StartNew(PrepareLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
+    /// <summary>The input under which every run-time parameter change is counted, whatever carried it.</summary>
+    public const string ParameterInput = "parameters";
+
     /// <summary>The robots, in the order of the ports' indices.</summary>
     public IReadOnlyList<string> RobotNames => _names;
+
+    /// <summary>What every input took and refused (docs/inputs.md): the poses, the parameters, and whatever the adapters count.</summary>
+    public InputLedger Inputs { get; }
 
     /// <summary>The robots' control models (same order).</summary>
     public IReadOnlyList<RobotModel> Models => _models;
@@ -305,6 +317,14 @@ public sealed partial class ControlSession : IDisposable
     {
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentException.ThrowIfNullOrEmpty(origin);
+        var result = SetParametersCore(changes, origin);
+        if (result.Accepted) _parameterTally.Accept();
+        else _parameterTally.Reject($"{origin}: {string.Join("; ", result.Refusals.Select(r => r.Reason))}");
+        return result;
+    }
+
+    private ParameterSetResult SetParametersCore(IReadOnlyList<(string Name, ParameterValue Value)> changes, string origin)
+    {
         var refusals = new List<(string, string)>();
         foreach (var (name, value) in changes)
         {
@@ -501,15 +521,29 @@ public sealed partial class ControlSession : IDisposable
         long now = _time.GetTimestamp();
 
         _intake.Clear();
-        _poses.TakePoses(_intake);
+        TakePoses();
+        int accepted = 0, rejected = 0, lastRejected = -1;
+        PoseUpdateResult lastRejection = default;
         for (int i = 0; i < _names.Length; i++)
         {
             _taken[i] = false;
             if (!_intake.TryGet(i, out var pose)) continue;
             var result = _registry.UpdatePose(_names[i], pose, now);
-            if (result.Accepted) _taken[i] = true;
-            else MaybeLogRejection(i, result, now);
+            if (result.Accepted)
+            {
+                _taken[i] = true;
+                accepted++;
+            }
+            else
+            {
+                rejected++;
+                (lastRejected, lastRejection) = (i, result);
+            }
         }
+
+        _poseTally.Accept(accepted);
+        // A flood of bad poses costs one reason a tick (the last), not one per pose.
+        if (rejected > 0) _poseTally.Reject(lastRejection.Describe(_names[lastRejected]), rejected);
 
         long t1 = Stopwatch.GetTimestamp();
         _registry.TakeSnapshot(_snapshot, now);
@@ -671,6 +705,7 @@ public sealed partial class ControlSession : IDisposable
             EmergencyStop = _estop,
             RejectedPoses = _registry.RejectedPosesTotal,
             NonFiniteCommands = _nonFinite,
+            ObserverDroppedTicks = _observers.TotalDropped(),
         };
     }
 
@@ -743,11 +778,21 @@ public sealed partial class ControlSession : IDisposable
         }
     }
 
-    private void MaybeLogRejection(int robot, in PoseUpdateResult result, long now)
+    /// <summary>
+    /// The pose source's intake. A source that throws (a decoder's defect) loses this tick's poses, counted as a defect of
+    /// the pose input; the robots go stale by the watchdog as if nothing had arrived, and the loop goes on.
+    /// </summary>
+    private void TakePoses()
     {
-        if (_lastRejectionLog[robot] != 0 && _time.GetElapsedTime(_lastRejectionLog[robot], now) <= TimeSpan.FromSeconds(5)) return;
-        _lastRejectionLog[robot] = now;
-        LogRejected(_log, result.Describe(_names[robot]), _registry.RejectedPosesTotal);
+        try
+        {
+            _poses.TakePoses(_intake);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _intake.Clear();
+            _poseTally.Defect(e);
+        }
     }
 
     private void MaybeLog(in ControllerTick step)
@@ -767,7 +812,8 @@ public sealed partial class ControlSession : IDisposable
         LogSummary(_log, _tick, step.Active, _status.AwaitingRobots, step.Blob.Chi2, _status.EnergyDistanceM, Latency.Summarize(ticks).ToString(), _estop ? " [EMERGENCY STOP]" : "");
     }
 
-    private long NowUnixNs() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
+    /// <summary>Now on the session clock, nanoseconds since the Unix epoch (the stamps of its ticks).</summary>
+    public long NowUnixNs() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
 
     private static double Seconds(long from, long to) => (to - from) / (double)Stopwatch.Frequency;
 
@@ -855,8 +901,6 @@ public sealed partial class ControlSession : IDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "All {Count} robots report poses (tick {Tick})")]
     private static partial void LogAllSeen(ILogger logger, int count, ulong tick);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason} ({Rejected} poses rejected so far)")]
-    private static partial void LogRejected(ILogger logger, string reason, long rejected);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tick {Tick}: {Active} active, {Awaiting} awaiting a first pose, chi2_eps {Chi2:G4}, energy distance {EnergyDistance:G4} m, loop latency {Latency}{Stop}")]
     private static partial void LogSummary(ILogger logger, ulong tick, int active, int awaiting, double chi2, double energyDistance, string latency, string stop);

@@ -151,4 +151,7 @@ public readonly record struct SessionStatus
 
     /// <summary>Non-finite commands replaced by zero so far (a defect to report if ever non-zero).</summary>
     public long NonFiniteCommands { get; init; }
+
+    /// <summary>Ticks live observers fell behind on and dropped so far (a live recording lacks them).</summary>
+    public long ObserverDroppedTicks { get; init; }
 }

@@ -50,14 +50,20 @@ public sealed class FoxgloveBridge : IControlObserver, IClientPublishHandler, IP
     private long _lastMapNs;
     private double _safetyRadius;
     private TickInput _input;
+    private readonly System.Threading.Channels.ChannelReader<RosoutRecord>? _log;
+    private uint _rosout;
 
-    public FoxgloveBridge(ControlSession session, RecordingTopics topics)
+    /// <param name="session">The session served.</param>
+    /// <param name="topics">Its topics' names and types.</param>
+    /// <param name="rosout">The node's log: the <c>/rosout</c> channel (null: no such channel).</param>
+    public FoxgloveBridge(ControlSession session, RecordingTopics topics, RosoutLog? rosout = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(topics);
         _session = session;
         _topics = topics;
         _arena = session.Settings.Arena;
+        _log = rosout?.Subscribe();
     }
 
     /// <summary>The topics a client may publish, with their types: the DDS twins of the node's inputs.</summary>
@@ -83,6 +89,7 @@ public sealed class FoxgloveBridge : IControlObserver, IClientPublishHandler, IP
         _status = Add(server, _topics.StatusTopic, Status.MessageType);
         _map = Add(server, _topics.TargetMapTopic, OccupancyGrid.MessageType);
         _robots = Add(server, RobotsTopic, MarkerArray.MessageType);
+        if (_log is not null) _rosout = Add(server, RosoutPublisher.Topic, Ros2.Messages.RclInterfaces.Log.MessageType);
         _poses = [.. _names.Select(r => Add(server, _topics.PoseTopicOf(r), _topics.PoseMessage))];
         _commands = [.. _names.Select(r => Add(server, _topics.CommandTopicOf(r), _topics.CommandMessage))];
         // The inputs are advertised too, so that the app knows their schemas before it publishes.
@@ -153,6 +160,10 @@ public sealed class FoxgloveBridge : IControlObserver, IClientPublishHandler, IP
 
         if (server.HasSubscribers(_robots) && tick.Tick % 2 == 0) Publish(_robots, t, Markers(tick, stamp));
         if (server.HasSubscribers(_tickInput)) PublishTickInput(tick, t, stamp);
+        // The log's lines since the last tick (its queue drops the oldest when no tick drains it for long).
+        if (_log is not null)
+            while (_log.TryRead(out var line))
+                if (server.HasSubscribers(_rosout)) Publish(_rosout, (ulong)Math.Max(0, line.UnixNs), line.ToMessage());
     }
 
     public void OnStopped()
@@ -223,24 +234,48 @@ public sealed class FoxgloveBridge : IControlObserver, IClientPublishHandler, IP
 
     public ClientPublishResult OnClientMessage(string topic, string schemaName, string encoding, ReadOnlySpan<byte> payload)
     {
+        // The one door (ControlInputs): a payload that does not decode is refused and counted like a bad value; a decoder
+        // that throws is a defect, counted and logged, and the connection goes on.
         string origin = "foxglove " + topic;
+        var tally = _session.Inputs.For(origin);
         string? refused;
-        if (topic == _topics.EmergencyStopTopic)
+        try
         {
-            if (Decode(payload, out Bool b) is { } bad) return ClientPublishResult.Rejected($"{topic}: {bad}");
-            _session.SetEmergencyStop(b.Data, origin);
-            return ClientPublishResult.Accepted;
+            if (topic == _topics.EmergencyStopTopic)
+            {
+                if ((refused = Decode(payload, out Bool b)) is null) ControlInputs.EmergencyStop(_session, b.Data, origin);
+                else tally.Reject(refused);
+            }
+            else if (topic == _topics.TargetTopic)
+            {
+                refused = Decode(payload, out Target t) is { } bad ? Refuse(tally, bad) : ControlInputs.Target(_session, t, _arena, origin);
+            }
+            else if (topic == _topics.TargetGridTopic)
+            {
+                refused = Decode(payload, out OccupancyGrid g) is { } bad ? Refuse(tally, bad) : ControlInputs.Grid(_session, g, _arena, origin);
+            }
+            else if (topic == ClickedPointTopic)
+            {
+                refused = Decode(payload, out PointStamped p) is { } bad ? Refuse(tally, bad) : ControlInputs.ClickedPoint(_session, p, origin);
+            }
+            else
+            {
+                refused = "not a topic this controller takes";
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            tally.Defect(e);
+            refused = $"the message could not be read ({e.GetType().Name}); it was dropped";
         }
 
-        if (topic == _topics.TargetTopic)
-            refused = Decode(payload, out Target t) ?? ControlInputs.Target(_session, t, _arena, origin);
-        else if (topic == _topics.TargetGridTopic)
-            refused = Decode(payload, out OccupancyGrid g) ?? ControlInputs.Grid(_session, g, _arena, origin);
-        else if (topic == ClickedPointTopic)
-            refused = Decode(payload, out PointStamped p) ?? ControlInputs.ClickedPoint(_session, p, origin);
-        else
-            refused = $"not a topic this controller takes";
         return refused is null ? ClientPublishResult.Accepted : ClientPublishResult.Rejected($"{topic}: {refused}");
+    }
+
+    private static string Refuse(InputTally tally, string reason)
+    {
+        tally.Reject(reason);
+        return reason;
     }
 
     private static string? Decode<T>(ReadOnlySpan<byte> payload, out T value)

@@ -54,11 +54,11 @@ public sealed class LiveFoxglove : IAsyncDisposable
 
     /// <summary>Starts the server and attaches it to <paramref name="session"/> (a small queue of its own: a tick never waits for it).</summary>
     /// <exception cref="InputException">The server cannot start (address in use, a non-loopback address without a token, bad TLS files).</exception>
-    public static async Task<LiveFoxglove> StartAsync(ControlSession session, RecordingTopics topics, FoxgloveSettings settings, bool simulatedClock, Microsoft.Extensions.Logging.ILoggerFactory? logs = null, CancellationToken ct = default)
+    public static async Task<LiveFoxglove> StartAsync(ControlSession session, RecordingTopics topics, FoxgloveSettings settings, bool simulatedClock, Microsoft.Extensions.Logging.ILoggerFactory? logs = null, CancellationToken ct = default, RosoutLog? rosout = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(settings);
-        var bridge = new FoxgloveBridge(session, topics);
+        var bridge = new FoxgloveBridge(session, topics, rosout);
         var server = new FoxgloveServer(new FoxgloveServerOptions
         {
             Address = settings.Address,

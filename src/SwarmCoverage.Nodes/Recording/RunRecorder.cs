@@ -81,12 +81,7 @@ public sealed partial class RunRecorder : IControlObserver
         var stamp = Time.FromNanoseconds(session.TimeUnixNs);
         ulong t = (ulong)Math.Max(0, session.TimeUnixNs);
         Write(_mapChannel, 0, t, TargetMessages.ToOccupancyGrid(session.TargetMap, stamp, _topics.FrameId));
-        Write(_eventsChannel, 0, t, new ParameterEvent
-        {
-            Stamp = stamp,
-            Node = RecordingTopics.NodeName,
-            NewParameters = [.. session.Parameters.Select(p => new Parameter(p.Descriptor.Name, RosParameterValues.ToRos(p.Value)))],
-        });
+        Write(_eventsChannel, 0, t, SessionMessages.ParametersDeclared(session, RecordingTopics.NodeName));
         LogStarted(_log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _path, n);
     }
 
@@ -132,14 +127,10 @@ public sealed partial class RunRecorder : IControlObserver
 
     private void WriteChanges(TickRecord tick, uint seq, ulong t, Time stamp)
     {
-        List<Parameter>? changed = null;
         foreach (var change in tick.Changes)
         {
             switch (change)
             {
-                case ParameterChange p:
-                    (changed ??= []).Add(new Parameter(p.Name, RosParameterValues.ToRos(p.After)));
-                    break;
                 case TargetChange target:
                     Write(_mapChannel, seq, t, TargetMessages.ToOccupancyGrid(target.Map, stamp, _topics.FrameId));
                     // The target itself, as its topic carries it: a replay requests it again at the same tick.
@@ -152,8 +143,8 @@ public sealed partial class RunRecorder : IControlObserver
             }
         }
 
-        if (changed is not null)
-            Write(_eventsChannel, seq, t, new ParameterEvent { Stamp = stamp, Node = RecordingTopics.NodeName, ChangedParameters = [.. changed] });
+        if (SessionMessages.ParametersChanged(tick.Changes, stamp, RecordingTopics.NodeName) is { } changed)
+            Write(_eventsChannel, seq, t, changed);
     }
 
     private ushort Channel(McapWriter w, string topic, RosMessageType type)

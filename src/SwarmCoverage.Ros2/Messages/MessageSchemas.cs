@@ -125,7 +125,8 @@ internal static class MessageSchemas
         Primitive("energy_distance_m", nameof(StatusNative.energy_distance_m), PrimitiveKind.Float64),
         Primitive("min_pairwise_distance_m", nameof(StatusNative.min_pairwise_distance_m), PrimitiveKind.Float64),
         Primitive("clipped_share", nameof(StatusNative.clipped_share), PrimitiveKind.Float64),
-        Primitive("control_latency_s", nameof(StatusNative.control_latency_s), PrimitiveKind.Float64));
+        Primitive("control_latency_s", nameof(StatusNative.control_latency_s), PrimitiveKind.Float64),
+        Primitive("observer_dropped_ticks", nameof(StatusNative.observer_dropped_ticks), PrimitiveKind.UInt64));
 
     public static readonly StructSchema GaussianComponent = StructSchema.Of<GaussianComponent>(
         "swarm_coverage_msgs::msg::GaussianComponent",

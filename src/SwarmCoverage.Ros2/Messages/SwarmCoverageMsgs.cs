@@ -46,6 +46,9 @@ public struct Status : IRosMessage<Status>
     /// <summary>Previous tick: from the last pose used to all commands published, s.</summary>
     public double ControlLatencyS;
 
+    /// <summary>Ticks live observers (recorder, Foxglove server, status) fell behind on and dropped since the start.</summary>
+    public ulong ObserverDroppedTicks;
+
     /// <inheritdoc/>
     public static RosMessageType<Status> MessageType { get; } = new StatusType();
 
@@ -64,6 +67,7 @@ public struct Status : IRosMessage<Status>
             sample->min_pairwise_distance_m = value.MinPairwiseDistanceM;
             sample->clipped_share = value.ClippedShare;
             sample->control_latency_s = value.ControlLatencyS;
+            sample->observer_dropped_ticks = value.ObserverDroppedTicks;
         }
 
         protected override unsafe void Read(StatusNative* sample, ref Status value, Utf8StringCache strings)
@@ -79,6 +83,7 @@ public struct Status : IRosMessage<Status>
             value.MinPairwiseDistanceM = sample->min_pairwise_distance_m;
             value.ClippedShare = sample->clipped_share;
             value.ControlLatencyS = sample->control_latency_s;
+            value.ObserverDroppedTicks = sample->observer_dropped_ticks;
         }
     }
 }
@@ -97,6 +102,7 @@ internal struct StatusNative
     public double min_pairwise_distance_m;
     public double clipped_share;
     public double control_latency_s;
+    public ulong observer_dropped_ticks;
 }
 
 /// <summary>
