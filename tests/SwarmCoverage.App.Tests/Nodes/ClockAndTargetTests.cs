@@ -217,4 +217,44 @@ public sealed class TargetMessagesTests
         var rotated = g with { Info = g.Info with { Origin = new Ros2.Messages.GeometryMsgs.Pose(new Point(0, 0, 0), Quaternion.FromYaw(0.3)) } };
         Assert.Contains("rotated", Assert.Throws<InputException>(() => TargetMessages.FromOccupancyGrid(rotated, Arena, 0.01, "grid")).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_input_limits_refuse_a_mixture_or_grid_larger_than_they_allow_naming_the_parameter()
+    {
+        var limits = new Control.Configuration.InputLimits { MaxComponents = 1, MaxGridCells = 11 };
+        var e = Assert.Throws<InputException>(() => TargetMessages.FromTarget(Mixture(), Arena, "topic /t", limits));
+        Assert.Contains("2 components, more than inputs.max_components (1)", e.Message, StringComparison.Ordinal);
+        var g = new OccupancyGrid
+        {
+            Info = new MapMetaData { Resolution = 0.5f, Width = 4, Height = 3, Origin = new Ros2.Messages.GeometryMsgs.Pose(new Point(0, 0, 0), new Quaternion(0, 0, 0, 1)) },
+            Data = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, -1],
+        };
+        e = Assert.Throws<InputException>(() => TargetMessages.FromOccupancyGrid(g, Arena, 0.01, "grid", limits));
+        Assert.Contains("4 x 3 = 12 cells, more than inputs.max_grid_cells (11)", e.Message, StringComparison.Ordinal);
+        // A grid that claims 2^32 x 2^32 cells with no data is refused on its size, before anything is allocated.
+        var huge = g with { Info = g.Info with { Width = uint.MaxValue, Height = uint.MaxValue }, Data = [] };
+        Assert.Contains("more than inputs.max_grid_cells", Assert.Throws<InputException>(() => TargetMessages.FromOccupancyGrid(huge, Arena, 0.01, "grid")).Message, StringComparison.Ordinal);
+        Assert.IsType<RasterDensity>(TargetMessages.FromOccupancyGrid(g, Arena, 0.01, "grid", limits with { MaxGridCells = 12 }));
+    }
+
+    [Fact]
+    public void Diagnostics_warn_while_an_input_is_refused_and_turn_to_error_on_a_defect()
+    {
+        var before = new Control.Session.InputTallySnapshot("topic /swarm_coverage/target", 3, 1, 0, "old");
+        var ok = NodeDiagnostics.Input("swarm_coverage", before, before);
+        Assert.Equal(Ros2.Messages.DiagnosticMsgs.DiagnosticStatus.Ok, ok.Level);
+        Assert.Equal("swarm_coverage: input topic /swarm_coverage/target", ok.Name);
+        var now = before with { Rejected = 4, LastReason = "raster_size[0] is 4294967295" };
+        var warn = NodeDiagnostics.Input("swarm_coverage", now, before);
+        Assert.Equal(Ros2.Messages.DiagnosticMsgs.DiagnosticStatus.Warn, warn.Level);
+        Assert.Contains("3 rejected since the last report (4 in all, 0 defects); the last: raster_size[0] is 4294967295", warn.Message, StringComparison.Ordinal);
+        Assert.Contains(warn.Values!, v => v.Key == "rejected" && v.Value == "4");
+        var defect = NodeDiagnostics.Input("swarm_coverage", now with { Rejected = 5, Defects = 1 }, now);
+        Assert.Equal(Ros2.Messages.DiagnosticMsgs.DiagnosticStatus.Error, defect.Level);
+        var failed = NodeDiagnostics.Loop("swarm_coverage", new LoopWindow { Ticks = 20 }, "InvalidOperationException: boom");
+        Assert.Equal(Ros2.Messages.DiagnosticMsgs.DiagnosticStatus.Error, failed.Level);
+        Assert.Contains("the control loop failed: InvalidOperationException: boom", failed.Message, StringComparison.Ordinal);
+        var stopped = NodeDiagnostics.Loop("swarm_coverage", new LoopWindow { Ticks = 20, EmergencyStop = true }, null);
+        Assert.Equal(Ros2.Messages.DiagnosticMsgs.DiagnosticStatus.Warn, stopped.Level);
+    }
 }

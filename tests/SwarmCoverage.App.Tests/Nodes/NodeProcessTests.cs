@@ -136,6 +136,9 @@ public sealed class NodeProcessTests : IDisposable
             "/bravo/cmd_vel [geometry_msgs/msg/Twist]",
             "/bravo/odom [nav_msgs/msg/Odometry]",
             "/clock [rosgraph_msgs/msg/Clock]",
+            "/diagnostics [diagnostic_msgs/msg/DiagnosticArray]",
+            "/parameter_events [rcl_interfaces/msg/ParameterEvent]",
+            "/rosout [rcl_interfaces/msg/Log]",
             "/swarm_coverage/emergency_stop [std_msgs/msg/Bool]",
             "/swarm_coverage/status [swarm_coverage_msgs/msg/Status]",
             "/swarm_coverage/target [swarm_coverage_msgs/msg/Target]",
@@ -145,8 +148,8 @@ public sealed class NodeProcessTests : IDisposable
         IReadOnlyList<RosTopicInfo> topics = [];
         NodeDds.Until(() => (topics = observer.GetTopicNamesAndTypes(includeOwn: false)).Count >= expected.Length, "the controller's topics", null, controller);
         Assert.Equal(expected, topics.Select(t => t.ToString()));
-        Assert.Equal([1, 0, 1, 0, 0, 0, 1, 0, 0, 1], topics.Select(t => t.PublisherCount));
-        Assert.Equal([0, 1, 0, 1, 1, 1, 0, 1, 1, 0], topics.Select(t => t.SubscriptionCount));
+        Assert.Equal([1, 0, 1, 0, 0, 1, 1, 1, 0, 1, 0, 0, 1], topics.Select(t => t.PublisherCount));
+        Assert.Equal([0, 1, 0, 1, 1, 0, 0, 0, 1, 0, 1, 1, 0], topics.Select(t => t.SubscriptionCount));
     }
 
     [Fact]
