@@ -54,6 +54,7 @@ public sealed class LiveTargetTests : IDisposable
         using var robots = new FakeRobots(domain, ["a", "b", "c"], [new Pose(0.3, 0.3, 0, 0), new Pose(0.3, 0.75, 0, 0), new Pose(0.3, 1.2, 0, 0)]);
         using var op = NodeDds.Participant(domain, "operator");
         var maps = op.CreateSubscription<OccupancyGrid>("/swarm_coverage/target_map", RosQos.Latched);
+        var events = op.CreateSubscription<Ros2.Messages.RclInterfaces.ParameterEvent>("/parameter_events", new RosQos(RosReliability.Reliable, RosDurability.Volatile, RosHistory.KeepLast, 1000));
         using var targetPub = op.CreatePublisher<Target>("/swarm_coverage/target");
         using var gridPub = op.CreatePublisher<OccupancyGrid>("/swarm_coverage/target_grid");
         using var controller = AppProcess.Start(domain, "controller", "--params", file);
@@ -133,6 +134,20 @@ public sealed class LiveTargetTests : IDisposable
         string edited = NodeProcessTests.Params(Robots, simTime: false, target: Blob("1.0", "0.3")).Replace("velocity_gain: 0.3", "velocity_gain: 0.25", StringComparison.Ordinal);
         File.WriteAllText(file, edited);
         controller.WaitForLine("Parameter velocity_gain changed from 0.3 to 0.25 (params file " + file);
+        // ... and published once on /parameter_events, as a ROS 2 node publishes a change.
+        var e = default(Ros2.Messages.RclInterfaces.ParameterEvent);
+        var gains = new List<double>();
+        NodeDds.Until(() =>
+        {
+            while (events.TryTake(ref e))
+                if (e.Node == "/swarm_coverage")
+                    gains.AddRange(e.ChangedParameters!.Where(c => c.Name == "velocity_gain").Select(c => c.Value.DoubleValue));
+            return gains.Count > 0;
+        }, "velocity_gain on /parameter_events", null, controller);
+        Thread.Sleep(200);
+        while (events.TryTake(ref e))
+            if (e.Node == "/swarm_coverage") gains.AddRange(e.ChangedParameters!.Where(c => c.Name == "velocity_gain").Select(c => c.Value.DoubleValue));
+        Assert.Equal([0.25], gains);
         File.WriteAllText(file, edited.Replace("control_rate_hz: 20.0", "control_rate_hz: 25.0", StringComparison.Ordinal));
         controller.WaitForLine("control_rate_hz changed from 20.0 to 25.0; it takes effect after a restart");
         Assert.False(controller.HasExited);
