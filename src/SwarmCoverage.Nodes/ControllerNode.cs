@@ -36,6 +36,10 @@ public sealed partial class ControllerNode : IDisposable
     private readonly IDisposable _diagnosticsObserver;
     private readonly IDisposable _parameterEventsObserver;
     private readonly RosoutPublisher? _rosout;
+    private readonly RosoutLog? _ownLog;
+    private readonly string _estopOrigin;
+    private readonly string _targetOrigin;
+    private readonly string _gridOrigin;
     private readonly IDisposable? _recorder;
     private readonly Live.LiveFoxglove? _foxglove;
     private int _disposed;
@@ -59,6 +63,9 @@ public sealed partial class ControllerNode : IDisposable
         ArgumentNullException.ThrowIfNull(logger);
         Settings = settings;
         _log = logger;
+        _estopOrigin = "topic " + settings.EmergencyStopTopic;
+        _targetOrigin = "topic " + settings.TargetTopic;
+        _gridOrigin = "topic " + settings.TargetGridTopic;
         int n = settings.Robots.Names.Count;
         int own = settings.OwnRobot is { } o ? settings.Robots.Names.ToList().IndexOf(o) : -1;
         int threads = settings.PublishThreads > 0 ? settings.PublishThreads : AutomaticPublishThreads(own >= 0 ? 1 : n, Environment.ProcessorCount);
@@ -86,7 +93,8 @@ public sealed partial class ControllerNode : IDisposable
             _estopSub = _participant.CreateSubscription<Bool>(settings.EmergencyStopTopic, RosQos.Default);
             _targetSub = _participant.CreateSubscription<RosTarget>(settings.TargetTopic, RosQos.Default);
             _gridSub = _participant.CreateSubscription<OccupancyGrid>(settings.TargetGridTopic, RosQos.Default);
-            if (rosout is not null) _rosout = new RosoutPublisher(_participant, rosout);
+            // /rosout always exists (it is in the node's topics and permissions); without the host's log it stays quiet.
+            _rosout = new RosoutPublisher(_participant, rosout ?? (_ownLog = new RosoutLog(settings.WireNodeName)));
             _diagnostics = new DiagnosticsPublisher(_participant, _session, settings.WireNodeName);
             _diagnosticsObserver = _session.Attach(_diagnostics, new ObserverOptions { Name = "diagnostics", Capacity = 64 });
             _parameterEventsObserver = _session.Attach(new RosParameterEventsPublisher(_participant, "/" + settings.WireNodeName), new ObserverOptions { Name = "parameter_events", Capacity = 64 });
@@ -211,26 +219,36 @@ public sealed partial class ControllerNode : IDisposable
     // logged at most once per topic every few seconds by the session's input ledger; nothing here throws into the loop.
     private void ReadControlTopics()
     {
-        string estopOrigin = "topic " + Settings.EmergencyStopTopic;
+        // No closure, no string built: a tick allocates nothing (ControllerNodeInProcessTests).
         var b = default(Bool);
         bool any = false, stop = false;
-        while (ControlInputs.Receive(_session, estopOrigin, () => _estopSub.TryTake(ref b)))
+        while (Take(_estopSub, ref b, _estopOrigin, latest: false))
         {
             any = true;
             stop = b.Data;
         }
 
-        if (any) ControlInputs.EmergencyStop(_session, stop, estopOrigin);
+        if (any) ControlInputs.EmergencyStop(_session, stop, _estopOrigin);
         var arena = Settings.Controller.Arena;
         var target = new RosTarget();
-        string targetOrigin = "topic " + Settings.TargetTopic;
-        if (ControlInputs.Receive(_session, targetOrigin, () => _targetSub.TryTakeLatest(ref target)))
-            ControlInputs.Target(_session, target, arena, targetOrigin);
-
+        if (Take(_targetSub, ref target, _targetOrigin, latest: true)) ControlInputs.Target(_session, target, arena, _targetOrigin);
         var grid = default(OccupancyGrid);
-        string gridOrigin = "topic " + Settings.TargetGridTopic;
-        if (ControlInputs.Receive(_session, gridOrigin, () => _gridSub.TryTakeLatest(ref grid)))
-            ControlInputs.Grid(_session, grid, arena, gridOrigin);
+        if (Take(_gridSub, ref grid, _gridOrigin, latest: true)) ControlInputs.Grid(_session, grid, arena, _gridOrigin);
+    }
+
+    /// <summary>A take under the door's guarantee: a decoder that throws is a defect of the topic, the message dropped.</summary>
+    private bool Take<T>(RosSubscription<T> sub, ref T message, string origin, bool latest)
+        where T : IRosMessage<T>
+    {
+        try
+        {
+            return latest ? sub.TryTakeLatest(ref message) : sub.TryTake(ref message);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _session.Inputs.For(origin).Defect(e);
+            return false;
+        }
     }
 
     /// <summary>Stops the session (its preparer and observers) and deletes every DDS entity.</summary>
@@ -244,6 +262,7 @@ public sealed partial class ControllerNode : IDisposable
         _session.Dispose(); // drains the observers: the recording gets its last ticks, summary and footer
         _recorder?.Dispose();
         _rosout?.Dispose();
+        _ownLog?.Dispose();
         _sink.Dispose();
         _participant.Dispose();
     }

@@ -113,8 +113,8 @@ public static class TargetMessages
         double res = info.Resolution;
         if (!(res > 0) || !double.IsFinite(res)) throw new InputException(Invariant($"{source}: info.resolution is {res}; it must be > 0"));
         if (info.Width == 0 || info.Height == 0) throw new InputException($"{source}: the grid is {info.Width} x {info.Height} cells; it needs at least one");
-        long cells = (long)info.Width * info.Height;
-        if (cells > limits.MaxGridCells)
+        ulong cells = (ulong)info.Width * info.Height; // (2^32 - 1)^2 fits; a long would wrap round
+        if (cells > (ulong)limits.MaxGridCells)
             throw new InputException(Invariant($"{source}: the grid is {info.Width} x {info.Height} = {cells} cells, more than inputs.max_grid_cells ({limits.MaxGridCells})"));
         var q = info.Origin.Orientation;
         if (Math.Abs(q.X) > 1e-6 || Math.Abs(q.Y) > 1e-6 || Math.Abs(q.Z) > 1e-6)
@@ -125,7 +125,7 @@ public static class TargetMessages
         if (!(Math.Abs(x0 - arena.Min[0]) <= tol && Math.Abs(y0 - arena.Min[1]) <= tol && Math.Abs(x1 - arena.Max[0]) <= tol && Math.Abs(y1 - arena.Max[1]) <= tol))
             throw new InputException(Invariant($"{source}: the grid covers [{x0:G6}, {x1:G6}] x [{y0:G6}, {y1:G6}] m; it must cover the arena {arena} to within one cell ({res:G4} m); paint on the published target map"));
         var data = msg.Data ?? [];
-        if (data.Length != cells) throw new InputException(Invariant($"{source}: data has {data.Length} cells; width x height is {cells}"));
+        if ((ulong)data.Length != cells) throw new InputException(Invariant($"{source}: data has {data.Length} cells; width x height is {cells}"));
         var values = new double[cells];
         for (int i = 0; i < values.Length; i++)
         {

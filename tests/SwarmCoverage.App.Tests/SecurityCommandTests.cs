@@ -93,16 +93,16 @@ public sealed class SecurityCommandTests : IDisposable
         }
 
         var r = Cli.Run("security", "create-permissions", Ks, "/swarm_coverage", "--controller", file);
-        Assert.Equal("wrote permissions of /swarm_coverage: publish rt/alpha/cmd_vel rt/bravo/cmd_vel rt/swarm_coverage/status rt/swarm_coverage/target_map; " +
+        Assert.Equal("wrote permissions of /swarm_coverage: publish rt/alpha/cmd_vel rt/bravo/cmd_vel rt/diagnostics rt/parameter_events rt/rosout rt/swarm_coverage/status rt/swarm_coverage/target_map; " +
             "subscribe rt/alpha/odom rt/bravo/odom rt/clock rt/swarm_coverage/emergency_stop rt/swarm_coverage/target rt/swarm_coverage/target_grid; and ros_discovery_info\n", r.Out);
         r = Cli.Run("security", "create-permissions", Ks, "/swarm_coverage/bravo", "--controller", file, "--robot", "bravo", "--no-ros-discovery-info");
-        Assert.Equal("wrote permissions of /swarm_coverage/bravo: publish rt/bravo/cmd_vel; " +
+        Assert.Equal("wrote permissions of /swarm_coverage/bravo: publish rt/bravo/cmd_vel rt/diagnostics rt/parameter_events rt/rosout; " +
             "subscribe rt/alpha/odom rt/bravo/odom rt/clock rt/swarm_coverage/emergency_stop rt/swarm_coverage/target rt/swarm_coverage/target_grid\n", r.Out);
 
         // The simulator of the same file: sim.robots generates robot_0 and robot_1 (its own names), the reverse directions.
         r = Cli.Run("security", "create-permissions", Ks, "/swarm_coverage_sim", "--sim", file, "--publish-pose");
         Assert.Equal(0, r.Code);
-        Assert.Matches("^wrote permissions of /swarm_coverage_sim: publish rt/clock (rt/robot_\\w+/(odom|pose) )+rt/robot_\\w+/pose; subscribe (rt/robot_\\w+/cmd_vel ?)+; and ros_discovery_info\n$", r.Out);
+        Assert.Matches("^wrote permissions of /swarm_coverage_sim: publish rt/clock rt/diagnostics (rt/robot_\\w+/(odom|pose) )+rt/robot_\\w+/pose; subscribe (rt/robot_\\w+/cmd_vel ?)+; and ros_discovery_info\n$", r.Out);
 
         string verified = Openssl(Ks, "smime", "-verify", "-in", "enclaves/swarm_coverage/permissions.p7s", "-CAfile", "public/permissions_ca.cert.pem", "-text");
         Assert.Contains("<topic>rt/bravo/cmd_vel</topic>", verified, StringComparison.Ordinal);

@@ -52,7 +52,8 @@ public sealed class FoxgloveLiveTests
 
             // Every channel: a ros2msg schema Foxglove parses, and every message it got decodes.
             var schemas = d.GetProperty("schemas");
-            Assert.Equal(16 * 2 + 4 + 4, schemas.EnumerateObject().Count()); // poses and commands, 4 outputs, 4 inputs
+            Assert.Equal(16 * 2 + 5 + 4, schemas.EnumerateObject().Count()); // poses and commands, 5 outputs (with /rosout), 4 inputs
+            Assert.Equal("rcl_interfaces/msg/Log", schemas.GetProperty("/rosout").GetProperty("schemaName").GetString());
             foreach (var s in schemas.EnumerateObject())
             {
                 Assert.True(s.Value.GetProperty("parsed").GetBoolean(), $"{s.Name}: {s.Value}");

@@ -212,7 +212,9 @@ public sealed partial class SecureNodeTests : IDisposable
             using var node = NodeDds.Sandbox.Run(() => new ControllerNode(settings, TimeProvider.System, NullLogger<ControllerNode>.Instance, participant));
             NodeTopics topics = settings.Topics();
             Assert.Equal(topics.Publish.Concat(topics.Subscribe).Select(x => "rt" + x).Order(StringComparer.Ordinal), node.Participant.DdsTopicNames);
-            Assert.Equal(own is null ? ["/a/cmd_vel", "/b/cmd_vel", "/c/cmd_vel", "/swarm_coverage/status", "/swarm_coverage/target_map"] : ["/b/cmd_vel"], topics.Publish);
+            Assert.Equal(own is null
+                ? ["/a/cmd_vel", "/b/cmd_vel", "/c/cmd_vel", "/diagnostics", "/parameter_events", "/rosout", "/swarm_coverage/status", "/swarm_coverage/target_map"]
+                : ["/b/cmd_vel", "/diagnostics", "/parameter_events", "/rosout"], topics.Publish);
         }
 
         // Under use_sim_time the controller also reads /clock (its clock service subscribes on the node's participant).
@@ -226,7 +228,7 @@ public sealed partial class SecureNodeTests : IDisposable
             using var sim = NodeDds.Sandbox.Run(() => new SimulatorNode(new Simulator(robots, new SimulationOptions()), options, NullLogger.Instance));
             NodeTopics topics = SimulatorNode.Topics(robots, options);
             Assert.Equal(topics.Publish.Concat(topics.Subscribe).Select(x => "rt" + x).Order(StringComparer.Ordinal), sim.Participant.DdsTopicNames);
-            Assert.Equal(pose ? ["/a/odom", "/a/pose", "/b/odom", "/b/pose", "/clock"] : ["/a/odom", "/b/odom", "/clock"], topics.Publish);
+            Assert.Equal(pose ? ["/a/odom", "/a/pose", "/b/odom", "/b/pose", "/clock", "/diagnostics"] : ["/a/odom", "/b/odom", "/clock", "/diagnostics"], topics.Publish);
         }
     }
 }
