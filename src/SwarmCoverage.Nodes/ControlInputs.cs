@@ -3,6 +3,7 @@ using SwarmCoverage.Control.Parameters;
 using SwarmCoverage.Control.Session;
 using SwarmCoverage.Core;
 using SwarmCoverage.Core.Targets;
+using SwarmCoverage.Ros2;
 using SwarmCoverage.Ros2.Messages.GeometryMsgs;
 using SwarmCoverage.Ros2.Messages.NavMsgs;
 using RosTarget = SwarmCoverage.Ros2.Messages.SwarmCoverageMsgs.Target;
@@ -54,16 +55,18 @@ public static class ControlInputs
     }
 
     /// <summary>
-    /// Takes a message off a transport (<paramref name="take"/>: false when there was none) under the door's guarantee:
-    /// a decoder that throws is counted as a defect of <paramref name="origin"/> and the message dropped (false).
+    /// Takes a message off a DDS reader (the oldest, or with <paramref name="latest"/> the newest; false when there was
+    /// none) under the door's guarantee: a decoder that throws is counted as a defect of <paramref name="origin"/> and
+    /// the message dropped (false). No closure, no allocation: the control loop calls it every tick.
     /// </summary>
-    public static bool Receive(ControlSession session, string origin, Func<bool> take)
+    public static bool Receive<T>(ControlSession session, string origin, RosSubscription<T> sub, ref T message, bool latest)
+        where T : IRosMessage<T>
     {
         ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(take);
+        ArgumentNullException.ThrowIfNull(sub);
         try
         {
-            return take();
+            return latest ? sub.TryTakeLatest(ref message) : sub.TryTake(ref message);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

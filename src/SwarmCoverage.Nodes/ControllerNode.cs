@@ -35,7 +35,7 @@ public sealed partial class ControllerNode : IDisposable
     private readonly DiagnosticsPublisher _diagnostics;
     private readonly IDisposable _diagnosticsObserver;
     private readonly IDisposable _parameterEventsObserver;
-    private readonly RosoutPublisher? _rosout;
+    private readonly RosoutPublisher _rosout;
     private readonly RosoutLog? _ownLog;
     private readonly string _estopOrigin;
     private readonly string _targetOrigin;
@@ -108,7 +108,7 @@ public sealed partial class ControllerNode : IDisposable
         catch
         {
             _foxglove?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            _rosout?.Dispose();
+            _rosout?.Dispose(); // null when the participant failed before it
             _session?.Dispose();
             _sink?.Dispose();
             _participant.Dispose();
@@ -222,7 +222,7 @@ public sealed partial class ControllerNode : IDisposable
         // No closure, no string built: a tick allocates nothing (ControllerNodeInProcessTests).
         var b = default(Bool);
         bool any = false, stop = false;
-        while (Take(_estopSub, ref b, _estopOrigin, latest: false))
+        while (ControlInputs.Receive(_session, _estopOrigin, _estopSub, ref b, latest: false))
         {
             any = true;
             stop = b.Data;
@@ -231,24 +231,9 @@ public sealed partial class ControllerNode : IDisposable
         if (any) ControlInputs.EmergencyStop(_session, stop, _estopOrigin);
         var arena = Settings.Controller.Arena;
         var target = new RosTarget();
-        if (Take(_targetSub, ref target, _targetOrigin, latest: true)) ControlInputs.Target(_session, target, arena, _targetOrigin);
+        if (ControlInputs.Receive(_session, _targetOrigin, _targetSub, ref target, latest: true)) ControlInputs.Target(_session, target, arena, _targetOrigin);
         var grid = default(OccupancyGrid);
-        if (Take(_gridSub, ref grid, _gridOrigin, latest: true)) ControlInputs.Grid(_session, grid, arena, _gridOrigin);
-    }
-
-    /// <summary>A take under the door's guarantee: a decoder that throws is a defect of the topic, the message dropped.</summary>
-    private bool Take<T>(RosSubscription<T> sub, ref T message, string origin, bool latest)
-        where T : IRosMessage<T>
-    {
-        try
-        {
-            return latest ? sub.TryTakeLatest(ref message) : sub.TryTake(ref message);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            _session.Inputs.For(origin).Defect(e);
-            return false;
-        }
+        if (ControlInputs.Receive(_session, _gridOrigin, _gridSub, ref grid, latest: true)) ControlInputs.Grid(_session, grid, arena, _gridOrigin);
     }
 
     /// <summary>Stops the session (its preparer and observers) and deletes every DDS entity.</summary>
@@ -261,7 +246,7 @@ public sealed partial class ControllerNode : IDisposable
         _foxglove?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _session.Dispose(); // drains the observers: the recording gets its last ticks, summary and footer
         _recorder?.Dispose();
-        _rosout?.Dispose();
+        _rosout.Dispose();
         _ownLog?.Dispose();
         _sink.Dispose();
         _participant.Dispose();

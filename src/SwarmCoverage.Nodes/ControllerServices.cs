@@ -113,7 +113,7 @@ public sealed partial class ClockService(ControllerNode node, RosClockTimeProvid
             while (!stoppingToken.IsCancellationRequested)
             {
                 if (!sub.WaitForData(TimeSpan.FromMilliseconds(250), stoppingToken)) continue;
-                if (!ControlInputs.Receive(node.Session, origin, () => sub.TryTakeLatest(ref msg))) continue;
+                if (!ControlInputs.Receive(node.Session, origin, sub, ref msg, latest: true)) continue;
                 if (ClockStampRejection(msg) is { } refused)
                 {
                     tally.Reject($"{origin}: {refused}");

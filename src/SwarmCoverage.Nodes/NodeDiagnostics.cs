@@ -86,13 +86,13 @@ public static class NodeDiagnostics
         };
     }
 
-    /// <summary>One report: the loop first, then every input by name.</summary>
-    public static DiagnosticArray Report(string node, Time stamp, in LoopWindow loop, string? failure, IReadOnlyList<InputTallySnapshot> inputs,
+    /// <summary>One report: the node's own status first (the control loop, the simulation), then every input by name.</summary>
+    public static DiagnosticArray Report(string node, Time stamp, in DiagnosticStatus first, IReadOnlyList<InputTallySnapshot> inputs,
         IReadOnlyDictionary<string, InputTallySnapshot>? before)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var statuses = new DiagnosticStatus[inputs.Count + 1];
-        statuses[0] = Loop(node, loop, failure);
+        statuses[0] = first;
         for (int i = 0; i < inputs.Count; i++)
             statuses[i + 1] = Input(node, inputs[i], before is not null && before.TryGetValue(inputs[i].Input, out var b) ? b : null);
         return new DiagnosticArray { Header = new Header(stamp, ""), Status = statuses };
@@ -208,7 +208,7 @@ internal sealed class DiagnosticsPublisher(RosParticipant participant, ControlSe
             ObserverDrops = drops,
         };
         var inputs = session.Inputs.Snapshot();
-        _pub.Publish(NodeDiagnostics.Report(node, stamp, window, failure, inputs, _before));
+        _pub.Publish(NodeDiagnostics.Report(node, stamp, NodeDiagnostics.Loop(node, window, failure), inputs, _before));
         _before = inputs.ToDictionary(i => i.Input, StringComparer.Ordinal);
     }
 

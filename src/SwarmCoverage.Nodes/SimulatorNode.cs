@@ -333,26 +333,21 @@ public sealed class SimulatorNode : IDisposable
         string node = _options.Participant.NodeName;
         var inputs = _inputs.Snapshot();
         var c = _sim.Counters;
-        var statuses = new List<DiagnosticStatus>
+        var simulation = new DiagnosticStatus
         {
-            new()
-            {
-                Level = DiagnosticStatus.Ok,
-                Name = node + ": simulation",
-                Message = string.Create(CultureInfo.InvariantCulture, $"t = {_sim.Now.Seconds:F2} s, {_sim.RobotCount} robots, {c.CommandTimeouts} command timeouts"),
-                HardwareId = node,
-                Values =
-                [
-                    new("time_s", _sim.Now.Seconds.ToString("G9", CultureInfo.InvariantCulture)),
-                    new("robots", _sim.RobotCount.ToString(CultureInfo.InvariantCulture)),
-                    new("command_timeouts", c.CommandTimeouts.ToString(CultureInfo.InvariantCulture)),
-                    new("commands_rejected_non_finite", c.CommandsRejectedNonFinite.ToString(CultureInfo.InvariantCulture)),
-                ],
-            },
+            Level = DiagnosticStatus.Ok,
+            Name = node + ": simulation",
+            Message = string.Create(CultureInfo.InvariantCulture, $"t = {_sim.Now.Seconds:F2} s, {_sim.RobotCount} robots, {c.CommandTimeouts} command timeouts"),
+            HardwareId = node,
+            Values =
+            [
+                new("time_s", _sim.Now.Seconds.ToString("G9", CultureInfo.InvariantCulture)),
+                new("robots", _sim.RobotCount.ToString(CultureInfo.InvariantCulture)),
+                new("command_timeouts", c.CommandTimeouts.ToString(CultureInfo.InvariantCulture)),
+                new("commands_rejected_non_finite", c.CommandsRejectedNonFinite.ToString(CultureInfo.InvariantCulture)),
+            ],
         };
-        foreach (var input in inputs)
-            statuses.Add(NodeDiagnostics.Input(node, input, _inputsBefore.TryGetValue(input.Input, out var b) ? b : null));
-        _diagnosticsPub.Publish(new DiagnosticArray { Header = new Header(stamp, ""), Status = [.. statuses] });
+        _diagnosticsPub.Publish(NodeDiagnostics.Report(node, stamp, simulation, inputs, _inputsBefore));
         _inputsBefore = inputs.ToDictionary(x => x.Input, StringComparer.Ordinal);
     }
 

@@ -35,13 +35,15 @@ public static class NodeHost
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ApplicationName = "swarm-coverage" });
             builder.Logging.ClearProviders();
-            builder.Services.AddSerilog((services, lc) => lc
-                .ReadFrom.Configuration(builder.Configuration)
-                .ReadFrom.Services(services)
-                .Enrich.FromLogContext()
-                .Enrich.WithProperty("Verb", verb)
-                .WriteTo.Console(outputTemplate: OutputTemplate, formatProvider: CultureInfo.InvariantCulture)
-                .WriteTo.Sink(rosout is null ? new NoSink() : new RosoutSerilogSink(rosout)));
+            builder.Services.AddSerilog((services, lc) =>
+            {
+                lc.ReadFrom.Configuration(builder.Configuration)
+                    .ReadFrom.Services(services)
+                    .Enrich.FromLogContext()
+                    .Enrich.WithProperty("Verb", verb)
+                    .WriteTo.Console(outputTemplate: OutputTemplate, formatProvider: CultureInfo.InvariantCulture);
+                if (rosout is not null) lc.WriteTo.Sink(new RosoutSerilogSink(rosout));
+            });
             builder.Services.Configure<HostOptions>(o =>
             {
                 o.ShutdownTimeout = TimeSpan.FromSeconds(15);
@@ -88,13 +90,6 @@ public static class NodeHost
         finally
         {
             Log.CloseAndFlush();
-        }
-    }
-
-    private sealed class NoSink : Serilog.Core.ILogEventSink
-    {
-        public void Emit(Serilog.Events.LogEvent logEvent)
-        {
         }
     }
 }
