@@ -333,7 +333,8 @@ internal sealed partial class ClientSession
         }
     }
 
-    private void Handle(WebSocketMessageType type, ReadOnlyMemory<byte> message)
+    /// <summary>Handles one whole inbound message; internal so that the fuzzing harness drives it without a socket (docs/fuzzing.md).</summary>
+    internal void Handle(WebSocketMessageType type, ReadOnlyMemory<byte> message)
     {
         if (IsClosing)
         {
