@@ -25,13 +25,20 @@ public static class InputFiles
     {
         ArgumentNullException.ThrowIfNull(text);
         var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(text), skipComments: true);
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(new Parser(scanner));
         }
         catch (YamlException e)
         {
             throw new InputException($"{source}:{e.Start.Line}: not valid YAML: {e.InnerException?.Message ?? e.Message}", e);
+        }
+#pragma warning disable CA1031 // YamlDotNet's scanner throws InvalidOperationException (and others) on some malformed text (found by fuzzing, docs/fuzzing.md): a fault of the text, not of the program
+        catch (Exception e) when (e is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            throw new InputException($"{source}:{scanner.CurrentPosition.Line}: not valid YAML (the parser stopped at line {scanner.CurrentPosition.Line}, column {scanner.CurrentPosition.Column}: {e.Message})", e);
         }
 
         return stream;

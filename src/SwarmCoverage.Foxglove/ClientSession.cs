@@ -363,6 +363,13 @@ internal sealed partial class ClientSession
 
     private void HandleText(ReadOnlyMemory<byte> message)
     {
+        // RFC 6455 text frames are UTF-8; System.Text.Json checks a string's bytes only when it is read (found by fuzzing).
+        if (!System.Text.Unicode.Utf8.IsValid(message.Span))
+        {
+            SendError("invalid JSON: the text frame is not valid UTF-8");
+            return;
+        }
+
         JsonDocument doc;
         try
         {

@@ -64,14 +64,14 @@ public sealed class RosParamsFile
         bool found = false;
         foreach (var (key, value) in root.Children)
         {
-            string name = ((YamlScalarNode)key).Value ?? "";
+            string name = KeyName(key, source);
             string bare = name.TrimStart('/');
             if (name != "/**" && bare != nodeName && !bare.EndsWith("/" + nodeName, StringComparison.Ordinal))
                 continue; // another node's section
             if (value is not YamlMappingNode section || !section.Children.TryGetValue(new YamlScalarNode("ros__parameters"), out var p) || p is not YamlMappingNode parameters)
                 throw new InputException($"{source}:{key.Start.Line}: section '{name}' must contain 'ros__parameters:'");
             foreach (var other in section.Children.Keys)
-                if (((YamlScalarNode)other).Value != "ros__parameters")
+                if (KeyName(other, source) != "ros__parameters")
                     throw new InputException($"{source}:{other.Start.Line}: unknown key '{other}' in section '{name}'; only ros__parameters is allowed");
             file.Flatten(parameters, "");
             found = true;
@@ -81,11 +81,17 @@ public sealed class RosParamsFile
         return file;
     }
 
+    /// <summary>A mapping key as a name: YAML allows a sequence or a mapping as a key, a params file does not.</summary>
+    private static string KeyName(YamlNode key, string source) =>
+        key is YamlScalarNode scalar
+            ? scalar.Value ?? ""
+            : throw new InputException($"{source}:{key.Start.Line}: a key must be a name, not a {key.NodeType.ToString().ToLowerInvariant()}");
+
     private void Flatten(YamlMappingNode map, string prefix)
     {
         foreach (var (key, value) in map.Children)
         {
-            string name = prefix + ((YamlScalarNode)key).Value;
+            string name = prefix + KeyName(key, Source);
             if (value is YamlMappingNode nested) Flatten(nested, name + ".");
             else _values[name] = (value, (int)key.Start.Line);
         }
@@ -282,7 +288,13 @@ public sealed class RosParamsFile
     public double[] Doubles(string name, double[] defaultValue, int? length = null)
     {
         _read.Add(name);
-        if (!_values.TryGetValue(name, out var v)) return defaultValue;
+        if (!_values.TryGetValue(name, out var v))
+        {
+            // Absent, the default must still have the length asked for (found by fuzzing: a misspelt target.means).
+            if (length is { } needed && defaultValue.Length != needed) throw Error(name, $"is not set; it needs {needed} values");
+            return defaultValue;
+        }
+
         if (v.Node is not YamlSequenceNode seq) throw Error(name, "must be a list of numbers, like [0.0, 1.0]");
         var xs = new double[seq.Children.Count];
         for (int i = 0; i < xs.Length; i++)

@@ -161,7 +161,7 @@ public sealed partial class ControlSession : IDisposable
 
         var field = new BlobField(s.Target, s.FieldOptions(n));
         _inForce = new Core(s, options.Parameters, s.Target, options.TargetOrigin, field, new TargetQuadrature(field), pipeline, 0);
-        _requested = new Request(s, options.Parameters, s.Target, options.TargetOrigin, 0);
+        _requested = new Request(s, options.Parameters, s.Target, options.TargetOrigin, 0, ParameterInput);
         if (options.WarmUp)
         {
             var warm = pipeline.WarmUp(_models, s.ControlPeriodS);
@@ -356,7 +356,7 @@ public sealed partial class ControlSession : IDisposable
             bool targetChanged = changes.Any(c => c.Name.StartsWith("target.", StringComparison.Ordinal));
             var target = targetChanged ? settings.Target : _requested.Target;
             string targetOrigin = targetChanged ? origin : _requested.TargetOrigin;
-            _requested = new Request(settings, overlay, target, targetOrigin, _requested.Version + 1);
+            _requested = new Request(settings, overlay, target, targetOrigin, _requested.Version + 1, ParameterInput);
             return new ParameterSetResult(true, [], Submit());
         }
     }
@@ -379,7 +379,7 @@ public sealed partial class ControlSession : IDisposable
 
             if (!target.Domain.Equals(_requested.Settings.Arena))
                 return new ParameterSetResult(false, [("target", $"{origin}: its box {target.Domain} differs from the arena {_requested.Settings.Arena}; restart the controller to change the arena")], Task.CompletedTask);
-            _requested = _requested with { Settings = _requested.Settings with { Target = target }, Target = target, TargetOrigin = origin, Version = _requested.Version + 1 };
+            _requested = _requested with { Settings = _requested.Settings with { Target = target }, Target = target, TargetOrigin = origin, Version = _requested.Version + 1, Input = ParameterInput };
             return new ParameterSetResult(true, [], Submit());
         }
     }
@@ -397,7 +397,7 @@ public sealed partial class ControlSession : IDisposable
         {
             if (!target.Domain.Equals(_requested.Settings.Arena))
                 return $"its box {target.Domain} differs from the arena {_requested.Settings.Arena}; restart the controller to change the arena";
-            _requested = _requested with { Target = target, TargetOrigin = origin, Version = _requested.Version + 1 };
+            _requested = _requested with { Target = target, TargetOrigin = origin, Version = _requested.Version + 1, Input = origin };
             _ = Submit();
             return null;
         }
@@ -468,28 +468,54 @@ public sealed partial class ControlSession : IDisposable
             }
 
             if (req.Version <= @base.Version) continue;
-            try
+            var built = TryPrepare(req, @base);
+            lock (_requestGate)
             {
-                var built = Prepare(req, @base);
-                lock (_requestGate)
+                if (built is not null)
                 {
                     var old = _staged;
                     _staged = built;
                     if (old is not null) Discard(old, built);
                 }
-            }
-#pragma warning disable CA1031 // a failed build must not take the node down: the target in force stays, and the reason is logged
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                LogPrepareFailed(_log, e, req.TargetOrigin);
-                lock (_requestGate)
+                else
                 {
-                    var keep = _staged ?? _inForce;
-                    if (_requested.Version == req.Version) _requested = new Request(keep.Settings, keep.Parameters, keep.Target, keep.TargetOrigin, req.Version);
+                    Revert(req);
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="Prepare"/> under the door's guarantee: a change that passed its input's checks but cannot be prepared
+    /// (a target that is zero everywhere on the grid, a grid too fine) is refused with the reason and counted against
+    /// its input; an exception of another kind is a defect of that input. Either way what is in force stays (null).
+    /// </summary>
+    private Core? TryPrepare(Request req, Core @base)
+    {
+        try
+        {
+            return Prepare(req, @base);
+        }
+        catch (InputException e)
+        {
+            Inputs.For(req.Input).Retract(e.Message);
+            return null;
+        }
+#pragma warning disable CA1031 // a failed build must not take the node down: the target in force stays, and the reason is logged
+        catch (Exception e) when (e is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            LogPrepareFailed(_log, e, req.TargetOrigin);
+            Inputs.For(req.Input).Defect(e);
+            return null;
+        }
+    }
+
+    /// <summary>A request that could not be prepared gives way to what is staged or in force (unless a newer one came). Under the request lock.</summary>
+    private void Revert(Request req)
+    {
+        var keep = _staged ?? _inForce;
+        if (_requested.Version == req.Version) _requested = new Request(keep.Settings, keep.Parameters, keep.Target, keep.TargetOrigin, req.Version, req.Input);
     }
 
     /// <summary>Builds what a request needs beside <paramref name="base"/>: a new field for another target or field parameters, a new pipeline for other pipeline parameters.</summary>
@@ -587,9 +613,17 @@ public sealed partial class ControlSession : IDisposable
         {
             if (_o.Offline && _requested.Version > (_staged ?? _inForce).Version)
             {
-                var built = Prepare(_requested, _staged ?? _inForce); // offline: deterministic, at this tick
-                if (_staged is not null) Discard(_staged, built);
-                _staged = built;
+                var req = _requested;
+                var built = TryPrepare(req, _staged ?? _inForce); // offline: deterministic, at this tick
+                if (built is null)
+                {
+                    Revert(req);
+                }
+                else
+                {
+                    if (_staged is not null) Discard(_staged, built);
+                    _staged = built;
+                }
             }
 
             next = _staged;
@@ -839,7 +873,8 @@ public sealed partial class ControlSession : IDisposable
     }
 
     /// <summary>What a request asks to be in force: settings read from its parameters, and the target.</summary>
-    private sealed record Request(ControllerSettings Settings, RosParamsFile Parameters, TargetDensity Target, string TargetOrigin, long Version);
+    /// <param name="Input">The input (tally) of the change that made this request: a failure to prepare it is counted there.</param>
+    private sealed record Request(ControllerSettings Settings, RosParamsFile Parameters, TargetDensity Target, string TargetOrigin, long Version, string Input);
 
     /// <summary>Everything a tick uses that a change may replace.</summary>
     private sealed class Core

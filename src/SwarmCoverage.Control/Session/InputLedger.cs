@@ -95,6 +95,16 @@ public sealed partial class InputTally
     }
 
     /// <summary>
+    /// Moves one message from accepted to refused: it passed its input's checks but was refused later, when it was
+    /// prepared (a target that is zero everywhere on the grid), for <paramref name="reason"/>.
+    /// </summary>
+    public void Retract(string reason)
+    {
+        Interlocked.Decrement(ref _accepted);
+        Reject(reason);
+    }
+
+    /// <summary>
     /// Counts a message on which a decoder threw: a defect of this program, not of the sender. The message is dropped and
     /// the exception logged with the input (rate-limited as rejections are).
     /// </summary>

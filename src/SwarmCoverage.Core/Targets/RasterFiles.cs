@@ -29,6 +29,9 @@ public static class RasterFiles
         return (size, values);
     }
 
+    /// <summary>The most cells a raster file may hold (BlobGrid's own limit): checked before anything is allocated.</summary>
+    public const long MaxCells = Blob.BlobGrid.MaxCells;
+
     public static (int[] Size, double[] Values) ReadPgm(string path, int dimension)
     {
         if (dimension != 2)
@@ -39,6 +42,15 @@ public static class RasterFiles
         {
             throw new InputException($"{path}: cannot read raster: {e.Message}", e);
         }
+        return ReadPgm(bytes, path);
+    }
+
+    /// <summary>
+    /// A PGM image already in memory; <paramref name="path"/> names it in errors. The header's size is checked against
+    /// the bytes present (and <see cref="MaxCells"/>) before the pixels are allocated, so a lying header costs nothing.
+    /// </summary>
+    public static (int[] Size, double[] Values) ReadPgm(ReadOnlySpan<byte> bytes, string path)
+    {
         int pos = 0;
         string magic = Token(bytes, ref pos, path, "magic number");
         if (magic is not ("P2" or "P5"))
@@ -47,14 +59,18 @@ public static class RasterFiles
         int height = PositiveInt(Token(bytes, ref pos, path, "height"), path, "height");
         int maxval = PositiveInt(Token(bytes, ref pos, path, "maxval"), path, "maxval");
         if (maxval > 65535) throw new InputException($"{path}: maxval {maxval} exceeds 65535");
-        var values = new double[(long)width * height];
+        long cells = (long)width * height;
+        if (cells > MaxCells)
+            throw new InputException($"{path}: {width}x{height} pixels exceed the limit of {MaxCells} cells");
+        long left = Math.Max(0, bytes.Length - pos - 1);
         if (magic == "P5")
         {
             pos++; // the single whitespace after maxval
             int bps = maxval < 256 ? 1 : 2;
-            long need = (long)width * height * bps;
-            if (bytes.Length - pos < need)
-                throw new InputException($"{path}: truncated P5 data: {width}x{height} pixels need {need} bytes, {Math.Max(0, bytes.Length - pos)} present");
+            long need = cells * bps;
+            if (left < need)
+                throw new InputException($"{path}: truncated P5 data: {width}x{height} pixels need {need} bytes, {left} present");
+            var values = new double[cells];
             for (int row = 0; row < height; row++)
                 for (int col = 0; col < width; col++)
                 {
@@ -62,9 +78,14 @@ public static class RasterFiles
                     int v = bps == 1 ? bytes[i] : (bytes[i] << 8) | bytes[i + 1];
                     values[(height - 1 - row) * width + col] = (double)Math.Min(v, maxval) / maxval;
                 }
+            return ([width, height], values);
         }
         else
         {
+            // Each pixel is at least one digit and one separator (the last may end the file).
+            if (left < 2 * cells - 1)
+                throw new InputException($"{path}: truncated P2 data: {width}x{height} pixels need at least {2 * cells - 1} bytes, {left} present");
+            var values = new double[cells];
             for (int row = 0; row < height; row++)
                 for (int col = 0; col < width; col++)
                 {
@@ -73,11 +94,11 @@ public static class RasterFiles
                         throw new InputException($"{path}: pixel (row {row}, column {col}) is '{t}', expected an integer 0..{maxval}");
                     values[(height - 1 - row) * width + col] = (double)v / maxval;
                 }
+            return ([width, height], values);
         }
-        return ([width, height], values);
     }
 
-    private static string Token(byte[] b, ref int pos, string path, string what)
+    private static string Token(ReadOnlySpan<byte> b, ref int pos, string path, string what)
     {
         while (pos < b.Length)
         {
@@ -88,7 +109,7 @@ public static class RasterFiles
         int start = pos;
         while (pos < b.Length && b[pos] is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'#')) pos++;
         if (start == pos) throw new InputException($"{path}: unexpected end of file while reading the {what}");
-        return Encoding.ASCII.GetString(b, start, pos - start);
+        return Encoding.ASCII.GetString(b[start..pos]);
     }
 
     private static int PositiveInt(string t, string path, string what) =>
@@ -108,8 +129,15 @@ public static class RasterFiles
         {
             throw new InputException($"{path}: cannot read raster: {e.Message}", e);
         }
+        return ReadCsv(lines, path, dimension);
+    }
+
+    /// <summary>A CSV raster already read into lines; <paramref name="path"/> names it in errors.</summary>
+    public static (int[] Size, double[] Values) ReadCsv(IReadOnlyList<string> lines, string path, int dimension)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
         var blocks = new List<List<(int Line, double[] Row)>> { new() };
-        for (int i = 0; i < lines.Length; i++)
+        for (int i = 0; i < lines.Count; i++)
         {
             string line = lines[i].Trim();
             if (line.Length == 0)

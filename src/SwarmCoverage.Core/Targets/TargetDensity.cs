@@ -84,11 +84,22 @@ public sealed class GaussianMixtureDensity : TargetDensity
                 if (!double.IsFinite(comp.Mean[k]))
                     throw new InputException($"{source}: component {c} mean[{k}] must be finite (got {comp.Mean[k]})");
                 norm /= Math.Sqrt(2 * Math.PI) * s;
+                double invTwoVar = 1.0 / (2 * s * s);
+                // 1/(2 sigma^2) must be a positive finite number: infinite (sigma below ~1e-154) it turns a zero offset
+                // into 0 x inf = NaN, zero (sigma above ~1e154) it turns a far one into inf x 0.
+                if (!(invTwoVar > 0) || !double.IsFinite(invTwoVar))
+                    throw new InputException($"{source}: component {c} sigma[{k}] = {s} is too {(invTwoVar > 0 ? "small" : "large")} to represent; use a sigma of the arena's scale");
                 _means[c * d + k] = comp.Mean[k];
-                _invTwoVar[c * d + k] = 1.0 / (2 * s * s);
+                _invTwoVar[c * d + k] = invTwoVar;
             }
+            if (!double.IsFinite(norm))
+                throw new InputException($"{source}: component {c}: weight {comp.Weight} over its sigmas' product gives a peak density too large to represent");
             _weights[c] = norm;
         }
+        double peak = 0;
+        foreach (double w in _weights) peak += w;
+        if (!double.IsFinite(peak))
+            throw new InputException($"{source}: the components' peak densities sum beyond the largest number; scale the weights down");
         Components = components.ToArray();
     }
 
