@@ -95,9 +95,46 @@ internal static class SessionMetadata
         ["topics"] = JsonSerializer.Serialize(topics, Json),
     };
 
-    public static IReadOnlyList<string> Robots(IReadOnlyDictionary<string, string> m) => JsonSerializer.Deserialize<string[]>(Get(m, "robots"), Json) ?? throw Bad("robots");
+    /// <summary>The metadata format this program writes and reads.</summary>
+    public const string Format = "1";
 
-    public static IReadOnlyList<RobotModel> Models(IReadOnlyDictionary<string, string> m) => JsonSerializer.Deserialize<RobotModel[]>(Get(m, "models"), Json) ?? throw Bad("models");
+    /// <summary>Refuses a recording of another metadata format (or of none).</summary>
+    public static void CheckFormat(IReadOnlyDictionary<string, string> m)
+    {
+        string format = Get(m, "format");
+        if (format != Format)
+            throw new InputException($"the recording's metadata '{RecordingTopics.SessionMetadata}' is format '{format}'; this program reads format {Format}");
+    }
+
+    /// <summary>The robots' names: at least one, none empty, no two alike.</summary>
+    public static IReadOnlyList<string> Robots(IReadOnlyDictionary<string, string> m)
+    {
+        var names = Deserialize<string[]>(m, "robots");
+        if (names.Length == 0 || names.Any(string.IsNullOrEmpty) || names.Distinct(StringComparer.Ordinal).Count() != names.Length)
+            throw Bad("robots", "the robots must be distinct non-empty names");
+        return names;
+    }
+
+    public static IReadOnlyList<RobotModel> Models(IReadOnlyDictionary<string, string> m)
+    {
+        var models = Deserialize<RobotModel[]>(m, "models");
+        if (models.Any(x => x is null)) throw Bad("models", "a model is null");
+        return models;
+    }
+
+    /// <summary>A JSON value of the metadata; whatever is wrong with it (syntax, type, a missing required member) is an <see cref="InputException"/> naming the key.</summary>
+    private static T Deserialize<T>(IReadOnlyDictionary<string, string> m, string key)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(Get(m, key), Json) ?? throw Bad(key, "it is null");
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            throw Bad(key, e.Message);
+        }
+    }
 
     /// <summary>The parameters in force when the recording started, typed.</summary>
     public static IReadOnlyList<(string Name, ParameterValue Value)> Parameters(IReadOnlyDictionary<string, string> m)
@@ -174,15 +211,19 @@ internal static class SessionMetadata
         return t.AsSpan().IndexOfAny('.', 'E') < 0 ? t + ".0" : t;
     }
 
-    public static RecordingTopics Topics(IReadOnlyDictionary<string, string> m) => JsonSerializer.Deserialize<RecordingTopics>(Get(m, "topics"), Json) ?? throw Bad("topics");
+    public static RecordingTopics Topics(IReadOnlyDictionary<string, string> m) => Deserialize<RecordingTopics>(m, "topics");
 
-    public static double Double(IReadOnlyDictionary<string, string> m, string key) =>
-        double.TryParse(Get(m, key), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : throw Bad(key);
+    /// <summary>A finite number of the metadata within [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public static double Double(IReadOnlyDictionary<string, string> m, string key, double min = double.MinValue, double max = double.MaxValue) =>
+        double.TryParse(Get(m, key), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) && v >= min && v <= max
+            ? v
+            : throw Bad(key, string.Create(CultureInfo.InvariantCulture, $"'{Get(m, key)}' is not a number in [{min}, {max}]"));
 
     public static string Get(IReadOnlyDictionary<string, string> m, string key) =>
         m.TryGetValue(key, out var v) ? v : throw new InputException($"the recording's metadata '{RecordingTopics.SessionMetadata}' has no '{key}'");
 
-    private static InputException Bad(string key) => new($"the recording's metadata '{RecordingTopics.SessionMetadata}' has an unreadable '{key}'");
+    private static InputException Bad(string key, string? why = null) =>
+        new($"the recording's metadata '{RecordingTopics.SessionMetadata}' has an unreadable '{key}'{(why is null ? "" : ": " + why)}");
 }
 
 /// <summary>The project's parameter values as rcl_interfaces/msg/ParameterValue (the types of rcl_interfaces/msg/ParameterType).</summary>

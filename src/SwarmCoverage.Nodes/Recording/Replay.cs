@@ -64,6 +64,10 @@ public static class Replay
             {
                 throw new InputException($"{path}: {e.Message}", e);
             }
+            catch (InputException e) when (!e.Message.StartsWith(path, StringComparison.Ordinal))
+            {
+                throw new InputException($"{path}: {e.Message}", e); // every error names the file
+            }
         }
     }
 
@@ -81,20 +85,22 @@ public static class Replay
 
         if (meta is null) throw new InputException($"{path}: no '{RecordingTopics.SessionMetadata}' metadata: not a recording of swarm-coverage");
         var m = meta.Values;
+        SessionMetadata.CheckFormat(m);
         var names = SessionMetadata.Robots(m);
         var models = SessionMetadata.Models(m);
         var topics = SessionMetadata.Topics(m);
         if (models.Count != names.Count) throw new InputException($"{path}: {names.Count} robots but {models.Count} models in the metadata");
         string own = m.GetValueOrDefault("own_robot", "");
-        long frequency = (long)SessionMetadata.Double(m, "clock_frequency");
-        double body = SessionMetadata.Double(m, "body_radius_m");
+        if (own.Length > 0 && !names.Contains(own, StringComparer.Ordinal)) throw new InputException($"{path}: own_robot '{own}' is none of the recording's robots");
+        long frequency = (long)SessionMetadata.Double(m, "clock_frequency", 1, 1e18);
+        double body = SessionMetadata.Double(m, "body_radius_m", 0, 1e6);
 
         var recorded = RosParamsFile.Empty($"{path} (recorded parameters)").With(SessionMetadata.Parameters(m), "recording");
         var parameters = options.Overrides.Count == 0 ? recorded : recorded.With(options.Overrides, "--set");
         var settings = ControllerSettings.Read(parameters);
         var clock = new ReplayClock(frequency);
         var ports = new ReplayPorts(names.Count, options.MaxMismatches, names);
-        using var session = new ControlSession(
+        using var session = Build(path, () => new ControlSession(
             new ControlSessionOptions
             {
                 Settings = settings,
@@ -109,7 +115,7 @@ public static class Replay
                 WarmUp = false,
                 TargetOrigin = "recording",
             },
-            ports, ports, clock);
+            ports, ports, clock));
         if (options.OutPath is not null)
             session.Attach(new RunRecorder(options.OutPath, topics), new ObserverOptions { Name = "recorder", Lossless = true, Capacity = 256 });
 
@@ -257,6 +263,19 @@ public static class Replay
     }
 
     private readonly record struct ChannelRole(Role Kind, int Robot);
+
+    /// <summary>The session the metadata describes; one this program cannot build (a model out of range) is an input error.</summary>
+    private static ControlSession Build(string path, Func<ControlSession> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InputException($"{path}: the recording's metadata describes a session this program cannot build: {e.Message}", e);
+        }
+    }
 
     private sealed class ChannelRoles(McapReader reader, RecordingTopics topics, IReadOnlyList<string> names)
     {
