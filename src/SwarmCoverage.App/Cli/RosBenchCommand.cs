@@ -36,10 +36,13 @@ internal static class RosBenchCommand
         var publishThreads = new Option<int>("--publish-threads") { Description = "Threads that publish the commands (the node's `publish_threads` parameter; 0: automatic)." };
         var every = new Option<double>("--report-every") { Description = "Print the latency of each window of this many measured seconds while measuring (progress, and how the tail moves over a long run); 0: only the summary.", DefaultValueFactory = _ => 30.0 };
         var priority = new Option<int>("--realtime-priority") { Description = "Run the control loop under SCHED_FIFO at this priority (1..99; needs CAP_SYS_NICE), as the node's realtime_priority does; 0: normal." };
+        var clients = new Option<int>("--foxglove-clients") { Description = "Foxglove WebSocket clients subscribed to every channel and reading (the server is on as in the node; 0: no client)." };
+        var stalled = new Option<int>("--foxglove-stalled") { Description = "Foxglove clients subscribed to every channel that stop reading once subscribed (their queues fill and drop)." };
+        var record = new Option<FileInfo?>("--record") { Description = "Record the run to this .mcap file, as controller --record does (the live recorder: its own thread, never waited for)." };
         var cmd = new Command("ros",
             "Control-loop latency of the controller node over real DDS against the simulator node in a separate process: " +
             "p50/p99 of the time from the last pose of a tick to the last command published. The last line is p99_ms=<number>.");
-        foreach (var o in new Option[] { robots, rate, duration, warmup, spacing, loopback, domain, threads, publishThreads, priority, every }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { robots, rate, duration, warmup, spacing, loopback, domain, threads, publishThreads, priority, every, clients, stalled, record }) cmd.Options.Add(o);
         cmd.SetAction((p, ct) =>
         {
             int n = p.GetValue(robots);
@@ -58,7 +61,10 @@ internal static class RosBenchCommand
             double space = p.GetValue(spacing);
             if (!(space >= 0) || space > 10) throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--spacing {space}: allowed 0 (packed) or up to 10 m"));
             if (space is > 0 and < 0.35) throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--spacing {space}: Burgers need at least 0.35 m (r + 2l + 0.03); 0 packs them at that spacing"));
-            return Task.FromResult(Run(n, hz, seconds, warm, window, th, pt, space, p.GetValue(loopback), p.GetValue(domain), rt, stdout, stderr, ct));
+            int fc = p.GetValue(clients), fs = p.GetValue(stalled);
+            if (fc is < 0 or > 64 || fs is < 0 or > 64) throw new InputException("--foxglove-clients and --foxglove-stalled: allowed 0..64");
+            var extras = new Extras(fc, fs, p.GetValue(record)?.FullName);
+            return Task.FromResult(Run(n, hz, seconds, warm, window, th, pt, space, p.GetValue(loopback), p.GetValue(domain), rt, extras, stdout, stderr, ct));
         });
         return cmd;
     }
@@ -101,7 +107,10 @@ internal static class RosBenchCommand
             """;
     }
 
-    private static int Run(int n, double hz, double seconds, double warm, double window, int threads, int publishThreads, double spacingM, bool loopback, uint domain, int realtimePriority, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    /// <summary>What runs beside the loop: Foxglove clients that read, clients that stalled, a live recording.</summary>
+    private sealed record Extras(int FoxgloveClients, int FoxgloveStalled, string? RecordPath);
+
+    private static int Run(int n, double hz, double seconds, double warm, double window, int threads, int publishThreads, double spacingM, bool loopback, uint domain, int realtimePriority, Extras extras, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         string dir = Directory.CreateTempSubdirectory("swarm-coverage-bench-").FullName;
         Process? sim = null;
@@ -109,7 +118,9 @@ internal static class RosBenchCommand
         {
             string file = Path.Combine(dir, "bench.yaml");
             File.WriteAllText(file, Params(n, hz, threads, spacingM)); // robot_00 ... robot_99, robot_100 ...: the names the simulator gives
-            var settings = ControllerNodeSettings.Load(file, null) with { WatchParamsFile = false, PublishThreads = publishThreads };
+            var settings = ControllerNodeSettings.Load(file, null) with { WatchParamsFile = false, PublishThreads = publishThreads, RecordPath = extras.RecordPath };
+            int foxglovePort = FoxgloveLoad.FreePort(); // the server is on, as in the node, clients or not
+            settings = settings with { Foxglove = settings.Foxglove with { Port = foxglovePort } };
 
             string self = Environment.ProcessPath ?? "dotnet";
             var psi = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -141,6 +152,9 @@ internal static class RosBenchCommand
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"bench ros: {n} TurtleBot3 Burgers at {hz:G4} Hz ({(spacingM > 0 ? $"start grid {spacingM:G3} m" : "packed start")}), simulator in process {sim.Id}, DDS domain {domain}{(loopback ? " (loopback only)" : "")}, {node.PublishThreads} publishing thread(s){(realtimePriority > 0 ? $", control loop SCHED_FIFO {realtimePriority}" : "")}; waiting for every robot's odometry"));
 
+            using var load = new FoxgloveLoad(foxglovePort, extras.FoxgloveClients, extras.FoxgloveStalled, stderr);
+            stdout.WriteLine($"bench ros: Foxglove server on port {foxglovePort}: {extras.FoxgloveClients} reading client(s), {extras.FoxgloveStalled} stalled client(s)");
+            if (extras.RecordPath is not null) stdout.WriteLine($"bench ros: recording to {extras.RecordPath}");
             if (realtimePriority > 0 && !RealtimeThread.TrySetFifo(realtimePriority, out int errno))
                 throw new InputException($"--realtime-priority {realtimePriority}: SCHED_FIFO refused (errno {errno}); run as root or with CAP_SYS_NICE");
             using var timer = new BlockingPeriodicTimer(TimeSpan.FromSeconds(1 / hz), TimeProvider.System); // as the node's loop waits
@@ -199,6 +213,7 @@ internal static class RosBenchCommand
             stdout.WriteLine($"  controller step:                    {node.StepTime.Summarize(ticks)}");
             stdout.WriteLine($"  publish every command:              {node.PublishTime.Summarize(ticks)}");
             stdout.WriteLine($"  last pose -> last command published: {latency}");
+            stdout.WriteLine($"  Foxglove: {load.Report()}");
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p50_ms={latency.P50S * 1e3:F3}"));
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p99_ms={latency.P99S * 1e3:F3}"));
             return CommandLine.Ok;

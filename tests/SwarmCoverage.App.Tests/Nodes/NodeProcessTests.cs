@@ -301,6 +301,40 @@ public sealed class NodeProcessTests : IDisposable
     }
 
     [Fact]
+    public void A_live_recording_stopped_by_SIGTERM_is_complete_for_an_indexed_reader_and_replays_bit_for_bit()
+    {
+        uint domain = NodeDds.NewDomainId();
+        string[] names = ["a", "b", "c"];
+        string file = _dir.File("rec.yaml", Params("""
+                  names: [a, b, c]
+                  model: turtlebot3_burger
+            """, simTime: false));
+        string recording = _dir["live.mcap"];
+        Pose[] poses = [new(0.3, 0.3, 0, 0), new(0.3, 0.75, 0, 1.0), new(0.3, 1.2, 0, -1.0)];
+        using var robots = new FakeRobots(domain, names, poses);
+        using var controller = AppProcess.Start(domain, "controller", "--params", file, "--record", recording);
+        NodeDds.Until(() => names.All(n => robots.Commands(n).Any(t => t.Linear.X != 0 || t.Angular.Z != 0)), "non-zero commands to every robot", null, controller);
+        Thread.Sleep(1000);
+        controller.Signal(AppProcess.SigTerm);
+        Assert.Equal(0, controller.WaitForExit());
+
+        // Foxglove's indexed reader needs the summary and footer a clean stop writes; a cut file would not open.
+        var json = Mcap.Tests.NodeReference.RunJson("mcap-ros2.mjs", recording, "^/a/cmd_vel$");
+        Assert.Equal("ros2", json.GetProperty("header").GetProperty("profile").GetString());
+        Assert.True(long.Parse(json.GetProperty("statistics").GetProperty("messageCount").GetString()!, CultureInfo.InvariantCulture) > 0);
+        var topics = json.GetProperty("topics");
+        foreach (var t in topics.EnumerateObject())
+            Assert.True(t.Value.GetProperty("errors").GetArrayLength() == 0, $"{t.Name}: {t.Value.GetProperty("errors")}");
+        int ticks = topics.GetProperty("/swarm_coverage/tick_input").GetProperty("count").GetInt32();
+        Assert.True(ticks >= 20, $"{ticks} ticks recorded in over a second at 20 Hz");
+        Assert.Equal(ticks, topics.GetProperty("/a/cmd_vel").GetProperty("count").GetInt32());
+
+        var (code, output, err) = Cli.Run("replay", recording);
+        Assert.True(code == 0, output + err);
+        Assert.Contains($"{ticks} ticks, {3 * ticks} commands compared, 0 mismatches", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_emergency_stop_zeroes_every_command_until_it_is_released()
     {
         uint domain = NodeDds.NewDomainId();
