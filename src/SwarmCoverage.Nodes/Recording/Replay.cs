@@ -29,7 +29,11 @@ public sealed record ReplayOptions
 public readonly record struct CommandMismatch(ulong Tick, string Robot, RobotCommand Recorded, RobotCommand Recomputed);
 
 /// <summary>What a replay found.</summary>
-public sealed record ReplayResult(long Ticks, long Compared, long Mismatches, IReadOnlyList<CommandMismatch> First, IReadOnlyList<string> Notes);
+public sealed record ReplayResult(long Ticks, long Compared, long Mismatches, IReadOnlyList<CommandMismatch> First, IReadOnlyList<string> Notes)
+{
+    /// <summary>Ticks absent between the first and the last recorded one (a live recorder drops whole ticks when it falls behind).</summary>
+    public long MissingTicks { get; init; }
+}
 
 /// <summary>
 /// Runs a recording's ticks again through the same control session as a live run (docs/recording.md): its pose source
@@ -122,12 +126,23 @@ public static class Replay
         var channels = new ChannelRoles(reader, topics, names);
         int mapsSeen = 0;
         TickData? current = null;
-        long ticks = 0;
+        long ticks = 0, missing = 0;
+        ulong? lastTick = null;
         ulong total = reader.Statistics?.MessageCount ?? 0, seen = 0;
 
         void Finish(TickData t)
         {
             if (t.Input is not { } input) return;
+            if (lastTick is { } last && input.Tick > last + 1)
+            {
+                // A live recorder that fell behind drops whole ticks (counted in the status' observer_dropped_ticks).
+                missing += (long)(input.Tick - last - 1);
+                notes.Add(input.Tick == last + 2
+                    ? $"tick {last + 1} is not in the recording (dropped live by the recorder, see the status' observer_dropped_ticks); commands right after it may differ"
+                    : $"ticks {last + 1}..{input.Tick - 1} are not in the recording (dropped live by the recorder, see the status' observer_dropped_ticks); commands right after them may differ");
+            }
+
+            lastTick = input.Tick;
             bool byParameters = t.Changes.Exists(c => c.Name.StartsWith("target.", StringComparison.Ordinal));
             if (t.Target is not null && !byParameters)
             {
@@ -228,7 +243,7 @@ public static class Replay
         if (reader.IsTruncated)
             notes.Add($"the file ends at byte {reader.TruncatedAt} without its summary (a recorder that was killed): replayed the {ticks} ticks of its complete chunks");
         progress?.Report(1);
-        return new ReplayResult(ticks, ports.Compared, ports.Mismatches, ports.First, notes);
+        return new ReplayResult(ticks, ports.Compared, ports.Mismatches, ports.First, notes) { MissingTicks = missing };
     }
 
     /// <summary>The tick a change or command of sequence <paramref name="seq"/> belongs to (the ticks before it finished).</summary>

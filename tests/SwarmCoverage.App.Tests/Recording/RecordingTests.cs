@@ -247,6 +247,26 @@ public sealed class RecordingTests : IDisposable
     private static double Rewrite(string from, string to, string topic, uint tick)
     {
         double old = double.NaN;
+        Copy(from, to, m =>
+        {
+            var data = m.Data.ToArray();
+            if (m.Channel.Topic == topic && m.Sequence == tick)
+            {
+                Assert.Equal(default, Twist.MessageType.Decode(data, out Twist t).Rejection);
+                old = t.Angular.Z;
+                t.Angular.Z = BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(old) + 1);
+                data = Twist.MessageType.Serialize(t);
+            }
+
+            return data;
+        });
+        Assert.False(double.IsNaN(old), $"no {topic} at tick {tick}");
+        return old;
+    }
+
+    /// <summary>Copies a recording record by record through <paramref name="transform"/> (null: the message is left out).</summary>
+    private static void Copy(string from, string to, Func<McapMessage, byte[]?> transform)
+    {
         using var reader = McapReader.Open(from);
         using var writer = McapWriter.Create(to, new McapWriterOptions { Profile = reader.Header.Profile });
         var schemaMap = new Dictionary<ushort, ushort>();
@@ -267,20 +287,24 @@ public sealed class RecordingTests : IDisposable
                 channelMap[m.ChannelId] = ch = writer.AddChannel(sid, m.Channel.Topic, m.Channel.MessageEncoding);
             }
 
-            var data = m.Data.ToArray();
-            if (m.Channel.Topic == topic && m.Sequence == tick)
-            {
-                Assert.Equal(default, Twist.MessageType.Decode(data, out Twist t).Rejection);
-                old = t.Angular.Z;
-                t.Angular.Z = BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(old) + 1);
-                data = Twist.MessageType.Serialize(t);
-            }
-
-            writer.AddMessage(ch, m.Sequence, m.LogTime, m.PublishTime, data);
+            if (transform(m) is { } data) writer.AddMessage(ch, m.Sequence, m.LogTime, m.PublishTime, data);
         }
+    }
 
-        Assert.False(double.IsNaN(old), $"no {topic} at tick {tick}");
-        return old;
+    [Fact]
+    public void Replay_reports_the_ticks_a_live_recorder_dropped()
+    {
+        // A live recorder that falls behind drops whole ticks: here tick 20 and ticks 41..43, every message of them.
+        string run = SimulateSmall("gap");
+        string gapped = Path.Combine(_dir.Path, "gapped.mcap");
+        Copy(Path.Combine(run, "run.mcap"), gapped, m => m.Sequence is 20 or (>= 41 and <= 43) && m.Channel.Topic != "/parameter_events" ? null : m.Data.ToArray());
+        var result = Replay.Run(gapped);
+        Assert.Equal(76, result.Ticks);
+        Assert.Equal(4, result.MissingTicks);
+        Assert.Contains(result.Notes, n => n.StartsWith("tick 20 is not in the recording", StringComparison.Ordinal));
+        Assert.Contains(result.Notes, n => n.StartsWith("ticks 41..43 are not in the recording", StringComparison.Ordinal));
+        var (_, output, _) = Cli.Run("replay", gapped);
+        Assert.Contains("note: ticks 41..43 are not in the recording", output, StringComparison.Ordinal);
     }
 
     private sealed class MovingRobots(Control.Pose[] start) : IPoseSource, ICommandSink
