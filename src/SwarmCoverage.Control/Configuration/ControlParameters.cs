@@ -16,7 +16,7 @@ public static class ControlParameters
     public static readonly ParameterDescriptor TargetDomainMin = Doubles("target.domain_min", "m", "Lower corner of the box, which is also the arena");
     public static readonly ParameterDescriptor TargetDomainMax = Doubles("target.domain_max", "m", "Upper corner of the box, which is also the arena");
     public static readonly ParameterDescriptor TargetType = Text("target.type", "gaussian_mixture", "Kind of inline target", runTime: true, "uniform", "gaussian_mixture");
-    public static readonly ParameterDescriptor TargetFloor = Double("target.floor", TargetDensity.DefaultFloor, 0, 1, "", "rhobar >= floor x its mean", minExclusive: true, runTime: true);
+    public static readonly ParameterDescriptor TargetFloor = Double("target.floor", TargetDensity.DefaultFloor, TargetDensity.MinFloor, 1, "", "rhobar >= floor x its mean", runTime: true);
     public static readonly ParameterDescriptor TargetWeights = Doubles("target.weights", "", "Mixture component weights", runTime: true);
     public static readonly ParameterDescriptor TargetMeans = Doubles("target.means", "m", "Mixture component means, d numbers per component", runTime: true);
     public static readonly ParameterDescriptor TargetSigmas = Doubles("target.sigmas", "m", "Mixture component standard deviations, d numbers per component", runTime: true);

@@ -152,6 +152,10 @@ public sealed class BlobGrid
         }
         if (!(sum > 0))
             throw new InputException($"{target.Source}: the target density is zero everywhere on the box {Box}; nothing to cover");
+        // Only the shape of g matters (it is normalized), but its sum must be a number: values near the largest double
+        // (found by fuzzing: raster values of 1e306, a weight of 1e308) overflow it to infinity, and the field to NaN.
+        if (!double.IsFinite(sum))
+            throw new InputException($"{target.Source}: the target density sums beyond the largest number over the grid's {g.Length} cells; scale its values down (only their ratios matter)");
         double gbar = sum / g.Length;
         double lo = target.Floor * gbar;
         double z = 0;
@@ -161,6 +165,8 @@ public sealed class BlobGrid
             z += g[l];
         }
         z *= CellVolume;
+        if (!(z > 0) || !double.IsFinite(z) || !double.IsNormal(1 / z))
+            throw new InputException($"{target.Source}: the target density cannot be normalized on the box {Box} (its integral is {F(z)}); scale its values towards 1 (only their ratios matter)");
         for (int l = 0; l < g.Length; l++) g[l] /= z;
         return g;
     }

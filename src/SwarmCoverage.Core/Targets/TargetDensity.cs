@@ -10,11 +10,17 @@ public abstract class TargetDensity
     /// <summary>Default floor of section 2: <c>rhobar = max(g, floor * mean g) / Z</c>.</summary>
     public const double DefaultFloor = 1e-3;
 
+    /// <summary>
+    /// The smallest floor accepted. Far below it the push out of empty regions is beyond any robot's speed anyway, and a
+    /// subnormal floor (found by fuzzing: 1.65e-312) makes <c>floor * mean g</c> underflow and the velocity NaN.
+    /// </summary>
+    public const double MinFloor = 1e-12;
+
     protected TargetDensity(Box domain, double floor, string source)
     {
         ArgumentNullException.ThrowIfNull(domain);
-        if (!(floor > 0) || !double.IsFinite(floor))
-            throw new InputException($"{source}: floor must be a finite number > 0 (got {floor}); it keeps U/rhobar bounded");
+        if (!(floor >= MinFloor) || !double.IsFinite(floor))
+            throw new InputException($"{source}: floor must be a finite number >= {MinFloor:G} (got {floor}); it keeps U/rhobar bounded");
         Domain = domain;
         Floor = floor;
         Source = source;
