@@ -150,6 +150,17 @@ public sealed class CoreVerbTests : IDisposable
     }
 
     [Theory]
+    [InlineData("--foxglove-clients", "65", "--foxglove-clients and --foxglove-stalled: allowed 0..64")]
+    [InlineData("--foxglove-stalled", "-1", "--foxglove-clients and --foxglove-stalled: allowed 0..64")]
+    [InlineData("--robots", "0", "--robots 0: allowed 1..100000")]
+    public void Bench_ros_names_a_bad_option(string option, string value, string message)
+    {
+        var (code, _, err) = Cli.Run("bench", "ros", option, value);
+        Assert.Equal(2, code);
+        Assert.Contains(message, err, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("velocities")]
     [InlineData("flow")]
     [InlineData("sample")]
