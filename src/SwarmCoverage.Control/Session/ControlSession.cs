@@ -469,19 +469,7 @@ public sealed partial class ControlSession : IDisposable
 
             if (req.Version <= @base.Version) continue;
             var built = TryPrepare(req, @base);
-            lock (_requestGate)
-            {
-                if (built is not null)
-                {
-                    var old = _staged;
-                    _staged = built;
-                    if (old is not null) Discard(old, built);
-                }
-                else
-                {
-                    Revert(req);
-                }
-            }
+            lock (_requestGate) StageOrRevert(req, built);
         }
     }
 
@@ -511,11 +499,22 @@ public sealed partial class ControlSession : IDisposable
         }
     }
 
-    /// <summary>A request that could not be prepared gives way to what is staged or in force (unless a newer one came). Under the request lock.</summary>
-    private void Revert(Request req)
+    /// <summary>
+    /// Stages what <paramref name="req"/> built for the next tick boundary; a request that could not be prepared (null)
+    /// gives way to what is staged or in force, unless a newer one came. Under the request lock.
+    /// </summary>
+    private void StageOrRevert(Request req, Core? built)
     {
-        var keep = _staged ?? _inForce;
-        if (_requested.Version == req.Version) _requested = new Request(keep.Settings, keep.Parameters, keep.Target, keep.TargetOrigin, req.Version, req.Input);
+        if (built is null)
+        {
+            var keep = _staged ?? _inForce;
+            if (_requested.Version == req.Version) _requested = new Request(keep.Settings, keep.Parameters, keep.Target, keep.TargetOrigin, req.Version, req.Input);
+            return;
+        }
+
+        var old = _staged;
+        _staged = built;
+        if (old is not null) Discard(old, built);
     }
 
     /// <summary>Builds what a request needs beside <paramref name="base"/>: a new field for another target or field parameters, a new pipeline for other pipeline parameters.</summary>
@@ -614,16 +613,7 @@ public sealed partial class ControlSession : IDisposable
             if (_o.Offline && _requested.Version > (_staged ?? _inForce).Version)
             {
                 var req = _requested;
-                var built = TryPrepare(req, _staged ?? _inForce); // offline: deterministic, at this tick
-                if (built is null)
-                {
-                    Revert(req);
-                }
-                else
-                {
-                    if (_staged is not null) Discard(_staged, built);
-                    _staged = built;
-                }
+                StageOrRevert(req, TryPrepare(req, _staged ?? _inForce)); // offline: deterministic, at this tick
             }
 
             next = _staged;
