@@ -94,6 +94,8 @@ public static class Replay
         var models = SessionMetadata.Models(m);
         var topics = SessionMetadata.Topics(m);
         if (models.Count != names.Count) throw new InputException($"{path}: {names.Count} robots but {models.Count} models in the metadata");
+        if (names.Select(topics.CommandTopicOf).Distinct(StringComparer.Ordinal).Count() != names.Count) // found by fuzzing: a template without {robot}
+            throw new InputException($"{path}: the metadata's command topic '{topics.CommandTopic}' gives two robots the same topic");
         string own = m.GetValueOrDefault("own_robot", "");
         if (own.Length > 0 && !names.Contains(own, StringComparer.Ordinal)) throw new InputException($"{path}: own_robot '{own}' is none of the recording's robots");
         long frequency = (long)SessionMetadata.Double(m, "clock_frequency", 1, 1e18);
