@@ -54,10 +54,5 @@ public static class Seeds
     }
 
     private static byte[] Cdr<T>(in T value)
-        where T : IRosMessage<T>
-    {
-        var buffer = new byte[T.MessageType.GetSerializedSize(value)];
-        T.MessageType.Serialize(value, buffer);
-        return buffer;
-    }
+        where T : IRosMessage<T> => T.MessageType.Serialize(value);
 }
