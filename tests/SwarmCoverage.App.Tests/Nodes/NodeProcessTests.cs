@@ -278,42 +278,44 @@ public sealed class NodeProcessTests : IDisposable
         Assert.Equal(0, sim.WaitForExit());
     }
 
+    private static readonly string[] ThreeBurgers = ["a", "b", "c"];
+
+    /// <summary>A controller process on wall-clock time for three fake Burgers (a, b, c), once it commands them all to move.</summary>
+    private (FakeRobots Robots, AppProcess Controller) ThreeBurgersMoving(uint domain, string name, string extraParams, params string[] args)
+    {
+        string file = _dir.File(name, Params("""
+                  names: [a, b, c]
+                  model: turtlebot3_burger
+            """, extraParams, simTime: false));
+        Pose[] poses = [new(0.3, 0.3, 0, 0), new(0.3, 0.75, 0, 1.0), new(0.3, 1.2, 0, -1.0)];
+        var robots = new FakeRobots(domain, ThreeBurgers, poses);
+        var controller = AppProcess.Start(domain, ["controller", "--params", file, .. args]);
+        NodeDds.Until(() => ThreeBurgers.All(n => robots.Commands(n).Any(t => t.Linear.X != 0 || t.Angular.Z != 0)), "non-zero commands to every robot", null, controller);
+        return (robots, controller);
+    }
+
     [Fact]
     public void SIGTERM_makes_the_controller_publish_zero_to_every_robot_before_it_exits()
     {
-        uint domain = NodeDds.NewDomainId();
-        string[] names = ["a", "b", "c"];
-        string file = _dir.File("term.yaml", Params("""
-                  names: [a, b, c]
-                  model: turtlebot3_burger
-            """, "    realtime_priority: 10\n", simTime: false));
-        Pose[] poses = [new(0.3, 0.3, 0, 0), new(0.3, 0.75, 0, 1.0), new(0.3, 1.2, 0, -1.0)];
-        using var robots = new FakeRobots(domain, names, poses);
-        using var controller = AppProcess.Start(domain, "controller", "--params", file);
-        NodeDds.Until(() => names.All(n => robots.Commands(n).Any(t => t.Linear.X != 0 || t.Angular.Z != 0)), "non-zero commands to every robot", null, controller);
+        var (robots, controller) = ThreeBurgersMoving(NodeDds.NewDomainId(), "term.yaml", "    realtime_priority: 10\n");
+        using var robotsOwned = robots;
+        using var controllerOwned = controller;
         controller.WaitForLine("Control loop thread runs under SCHED_FIFO priority 10"); // the tests run as root
 
         controller.Signal(AppProcess.SigTerm);
         Assert.Equal(0, controller.WaitForExit());
         Assert.Contains(controller.Lines, l => l.Contains("published zero to 3 robots; 3 of 3 with a subscriber acknowledged", StringComparison.Ordinal));
         Thread.Sleep(200); // the robots' thread takes what was acknowledged
-        foreach (var n in names) Assert.Equal(default, robots.Commands(n)[^1]);
+        foreach (var n in ThreeBurgers) Assert.Equal(default, robots.Commands(n)[^1]);
     }
 
     [Fact]
     public void A_live_recording_stopped_by_SIGTERM_is_complete_for_an_indexed_reader_and_replays_bit_for_bit()
     {
-        uint domain = NodeDds.NewDomainId();
-        string[] names = ["a", "b", "c"];
-        string file = _dir.File("rec.yaml", Params("""
-                  names: [a, b, c]
-                  model: turtlebot3_burger
-            """, simTime: false));
         string recording = _dir["live.mcap"];
-        Pose[] poses = [new(0.3, 0.3, 0, 0), new(0.3, 0.75, 0, 1.0), new(0.3, 1.2, 0, -1.0)];
-        using var robots = new FakeRobots(domain, names, poses);
-        using var controller = AppProcess.Start(domain, "controller", "--params", file, "--record", recording);
-        NodeDds.Until(() => names.All(n => robots.Commands(n).Any(t => t.Linear.X != 0 || t.Angular.Z != 0)), "non-zero commands to every robot", null, controller);
+        var (robots, controller) = ThreeBurgersMoving(NodeDds.NewDomainId(), "rec.yaml", "", "--record", recording);
+        using var robotsOwned = robots;
+        using var controllerOwned = controller;
         Thread.Sleep(1000);
         controller.Signal(AppProcess.SigTerm);
         Assert.Equal(0, controller.WaitForExit());
