@@ -130,11 +130,15 @@ internal static class SessionMetadata
         {
             return JsonSerializer.Deserialize<T>(Get(m, key), Json) ?? throw Bad(key, "it is null");
         }
-        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        catch (Exception e) when (IsJsonFault(e))
         {
             throw Bad(key, e.Message);
         }
     }
+
+    /// <summary>What System.Text.Json throws for text that is not the JSON asked for (syntax, types, ranges).</summary>
+    private static bool IsJsonFault(Exception e) =>
+        e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException or OverflowException;
 
     /// <summary>The parameters in force when the recording started, typed.</summary>
     public static IReadOnlyList<(string Name, ParameterValue Value)> Parameters(IReadOnlyDictionary<string, string> m)
@@ -158,7 +162,7 @@ internal static class SessionMetadata
                 }));
             }
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        catch (Exception e) when (IsJsonFault(e))
         {
             throw new InputException($"the recording's metadata '{RecordingTopics.SessionMetadata}' has unreadable parameters: {e.Message}", e);
         }
