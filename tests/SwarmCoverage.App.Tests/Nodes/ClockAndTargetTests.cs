@@ -161,6 +161,39 @@ public sealed class TargetMessagesTests
         Assert.Contains("raster_values has 3 values; raster_size 2 x 2 needs 4", Assert.Throws<InputException>(() => TargetMessages.FromTarget(grid, Arena, "t")).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Numbers_that_would_overflow_or_underflow_are_refused_where_they_enter_naming_them()
+    {
+        // Each of these was a NaN velocity field before (found by fuzzing, docs/fuzzing.md).
+        var floor = Mixture();
+        floor.Floor = 1.65e-312;
+        Assert.Contains("floor must be a finite number >= 1E-12", Assert.Throws<InputException>(() => TargetMessages.FromTarget(floor, Arena, "t")).Message, StringComparison.Ordinal);
+        var tiny = Mixture();
+        tiny.Components![0].Sigma.X = 1e-160;
+        Assert.Contains("component 0 sigma[0] = 1E-160 is too small", Assert.Throws<InputException>(() => TargetMessages.FromTarget(tiny, Arena, "t")).Message, StringComparison.Ordinal);
+        var huge = Mixture();
+        huge.Components![1].Sigma.Y = 1e160;
+        Assert.Contains("component 1 sigma[1] = 1E+160 is too large", Assert.Throws<InputException>(() => TargetMessages.FromTarget(huge, Arena, "t")).Message, StringComparison.Ordinal);
+        var weights = Mixture();
+        weights.Components![0].Weight = 5e307; // each peak finite (about 1.3e308 and 9e307), their sum not
+        weights.Components![1].Weight = 5e307;
+        Assert.Contains("peak densities sum beyond the largest number", Assert.Throws<InputException>(() => TargetMessages.FromTarget(weights, Arena, "t")).Message, StringComparison.Ordinal);
+
+        // Values a raster may hold, but whose sum over the grid is not a number: refused when the field is built.
+        var raster = TargetMessages.FromTarget(Raster([1e306, 1.3e306, 1.2e306, 6]), Arena, "t");
+        var e = Assert.Throws<InputException>(() => new BlobField(raster, new BlobOptions { Epsilon = 0.3, GridSpacing = 0.1 }));
+        Assert.Contains("sums beyond the largest number", e.Message, StringComparison.Ordinal);
+    }
+
+    private static RosTarget Raster(double[] values)
+    {
+        var grid = new RosTarget { Dimension = 2, Kind = RosTarget.KindGrid, BoxMax = new Point(2, 1.5, 0), Floor = 0.01, RasterValues = values };
+        grid.RasterSize[0] = 2;
+        grid.RasterSize[1] = 2;
+        grid.RasterSize[2] = 1;
+        return grid;
+    }
+
     [Theory]
     [InlineData(4_294_967_295u, 1u)]
     [InlineData(65_536u, 65_536u)]

@@ -264,8 +264,11 @@ public sealed class RecordingTests : IDisposable
         return old;
     }
 
-    /// <summary>Copies a recording record by record through <paramref name="transform"/> (null: the message is left out).</summary>
-    private static void Copy(string from, string to, Func<McapMessage, byte[]?> transform)
+    /// <summary>
+    /// Copies a recording record by record through <paramref name="transform"/> (null: the message is left out), and its
+    /// session metadata through <paramref name="session"/>.
+    /// </summary>
+    private static void Copy(string from, string to, Func<McapMessage, byte[]?> transform, Action<Dictionary<string, string>>? session = null)
     {
         using var reader = McapReader.Open(from);
         using var writer = McapWriter.Create(to, new McapWriterOptions { Profile = reader.Header.Profile });
@@ -276,7 +279,12 @@ public sealed class RecordingTests : IDisposable
         {
             if (!metaWritten)
             {
-                foreach (var md in reader.Metadata) writer.AddMetadata(md.Name, md.Values);
+                foreach (var md in reader.Metadata)
+                {
+                    var values = new Dictionary<string, string>(md.Values, StringComparer.Ordinal);
+                    if (md.Name == RecordingTopics.SessionMetadata) session?.Invoke(values);
+                    writer.AddMetadata(md.Name, values);
+                }
                 metaWritten = true;
             }
 
@@ -289,6 +297,23 @@ public sealed class RecordingTests : IDisposable
 
             if (transform(m) is { } data) writer.AddMessage(ch, m.Sequence, m.LogTime, m.PublishTime, data);
         }
+    }
+
+    [Theory]
+    [InlineData("format", "2", "is format '2'; this program reads format 1")]
+    [InlineData("robots", "[\"a\", \"a\"]", "the robots must be distinct non-empty names")]
+    [InlineData("models", "[{\"MaxLinearSpeedMps\": 1.x}]", "has an unreadable 'models'")]
+    [InlineData("clock_frequency", "0", "has an unreadable 'clock_frequency': '0' is not a number in [1, ")]
+    [InlineData("own_robot", "nobody", "own_robot 'nobody' is none of the recording's robots")]
+    public void A_recording_with_bad_session_metadata_is_refused_naming_the_file_and_the_key(string key, string value, string message)
+    {
+        string run = SimulateSmall("meta", 1.0);
+        string bad = Path.Combine(_dir.Path, "meta-" + key + ".mcap");
+        Copy(Path.Combine(run, "run.mcap"), bad, m => m.Data.ToArray(), session => session[key] = value);
+        var (code, _, err) = Cli.Run("replay", bad);
+        Assert.Equal(2, code);
+        Assert.Contains(bad, err, StringComparison.Ordinal);
+        Assert.Contains(message, err, StringComparison.Ordinal);
     }
 
     [Fact]
