@@ -127,12 +127,17 @@ public static class TargetMessages
         var data = msg.Data ?? [];
         if ((ulong)data.Length != cells) throw new InputException(Invariant($"{source}: data has {data.Length} cells; width x height is {cells}"));
         var values = new double[cells];
+        bool any = false;
         for (int i = 0; i < values.Length; i++)
         {
             int v = data[i];
             if (v > 100 || v < -1) throw new InputException(Invariant($"{source}: data[{i}] is {v}; allowed 0..100 or -1 (unknown)"));
             values[i] = v < 0 ? 0 : v;
+            any |= v > 0;
         }
+
+        // Refused here, at the door, rather than when the grid is prepared: the sender (a painting operator) hears why at once.
+        if (!any) throw new InputException($"{source}: every cell is 0 or -1 (unknown): the grid has nothing to cover; paint some cells above 0");
         return new RasterDensity(arena, [(int)info.Width, (int)info.Height], values, floor, source);
     }
 

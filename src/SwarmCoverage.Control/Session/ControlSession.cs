@@ -319,7 +319,7 @@ public sealed partial class ControlSession : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(origin);
         var result = SetParametersCore(changes, origin);
         if (result.Accepted) _parameterTally.Accept();
-        else _parameterTally.Reject($"{origin}: {string.Join("; ", result.Refusals.Select(r => r.Reason))}");
+        else _parameterTally.Reject(string.Join("; ", result.Refusals.Select(r => r.Reason.StartsWith(origin + ": ", StringComparison.Ordinal) ? r.Reason : $"{origin}: {r.Reason}")));
         return result;
     }
 

@@ -249,6 +249,10 @@ public sealed class TargetMessagesTests
         Assert.Contains("data[10] is 101", Assert.Throws<InputException>(() => TargetMessages.FromOccupancyGrid(bad, Arena, 0.01, "grid")).Message, StringComparison.Ordinal);
         var rotated = g with { Info = g.Info with { Origin = new Ros2.Messages.GeometryMsgs.Pose(new Point(0, 0, 0), Quaternion.FromYaw(0.3)) } };
         Assert.Contains("rotated", Assert.Throws<InputException>(() => TargetMessages.FromOccupancyGrid(rotated, Arena, 0.01, "grid")).Message, StringComparison.Ordinal);
+        // Nothing painted (zeros and unknowns only): refused at the door, so that the sender hears why at once.
+        var empty = g with { Data = [0, 0, -1, 0, 0, 0, 0, 0, -1, 0, 0, 0] };
+        Assert.Contains("grid: every cell is 0 or -1 (unknown)", Assert.Throws<InputException>(() => TargetMessages.FromOccupancyGrid(empty, Arena, 0.01, "grid")).Message, StringComparison.Ordinal);
+        Assert.Single(((RasterDensity)TargetMessages.FromOccupancyGrid(empty with { Data = [0, 0, -1, 0, 0, 0, 0, 0, -1, 0, 1, 0] }, Arena, 0.01, "grid")).Values.ToArray(), v => v > 0);
     }
 
     [Fact]
