@@ -121,6 +121,7 @@ public sealed partial class ControllerNode : IDisposable
             settings.PoseSource == PoseSource.Odometry ? "nav_msgs/msg/Odometry" : "geometry_msgs/msg/PoseStamped",
             settings.CommandTopic, settings.CommandType == CommandMessageType.Twist ? "geometry_msgs/msg/Twist" : "geometry_msgs/msg/TwistStamped",
             settings.UseSimTime ? "ROS time from /clock" : "wall-clock time", settings.Controller.Describe(n));
+        if (_foxglove is not null) LogServing(_log, _foxglove.ConsoleUrl, _foxglove.Server.Url);
     }
 
     /// <summary>The control session this node is a face of.</summary>
@@ -254,6 +255,9 @@ public sealed partial class ControllerNode : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Controller {Node}: {Robots} ({Mode}), poses from {PoseTopic} ({PoseType}), commands on {CommandTopic} ({CommandType}), {Time}; {Controller}")]
     private static partial void LogStarted(ILogger logger, string node, string robots, string mode, string poseTopic, string poseType, string commandTopic, string commandType, string time, string controller);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Operator console on {ConsoleUrl} (a browser); Foxglove server on {WebSocketUrl}")]
+    private static partial void LogServing(ILogger logger, Uri consoleUrl, Uri webSocketUrl);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Target from {Source} ignored, the current target stays: {Reason}")]
     private static partial void LogTargetIgnored(ILogger logger, string source, string reason);

@@ -14,7 +14,7 @@ internal static class SimulateCommand
     {
         var paramsFile = new Option<FileInfo?>("--params") { Description = "Scenario in the ROS 2 params format (see launch/). Default: the embedded scenario, 40 TurtleBot3 Burgers from a corner of a 4 x 3 m arena to the two-blob target for 2 minutes." };
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: runs/simulate-<UTC time>)." };
-        var live = new Option<bool>("--live") { Description = "Run in real time with the Foxglove WebSocket server on (foxglove.* parameters; default ws://127.0.0.1:8765): watch and tune the swarm from Foxglove." };
+        var live = new Option<bool>("--live") { Description = "Run in real time with the Foxglove WebSocket server on (foxglove.* parameters; default ws://127.0.0.1:8765) and the operator console on http://127.0.0.1:8765/: watch, tune and stop the swarm from a browser or Foxglove." };
         var speed = new Option<double>("--speed") { Description = "With --live: times real time (2: twice as fast; 0: as fast as possible).", DefaultValueFactory = _ => 1.0 };
         var cmd = new Command("simulate", "Run the controller against the bundled simulator in-process and write the figures, metrics, trajectories and summary of the run.");
         cmd.Options.Add(paramsFile);
@@ -36,7 +36,7 @@ internal static class SimulateCommand
                 if (!(x >= 0) || !double.IsFinite(x)) throw new InputException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--speed {x}: must be a finite factor >= 0"));
                 var fox = FoxgloveSettings.Read(scenario.Parameters, decentralized: false);
                 if (fox.Port == 0) throw new InputException($"{scenario.Source}: foxglove.port is 0; --live needs the Foxglove server");
-                liveOptions = new LiveOptions { Speed = x, Foxglove = fox, OnServing = url => stderr.WriteLine($"simulate --live: Foxglove server on {url} (open it in Foxglove: Open connection > Foxglove WebSocket); Ctrl+C stops") };
+                liveOptions = new LiveOptions { Speed = x, Foxglove = fox, OnServing = url => stderr.WriteLine($"simulate --live: operator console on {Nodes.Live.LiveFoxglove.ConsoleUrlOf(url)} (open it in a browser{(fox.Token is null ? "" : "; it asks for the token")}); Foxglove server on {url} (Foxglove: Open connection > Foxglove WebSocket); Ctrl+C stops") };
             }
 
             // The recording is a lossless observer offline (the run waits for it: the file holds every tick); live it has a queue of its own.

@@ -52,6 +52,16 @@ public sealed class LiveFoxglove : IAsyncDisposable
 
     public FoxgloveBridge Bridge { get; }
 
+    /// <summary>The operator console's address (docs/console.md): the server's own, over http or https.</summary>
+    public Uri ConsoleUrl => ConsoleUrlOf(Server.Url);
+
+    /// <summary>The console's address for a Foxglove server at <paramref name="webSocketUrl"/>.</summary>
+    public static Uri ConsoleUrlOf(Uri webSocketUrl)
+    {
+        ArgumentNullException.ThrowIfNull(webSocketUrl);
+        return new UriBuilder(webSocketUrl) { Scheme = webSocketUrl.Scheme == "wss" ? "https" : "http" }.Uri;
+    }
+
     /// <summary>Starts the server and attaches it to <paramref name="session"/> (a small queue of its own: a tick never waits for it).</summary>
     /// <exception cref="InputException">The server cannot start (address in use, a non-loopback address without a token, bad TLS files).</exception>
     public static async Task<LiveFoxglove> StartAsync(ControlSession session, RecordingTopics topics, FoxgloveSettings settings, bool simulatedClock, Microsoft.Extensions.Logging.ILoggerFactory? logs = null, CancellationToken ct = default, RosoutLog? rosout = null)
@@ -68,6 +78,8 @@ public sealed class LiveFoxglove : IAsyncDisposable
             TlsKeyPath = settings.TlsKeyPath,
             Name = "swarm_coverage",
             SimulatedClock = simulatedClock,
+            StaticFiles = OperatorConsole.Files,
+            Metadata = new Dictionary<string, string> { [OperatorConsole.MetadataKey] = OperatorConsole.Describe(session, topics, rosout is not null) },
         }, bridge, bridge, loggerFactory: logs);
         try
         {
