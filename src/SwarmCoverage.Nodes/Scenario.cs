@@ -84,6 +84,9 @@ public sealed record Scenario(string Source, ControllerSettings Controller, Simu
     /// <summary>The parameters as read (run-time changes of a live simulation are read again on top of them).</summary>
     public RosParamsFile Parameters { get; init; } = RosParamsFile.Empty();
 
+    /// <summary>The Foxglove server of <c>simulate --live</c> (<c>foxglove.*</c>).</summary>
+    public Live.FoxgloveSettings Foxglove { get; init; } = new();
+
     public const string NodeName = "swarm_coverage";
 
     /// <summary>Name of the embedded default scenario (the same file as launch/simulate_default.yaml).</summary>
@@ -98,10 +101,12 @@ public sealed record Scenario(string Source, ControllerSettings Controller, Simu
         // parameters are checked as the controller node checks them, then left unused.
         if (p.Names.Any(Nodes.ControllerNodeSettings.IsNodeParameter))
             _ = Nodes.ControllerNodeSettings.Read(p, null);
+        // The Foxglove server and the console of simulate --live (foxglove.*), checked whether or not the run is live.
+        var foxglove = Live.FoxgloveSettings.Read(p, decentralized: false);
         p.ThrowOnUnknown();
         if (controller.Target.Dimension != 2)
             throw new InputException($"{p.Source}: simulate runs ground robots on a 2-D target; this target is {controller.Target.Dimension}-D");
-        return new Scenario(p.Source, controller, sim) { Parameters = p };
+        return new Scenario(p.Source, controller, sim) { Parameters = p, Foxglove = foxglove };
     }
 
     public static Scenario LoadFile(string path) => Load(RosParamsFile.Load(path, NodeName));

@@ -5,9 +5,11 @@
 //
 // usage: node console-browser.mjs CONSOLE_URL   then one JSON command a line on stdin:
 //   {"op":"field","screenshots":DIR}   the scripted field session; emits "field" with everything it saw
+//   {"op":"estop"}                     the emergency stop and its confirmed release; emits "estop"
 //   {"op":"token","token":T}           a page without the token asks for it; emits "token"
 //   {"op":"lost"} / {"op":"reconnected"}  waits for the page to show the connection lost / back; emits that event
 //   {"op":"robots","count":N}          waits for the page to draw N robots; emits "robots"
+//   {"op":"firefox","count":N,"screenshots":DIR}  the same page in Firefox ESR: N robots drawn, a phone screenshot
 import WebSocket from "ws";
 import wsProtocol from "@foxglove/ws-protocol";
 import { parse } from "@foxglove/rosmsg";
@@ -286,6 +288,32 @@ async function field(cmd) {
   await p.click("#discard");
   await p.click("button[data-tool=view]");
 
+  // A phone: no sideways scrolling, the stop button on screen at the top and after scrolling to the bottom.
+  await p.setViewport({ width: 360, height: 740, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  await sleep(1200);
+  const onScreen = () => p.$eval("#estop", (b) => { const r = b.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth && r.width >= 44; });
+  out.phone = { scrollWidth: await p.evaluate(() => document.documentElement.scrollWidth), stopOnScreen: await onScreen() };
+  out.phoneScreenshot = path.join(cmd.screenshots, "console-phone.png");
+  await p.screenshot({ path: out.phoneScreenshot });
+  await p.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await sleep(200);
+  out.phone.stopOnScreenScrolled = await onScreen();
+  out.phone.robots = (await state(p)).drawn;
+  out.bytesServed = bytesServed;
+  out.errors = errors.slice();
+  obs.close();
+  await p.close();
+  return out;
+}
+
+async function estop() {
+  const out = {};
+  const obs = new Observer(wsUrl);
+  await waitFor("the observer's first tick", () => obs.lastTick);
+  if (!browser) await openBrowser();
+  const p = await newPage(consoleUrl);
+  await waitFor("the console connected with robots drawn", async () => { const s = await state(p); return s.connected && s.drawn > 0; });
+  await waitFor("the robots moving", () => obs.commandsByTick(0).some((x) => x[2] > 0), 10000);
   // The emergency stop: one tap; every command zero within two ticks of the tick the page showed.
   await p.click("#estop");
   const clickedAt = Number(await p.$eval("#estop", (b) => b.dataset.tick));
@@ -308,18 +336,6 @@ async function field(cmd) {
   await waitFor("moving again", () => obs.commandsByTick(releasedAt).some((x) => x[2] > 0), 10000).catch(() => {});
   out.afterRelease = { moving: obs.commandsByTick(releasedAt).some((x) => x[2] > 0) };
 
-  // A phone: no sideways scrolling, the stop button on screen at the top and after scrolling to the bottom.
-  await p.setViewport({ width: 360, height: 740, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-  await sleep(1200);
-  const onScreen = () => p.$eval("#estop", (b) => { const r = b.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth && r.width >= 44; });
-  out.phone = { scrollWidth: await p.evaluate(() => document.documentElement.scrollWidth), stopOnScreen: await onScreen() };
-  out.phoneScreenshot = path.join(cmd.screenshots, "console-phone.png");
-  await p.screenshot({ path: out.phoneScreenshot });
-  await p.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
-  await sleep(200);
-  out.phone.stopOnScreenScrolled = await onScreen();
-  out.phone.robots = (await state(p)).drawn;
-  out.bytesServed = bytesServed;
   out.errors = errors.slice();
   obs.close();
   await p.close();
@@ -351,10 +367,34 @@ async function token(cmd) {
   return out;
 }
 
+/** Firefox ESR (puppeteer over WebDriver BiDi): the page connects and draws every robot, with no page error; a phone-size screenshot. */
+async function firefox(cmd) {
+  const ff = await puppeteer.launch({ browser: "firefox", executablePath: process.env.FIREFOX ?? "/usr/bin/firefox-esr", headless: true });
+  try {
+    const p = await ff.newPage();
+    const pageErrors = [];
+    p.on("pageerror", (e) => pageErrors.push(e.message));
+    await p.setViewport({ width: 360, height: 740 });
+    await p.goto(consoleUrl, { waitUntil: "load" });
+    await waitFor(`${cmd.count} robots drawn in Firefox`, async () => (await state(p)).drawn === cmd.count, 30000);
+    const out = { version: await ff.version(), state: await state(p) };
+    out.scrollWidth = await p.evaluate(() => document.documentElement.scrollWidth);
+    out.stopOnScreen = await p.$eval("#estop", (b) => { const r = b.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight && r.right <= innerWidth; });
+    out.screenshot = `${cmd.screenshots}/console-firefox-phone.png`;
+    await p.screenshot({ path: out.screenshot });
+    out.errors = pageErrors;
+    return out;
+  } finally {
+    await ff.close();
+  }
+}
+
 onCommands(async (cmd) => {
   try {
     if (cmd.op === "field") emit("field", await field(cmd));
     else if (cmd.op === "token") emit("token", await token(cmd));
+    else if (cmd.op === "firefox") emit("firefox", await firefox(cmd));
+    else if (cmd.op === "estop") emit("estop", await estop());
     else if (cmd.op === "lost") {
       await waitFor("the page showing the connection lost", async () => ["lost", "refused", "connecting"].includes((await state(page)).conn) && !(await state(page)).connected, 20000);
       emit("lost", { state: await state(page), banner: await page.$eval("#banner-text", (b) => b.textContent) });

@@ -34,7 +34,7 @@ internal static class SimulateCommand
             {
                 double x = p.GetValue(speed);
                 if (!(x >= 0) || !double.IsFinite(x)) throw new InputException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--speed {x}: must be a finite factor >= 0"));
-                var fox = FoxgloveSettings.Read(scenario.Parameters, decentralized: false);
+                var fox = scenario.Foxglove;
                 if (fox.Port == 0) throw new InputException($"{scenario.Source}: foxglove.port is 0; --live needs the Foxglove server");
                 liveOptions = new LiveOptions { Speed = x, Foxglove = fox, OnServing = url => stderr.WriteLine($"simulate --live: operator console on {Nodes.Live.LiveFoxglove.ConsoleUrlOf(url)} (open it in a browser{(fox.Token is null ? "" : "; it asks for the token")}); Foxglove server on {url} (Foxglove: Open connection > Foxglove WebSocket); Ctrl+C stops") };
             }

@@ -29,8 +29,16 @@ public static class OperatorConsole
     public static string Describe(ControlSession session, RecordingTopics topics, bool hasRosout)
     {
         ArgumentNullException.ThrowIfNull(session);
+        return Describe(session.RobotNames, session.Settings.Arena, session.Table, topics, hasRosout);
+    }
+
+    /// <inheritdoc cref="Describe(ControlSession, RecordingTopics, bool)"/>
+    public static string Describe(IReadOnlyList<string> robots, Core.Box arena, ParameterTable table, RecordingTopics topics, bool hasRosout)
+    {
+        ArgumentNullException.ThrowIfNull(robots);
+        ArgumentNullException.ThrowIfNull(arena);
+        ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(topics);
-        var arena = session.Settings.Arena;
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream))
         {
@@ -38,7 +46,7 @@ public static class OperatorConsole
             w.WriteNumber("version", 1);
             w.WriteString("parameterPrefix", FoxgloveBridge.ParameterPrefix);
             w.WriteStartArray("robots");
-            foreach (string r in session.RobotNames) w.WriteStringValue(r);
+            foreach (string r in robots) w.WriteStringValue(r);
             w.WriteEndArray();
             w.WriteStartObject("arena");
             Numbers(w, "min", arena.Min);
@@ -53,7 +61,7 @@ public static class OperatorConsole
             if (hasRosout) w.WriteString("rosout", RosoutPublisher.Topic);
             w.WriteEndObject();
             w.WriteStartArray("parameters");
-            foreach (var d in session.Table.All) Descriptor(w, d);
+            foreach (var d in table.All) Descriptor(w, d);
             w.WriteEndArray();
             w.WriteEndObject();
         }

@@ -112,7 +112,7 @@ public sealed class ConsoleBrowserTests
     public async Task An_operator_in_a_browser_watches_paints_tunes_and_stops_the_swarm_on_a_laptop_and_a_phone()
     {
         await using var run = await LiveRun.StartAsync(Field(), new FoxgloveSettings { Port = LiveRun.FreePort() }, speed: 4);
-        using var browser = NodeScript.Start("console-browser.mjs", run.ConsoleUrl.ToString(), new Dictionary<string, string> { ["CHROMIUM"] = "/usr/bin/chromium" });
+        using var browser = NodeScript.Start("console-browser.mjs", run.ConsoleUrl.ToString());
         string shots = ScreenshotDirectory();
         var f = await Do(browser, new { op = "field", screenshots = shots }, "field");
 
@@ -171,22 +171,6 @@ public sealed class ConsoleBrowserTests
         Assert.Equal("error", empty.GetProperty("kind").GetString());
         Assert.Contains("the grid has nothing to cover", empty.GetProperty("text").GetString(), StringComparison.Ordinal);
 
-        // The emergency stop: every robot's command is zero within two ticks of the tick the page showed when tapped.
-        var estop = f.GetProperty("estop");
-        long clicked = estop.GetProperty("clickedAt").GetInt64();
-        Assert.True(estop.GetProperty("firstZeroTick").ValueKind == JsonValueKind.Number, estop.ToString());
-        Assert.InRange(estop.GetProperty("firstZeroTick").GetInt64(), clicked + 1, clicked + 2);
-        Assert.Equal("RELEASE", estop.GetProperty("button").GetString());
-        Assert.Contains("EMERGENCY STOP", estop.GetProperty("banner").GetString(), StringComparison.Ordinal);
-
-        // Releasing needs a confirmation: "Keep stopped" keeps every command zero; "Release" moves the robots again.
-        Assert.True(f.GetProperty("dialogOpen").GetBoolean());
-        var cancel = f.GetProperty("afterCancel");
-        Assert.True(cancel.GetProperty("estop").GetBoolean());
-        Assert.False(cancel.GetProperty("dialogOpen").GetBoolean());
-        Assert.All(cancel.GetProperty("nonzero").EnumerateArray(), n => Assert.Equal(0, n.GetInt32()));
-        Assert.True(f.GetProperty("afterRelease").GetProperty("moving").GetBoolean());
-
         // A 360 px phone: nothing wider than the screen, the stop button on screen before and after scrolling.
         var phone = f.GetProperty("phone");
         Assert.True(phone.GetProperty("scrollWidth").GetInt32() <= 360, phone.ToString());
@@ -202,6 +186,35 @@ public sealed class ConsoleBrowserTests
     }
 
     [Fact]
+    public async Task The_emergency_stop_is_one_tap_zeroes_every_command_within_two_ticks_and_its_release_needs_a_confirmation()
+    {
+        // Real time (ticks every 50 ms), as on a testbed.
+        await using var run = await LiveRun.StartAsync(Field(), new FoxgloveSettings { Port = LiveRun.FreePort() }, speed: 1);
+        using var browser = NodeScript.Start("console-browser.mjs", run.ConsoleUrl.ToString());
+        var e = await Do(browser, new { op = "estop" }, "estop");
+        Assert.True(e.GetProperty("errors").GetArrayLength() == 0, e.GetProperty("errors").ToString());
+
+        // The emergency stop: every robot's command is zero within two ticks of the tick the page showed when tapped.
+        var estop = e.GetProperty("estop");
+        long clicked = estop.GetProperty("clickedAt").GetInt64();
+        Assert.True(estop.GetProperty("firstZeroTick").ValueKind == JsonValueKind.Number, estop.ToString());
+        Assert.InRange(estop.GetProperty("firstZeroTick").GetInt64(), clicked + 1, clicked + 2);
+        Assert.Equal("RELEASE", estop.GetProperty("button").GetString());
+        Assert.Contains("EMERGENCY STOP", estop.GetProperty("banner").GetString(), StringComparison.Ordinal);
+
+        // Releasing needs a confirmation: "Keep stopped" keeps every command zero; "Release" moves the robots again.
+        Assert.True(e.GetProperty("dialogOpen").GetBoolean());
+        var cancel = e.GetProperty("afterCancel");
+        Assert.True(cancel.GetProperty("estop").GetBoolean());
+        Assert.False(cancel.GetProperty("dialogOpen").GetBoolean());
+        Assert.All(cancel.GetProperty("nonzero").EnumerateArray(), n => Assert.Equal(0, n.GetInt32()));
+        Assert.True(e.GetProperty("afterRelease").GetProperty("moving").GetBoolean());
+
+        browser.Send(new { op = "close" });
+        await browser.NextAsync("closed", BrowserTimeout);
+    }
+
+    [Fact]
     public async Task A_page_without_the_token_asks_for_it_keeps_it_out_of_the_address_bar_and_reconnects_after_a_restart()
     {
         const string token = "field-token-7";
@@ -210,7 +223,7 @@ public sealed class ConsoleBrowserTests
         var run = await LiveRun.StartAsync(Field(), settings, speed: 1);
         try
         {
-            using var browser = NodeScript.Start("console-browser.mjs", run.ConsoleUrl.ToString(), new Dictionary<string, string> { ["CHROMIUM"] = "/usr/bin/chromium" });
+            using var browser = NodeScript.Start("console-browser.mjs", run.ConsoleUrl.ToString());
             var t = await Do(browser, new { op = "token", token }, "token");
             Assert.Contains("needs a token", t.GetProperty("asked").GetProperty("banner").GetString(), StringComparison.Ordinal);
             Assert.Equal("refused", t.GetProperty("asked").GetProperty("conn").GetString());
@@ -240,12 +253,27 @@ public sealed class ConsoleBrowserTests
     }
 
     [Fact]
+    public async Task The_console_runs_in_Firefox_ESR_too_on_a_phone_screen()
+    {
+        await using var run = await LiveRun.StartAsync(Field(), new FoxgloveSettings { Port = LiveRun.FreePort() }, speed: 1);
+        using var browser = NodeScript.Start("console-browser.mjs", run.ConsoleUrl.ToString());
+        var f = await Do(browser, new { op = "firefox", count = 16, screenshots = ScreenshotDirectory() }, "firefox");
+        Assert.StartsWith("firefox/", f.GetProperty("version").GetString(), StringComparison.Ordinal);
+        Assert.True(f.GetProperty("state").GetProperty("connected").GetBoolean());
+        Assert.Equal(16, f.GetProperty("state").GetProperty("drawn").GetInt32());
+        Assert.True(f.GetProperty("scrollWidth").GetInt32() <= 360);
+        Assert.True(f.GetProperty("stopOnScreen").GetBoolean());
+        Assert.True(f.GetProperty("errors").GetArrayLength() == 0, f.GetProperty("errors").ToString());
+        Assert.Equal((360, 740), PngSize(f.GetProperty("screenshot").GetString()!));
+    }
+
+    [Fact]
     public async Task A_thousand_robots_are_all_drawn()
     {
         // launch/bench_1000.yaml's swarm: what the README's frame-time figure is measured on (tests/js/console-frames.mjs).
         string yaml = File.ReadAllText(Path.Combine(Repo.Root, "launch", "bench_1000.yaml"));
         await using var run = await LiveRun.StartAsync(yaml, new FoxgloveSettings { Port = LiveRun.FreePort() }, speed: 1);
-        using var browser = NodeScript.Start("console-browser.mjs", run.ConsoleUrl.ToString(), new Dictionary<string, string> { ["CHROMIUM"] = "/usr/bin/chromium" });
+        using var browser = NodeScript.Start("console-browser.mjs", run.ConsoleUrl.ToString());
         var r = await Do(browser, new { op = "robots", count = 1000 }, "robots");
         Assert.Equal(1000, r.GetProperty("state").GetProperty("drawn").GetInt32());
         Assert.True(r.GetProperty("errors").GetArrayLength() == 0, r.GetProperty("errors").ToString());
