@@ -108,3 +108,68 @@ public sealed partial class ConsoleContentTests
         Assert.Contains($"Foxglove server on ws://127.0.0.1:{port}/", err, StringComparison.Ordinal);
     }
 }
+
+/// <summary>
+/// The console's own CDR codec (Console/cdr.js) against Foxglove's (@foxglove/rosmsg2-serialization), on the
+/// definitions the server advertises: its layouts are the server's, what Foxglove writes it reads field by field, what
+/// it writes Foxglove reads, and every truncated payload is refused with an error.
+/// </summary>
+public sealed class ConsoleCodecTests
+{
+    [Fact]
+    public void The_console_reads_what_Foxglove_writes_and_writes_what_Foxglove_reads_on_the_servers_own_schemas()
+    {
+        using var dir = new TempDir();
+        Ros2.RosMessageType[] types =
+        [
+            Ros2.Messages.SwarmCoverageMsgs.Status.MessageType, Ros2.Messages.SwarmCoverageMsgs.TickInput.MessageType,
+            Ros2.Messages.NavMsgs.OccupancyGrid.MessageType, Ros2.Messages.RclInterfaces.Log.MessageType, Ros2.Messages.StdMsgs.Bool.MessageType,
+        ];
+        string file = dir.File("schemas.json", JsonSerializer.Serialize(types.ToDictionary(t => t.RosTypeName, t => t.Definition)));
+        var d = Mcap.Tests.NodeReference.RunJson("console-cdr.mjs", file);
+
+        foreach (var t in types)
+            Assert.True(d.GetProperty("schemas").GetProperty(t.RosTypeName).ValueKind == JsonValueKind.Null, $"{t.RosTypeName}: {d.GetProperty("schemas").GetProperty(t.RosTypeName)}");
+
+        var s = d.GetProperty("decoded").GetProperty("status");
+        Assert.Equal(4242, s.GetProperty("tick").GetInt64());
+        Assert.Equal(998, s.GetProperty("activeRobots").GetInt32());
+        Assert.Equal(2, s.GetProperty("staleRobots").GetInt32());
+        Assert.Equal(0.0625, s.GetProperty("chi2Eps").GetDouble());
+        Assert.Equal(0.0317, s.GetProperty("energyDistance").GetDouble());
+        Assert.Equal("Infinity", s.GetProperty("minDistance").GetString());
+        Assert.Equal(0.00042, s.GetProperty("controlLatency").GetDouble());
+        Assert.Equal(7, s.GetProperty("observerDroppedTicks").GetInt64());
+        Assert.Equal("world", s.GetProperty("header").GetProperty("frameId").GetString());
+        Assert.Equal(123456789, s.GetProperty("header").GetProperty("nanosec").GetInt64());
+
+        var t5 = d.GetProperty("decoded").GetProperty("tickInput");
+        Assert.Equal(99, t5.GetProperty("tick").GetInt64());
+        Assert.Equal(-5, t5.GetProperty("clockTimestamp").GetInt64());
+        Assert.True(t5.GetProperty("emergencyStop").GetBoolean());
+        Assert.Equal([0, 1, 2, 1, 1], t5.GetProperty("status").EnumerateArray().Select(x => x.GetInt32()));
+        Assert.Equal([0.25, 0.5, 0.75, 1, 1.25], t5.GetProperty("y").EnumerateArray().Select(x => x.GetDouble()));
+        Assert.Equal([0, 0.5, -0.5, 3.1, -3.1], t5.GetProperty("yaw").EnumerateArray().Select(x => x.GetDouble()));
+
+        var g = d.GetProperty("decoded").GetProperty("grid");
+        Assert.Equal([0, 10, 100, -1, 50, 99], g.GetProperty("data").EnumerateArray().Select(x => x.GetInt32()));
+        Assert.Equal(3, g.GetProperty("info").GetProperty("width").GetInt32());
+        Assert.Equal(-1.5, g.GetProperty("info").GetProperty("origin").GetProperty("position").GetProperty("x").GetDouble());
+        Assert.Equal(0.05, g.GetProperty("info").GetProperty("resolution").GetDouble(), 6);
+        Assert.Equal("target from foxglove refused", d.GetProperty("decoded").GetProperty("log").GetProperty("msg").GetString());
+        Assert.Equal(30, d.GetProperty("decoded").GetProperty("log").GetProperty("level").GetInt32());
+
+        var e = d.GetProperty("encoded");
+        Assert.Equal("map", e.GetProperty("grid").GetProperty("frameId").GetString());
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 100, 0], e.GetProperty("grid").GetProperty("data").EnumerateArray().Select(x => x.GetInt32()));
+        Assert.Equal(4, e.GetProperty("grid").GetProperty("width").GetInt32());
+        Assert.Equal(1, e.GetProperty("grid").GetProperty("originW").GetDouble());
+        Assert.Equal("carte élevée", e.GetProperty("utf8FrameId").GetString());
+        Assert.True(e.GetProperty("stop").GetBoolean());
+        Assert.False(e.GetProperty("release").GetBoolean());
+
+        foreach (var p in d.GetProperty("truncated").EnumerateObject())
+            Assert.True(p.Value.GetProperty("refused").GetInt32() == p.Value.GetProperty("prefixes").GetInt32(), $"{p.Name}: {p.Value}");
+        Assert.Contains("claims 2147483647 elements", d.GetProperty("hugeSequence").GetString(), StringComparison.Ordinal);
+    }
+}
