@@ -21,7 +21,7 @@ import { emit, onCommands, watchdog } from "./foxglove-common.mjs";
 const { FoxgloveClient } = wsProtocol;
 watchdog(240);
 const consoleUrl = process.argv[2];
-const wsUrl = consoleUrl.replace(/^http/, "ws").replace(/\?.*$/, "");
+const wsUrl = consoleUrl.replace(/^http/, "ws").replace(/\?.*$/, ""); // https: gives wss:
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -115,11 +115,13 @@ let page;
 const errors = [];
 let bytesServed = 0;
 
-async function openBrowser() {
+/** @param insecure accept the test's self-signed certificate (a TLS run) */
+async function openBrowser(insecure = false) {
   browser = await puppeteer.launch({
     executablePath: chromiumPath,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
+    acceptInsecureCerts: insecure,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", ...(insecure ? ["--ignore-certificate-errors"] : [])],
   });
 }
 
@@ -402,10 +404,10 @@ onCommands(async (cmd) => {
       await waitFor("the page connected again", async () => (await state(page)).connected && (await state(page)).robots > 0, 40000);
       emit("reconnected", { state: await state(page) });
     } else if (cmd.op === "robots") {
-      if (!browser) await openBrowser();
+      if (!browser) await openBrowser(!!cmd.insecure);
       page ??= await newPage(consoleUrl);
       await waitFor(`${cmd.count} robots drawn`, async () => (await state(page)).drawn === cmd.count, 60000);
-      emit("robots", { state: await state(page), errors: errors.slice() });
+      emit("robots", { state: await state(page), url: page.url(), errors: errors.slice() });
     } else if (cmd.op === "close") {
       await browser?.close();
       browser = undefined;

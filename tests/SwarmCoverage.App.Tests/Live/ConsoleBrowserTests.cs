@@ -268,6 +268,21 @@ public sealed class ConsoleBrowserTests
     }
 
     [Fact]
+    public async Task With_TLS_the_console_is_served_over_https_and_connects_over_wss()
+    {
+        using var cert = TestCertificate.Create();
+        await using var run = await LiveRun.StartAsync(Field(), new FoxgloveSettings { Port = LiveRun.FreePort(), TlsCertificatePath = cert.CertificatePath, TlsKeyPath = cert.KeyPath }, speed: 1);
+        Assert.Equal("https", run.ConsoleUrl.Scheme);
+        using var browser = NodeScript.Start("console-browser.mjs", run.ConsoleUrl.ToString());
+        var r = await Do(browser, new { op = "robots", count = 16, insecure = true }, "robots");
+        Assert.StartsWith("https://127.0.0.1:", r.GetProperty("url").GetString(), StringComparison.Ordinal);
+        Assert.True(r.GetProperty("state").GetProperty("connected").GetBoolean());
+        Assert.True(r.GetProperty("errors").GetArrayLength() == 0, r.GetProperty("errors").ToString());
+        browser.Send(new { op = "close" });
+        await browser.NextAsync("closed", BrowserTimeout);
+    }
+
+    [Fact]
     public async Task A_thousand_robots_are_all_drawn()
     {
         // launch/bench_1000.yaml's swarm: what the README's frame-time figure is measured on (tests/js/console-frames.mjs).

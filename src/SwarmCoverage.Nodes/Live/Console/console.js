@@ -792,7 +792,7 @@ function rangeText(d) {
 function sliderSpan(d, v) {
   if (d.type !== "double" && d.type !== "integer") return null;
   const lo = Number.isFinite(d.min) ? d.min : -Infinity, hi = Number.isFinite(d.max) ? d.max : Infinity;
-  if (Number.isFinite(lo) && Number.isFinite(hi) && hi - lo <= 100 && !(lo >= 0 && v > 0 && hi / v > 1e3)) return { log: false, lo, hi };
+  if (Number.isFinite(lo) && Number.isFinite(hi) && hi - lo <= 100 && !(lo >= 0 && v > 0 && hi / v >= 100)) return { log: false, lo, hi };
   if (!(v > 0)) return null;
   return { log: true, lo: Math.max(lo > 0 ? lo : v / 1e3, v / 20), hi: Math.min(hi, v * 20) };
 }
