@@ -266,6 +266,11 @@ async function field(cmd) {
   const r = 0.1 * W;
   for (let k = 0; k < 3; k++)
     await drag(p, [[paintAt.x - r, paintAt.y], [paintAt.x, paintAt.y + r], [paintAt.x + r, paintAt.y], [paintAt.x, paintAt.y - r], [paintAt.x - r, paintAt.y]]);
+  // Erase a small spot at the centre of the painted disc.
+  await p.click("button[data-tool=erase]");
+  await p.$eval("#brush", (b) => { b.value = "0.03"; b.dispatchEvent(new Event("input")); });
+  await drag(p, [[paintAt.x - 0.01 * W, paintAt.y], [paintAt.x + 0.01 * W, paintAt.y]]);
+  await p.click("button[data-tool=add]");
   await drag(p, [[undoAt.x - r, undoAt.y], [undoAt.x + r, undoAt.y]]);
   await p.click("#undo");
   const before = meanDistance(obs.lastTick, paintAt.x, paintAt.y);
@@ -276,7 +281,8 @@ async function field(cmd) {
   await p.screenshot({ path: out.paintScreenshot });
   await p.click("#send");
   const painted = await waitFor("the target map the painted target gives", () => obs.maps.length > mapsBefore && obs.maps.at(-1), 20000);
-  out.paintedMap = { ...centroid(painted), nearPaint: massNear(painted, paintAt.x, paintAt.y, near), nearUndone: massNear(painted, undoAt.x, undoAt.y, 0.1 * W), nearPaintBefore: massNear(map0, paintAt.x, paintAt.y, near) };
+  const cell = (m, x, y) => m.data[Math.floor((y - m.info.origin.position.y) / m.info.resolution) * m.info.width + Math.floor((x - m.info.origin.position.x) / m.info.resolution)];
+  out.paintedMap = { ...centroid(painted), erasedCentre: cell(painted, paintAt.x, paintAt.y), paintedRing: cell(painted, paintAt.x + r, paintAt.y), nearPaint: massNear(painted, paintAt.x, paintAt.y, near), nearUndone: massNear(painted, undoAt.x, undoAt.y, 0.1 * W), nearPaintBefore: massNear(map0, paintAt.x, paintAt.y, near) };
   await waitFor("the page to leave painting", async () => !(await state(p)).painting, 10000);
   out.paintNote = await p.$eval("#tool-note", (n) => n.textContent);
   await waitFor("the robots gathering in the painted area", () => shareNear(obs.lastTick, paintAt.x, paintAt.y, near) >= 0.6 && meanDistance(obs.lastTick, paintAt.x, paintAt.y) < 0.75 * before, 30000).catch(() => {});

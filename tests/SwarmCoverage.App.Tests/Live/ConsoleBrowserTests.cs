@@ -153,12 +153,13 @@ public sealed class ConsoleBrowserTests
         Assert.True(drag.GetProperty("newMap").GetBoolean(), "no new target map after the component moved");
 
         // The painted target reached the controller: the target map it publishes is the painting (the stroke that was
-        // undone is not in it), and the robots move toward it.
+        // undone is not in it, the spot erased is empty), and the robots move toward it.
         var map = f.GetProperty("paintedMap");
         var at = f.GetProperty("paintAt");
         Assert.True(map.GetProperty("nearPaint").GetDouble() > 0.95, map.ToString());
         Assert.True(map.GetProperty("nearPaintBefore").GetDouble() < 0.5, map.ToString());
         Assert.Equal(0.0, map.GetProperty("nearUndone").GetDouble());
+        Assert.True(map.GetProperty("erasedCentre").GetInt32() <= 10 && map.GetProperty("paintedRing").GetInt32() >= 80, map.ToString()); // the erased spot
         Assert.Equal(at.GetProperty("x").GetDouble(), map.GetProperty("x").GetDouble(), 0.15);
         Assert.Equal(at.GetProperty("y").GetDouble(), map.GetProperty("y").GetDouble(), 0.15);
         Assert.Contains("took the painted target", f.GetProperty("paintNote").GetString(), StringComparison.Ordinal);
