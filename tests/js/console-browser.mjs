@@ -285,7 +285,7 @@ async function field(cmd) {
   out.paintedMap = { ...centroid(painted), erasedCentre: cell(painted, paintAt.x, paintAt.y), paintedRing: cell(painted, paintAt.x + r, paintAt.y), nearPaint: massNear(painted, paintAt.x, paintAt.y, near), nearUndone: massNear(painted, undoAt.x, undoAt.y, 0.1 * W), nearPaintBefore: massNear(map0, paintAt.x, paintAt.y, near) };
   await waitFor("the page to leave painting", async () => !(await state(p)).painting, 10000);
   out.paintNote = await p.$eval("#tool-note", (n) => n.textContent);
-  await waitFor("the robots gathering in the painted area", () => shareNear(obs.lastTick, paintAt.x, paintAt.y, near) >= 0.6 && meanDistance(obs.lastTick, paintAt.x, paintAt.y) < 0.75 * before, 30000).catch(() => {});
+  await waitFor("the robots gathering in the painted area", () => shareNear(obs.lastTick, paintAt.x, paintAt.y, near) >= 0.6 && meanDistance(obs.lastTick, paintAt.x, paintAt.y) < 0.75 * before, 60000).catch(() => {});
   out.approach = { before, after: meanDistance(obs.lastTick, paintAt.x, paintAt.y), shareBefore, shareAfter: shareNear(obs.lastTick, paintAt.x, paintAt.y, near), near };
 
   // A painted target of nothing: refused by the server, the reason shown.
@@ -344,6 +344,20 @@ async function estop() {
   await waitFor("moving again", () => obs.commandsByTick(releasedAt).some((x) => x[2] > 0), 10000).catch(() => {});
   out.afterRelease = { moving: obs.commandsByTick(releasedAt).some((x) => x[2] > 0) };
 
+  // Stopped again: the release dialog closed with Esc (or a phone's back gesture) releases nothing, even after a
+  // release was confirmed once.
+  await p.click("#estop");
+  await waitFor("the page showing the second stop", async () => (await state(p)).estop, 10000);
+  const second = Number(obs.lastTick.tick);
+  await p.click("#estop");
+  const escOpen = await p.$eval("#release-dialog", (d) => d.open);
+  await p.keyboard.press("Escape");
+  await sleep(600);
+  out.afterEscape = { dialogWasOpen: escOpen, estop: (await state(p)).estop, nonzero: obs.commandsByTick(second + 2).map((x) => x[2]) };
+  await p.click("#estop");
+  await p.click("#release-confirm");
+  await waitFor("the page showing the second release", async () => !(await state(p)).estop, 10000);
+
   out.errors = errors.slice();
   obs.close();
   await p.close();
@@ -387,7 +401,7 @@ async function firefox(cmd) {
     await waitFor(`${cmd.count} robots drawn in Firefox`, async () => (await state(p)).drawn === cmd.count, 30000);
     const out = { version: await ff.version(), state: await state(p) };
     out.scrollWidth = await p.evaluate(() => document.documentElement.scrollWidth);
-    out.stopOnScreen = await p.$eval("#estop", (b) => { const r = b.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight && r.right <= innerWidth; });
+    out.stopOnScreen = await p.$eval("#estop", (b) => { const r = b.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth; });
     out.screenshot = `${cmd.screenshots}/console-firefox-phone.png`;
     await p.screenshot({ path: out.screenshot });
     out.errors = pageErrors;
@@ -405,7 +419,11 @@ onCommands(async (cmd) => {
     else if (cmd.op === "estop") emit("estop", await estop());
     else if (cmd.op === "lost") {
       await waitFor("the page showing the connection lost", async () => ["lost", "refused", "connecting"].includes((await state(page)).conn) && !(await state(page)).connected, 20000);
-      emit("lost", { state: await state(page), banner: await page.$eval("#banner-text", (b) => b.textContent) });
+      const banner = await page.$eval("#banner-text", (b) => b.textContent);
+      // A stop tapped now cannot reach anyone: the page must say so, not look as if it stopped.
+      await page.click("#estop");
+      const afterTap = await page.$eval("#banner", (b) => ({ kind: b.dataset.kind, text: b.querySelector("#banner-text").textContent, hidden: b.hidden }));
+      emit("lost", { state: await state(page), banner, afterTap });
     } else if (cmd.op === "reconnected") {
       await waitFor("the page connected again", async () => (await state(page)).connected && (await state(page)).robots > 0, 40000);
       emit("reconnected", { state: await state(page) });

@@ -208,8 +208,15 @@ public sealed class ConsoleBrowserTests
         var cancel = e.GetProperty("afterCancel");
         Assert.True(cancel.GetProperty("estop").GetBoolean());
         Assert.False(cancel.GetProperty("dialogOpen").GetBoolean());
+        Assert.True(cancel.GetProperty("nonzero").GetArrayLength() >= 3, cancel.ToString());
         Assert.All(cancel.GetProperty("nonzero").EnumerateArray(), n => Assert.Equal(0, n.GetInt32()));
         Assert.True(e.GetProperty("afterRelease").GetProperty("moving").GetBoolean());
+        // Esc on the release dialog of a second stop, after a confirmed release: still stopped, every command zero.
+        var escape = e.GetProperty("afterEscape");
+        Assert.True(escape.GetProperty("dialogWasOpen").GetBoolean());
+        Assert.True(escape.GetProperty("estop").GetBoolean());
+        Assert.True(escape.GetProperty("nonzero").GetArrayLength() >= 3, escape.ToString());
+        Assert.All(escape.GetProperty("nonzero").EnumerateArray(), n => Assert.Equal(0, n.GetInt32()));
 
         browser.Send(new { op = "close" });
         await browser.NextAsync("closed", BrowserTimeout);
@@ -240,6 +247,9 @@ public sealed class ConsoleBrowserTests
             await run.DisposeAsync();
             var lost = await Do(browser, new { op = "lost" }, "lost");
             Assert.False(lost.GetProperty("state").GetProperty("connected").GetBoolean());
+            // A stop tapped while disconnected is not sent, and the page says so in the banner.
+            Assert.Equal("alarm", lost.GetProperty("afterTap").GetProperty("kind").GetString());
+            Assert.Contains("emergency stop was NOT sent (not connected)", lost.GetProperty("afterTap").GetProperty("text").GetString(), StringComparison.Ordinal);
             run = await LiveRun.StartAsync(Field(), settings, speed: 1);
             var back = await Do(browser, new { op = "reconnected" }, "reconnected");
             Assert.True(back.GetProperty("state").GetProperty("connected").GetBoolean());

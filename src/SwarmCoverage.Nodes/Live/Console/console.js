@@ -57,6 +57,9 @@ const S = {
   badChannels: new Map(),
   drag: null,
   estopTick: null,
+  stopPending: null,
+  tickWall: 0,
+  sentGrid: null,
 };
 
 const frames = { intervals: new Float64Array(8192), draws: new Float64Array(8192), n: 0, nd: 0, last: 0, drawn: 0 };
@@ -90,8 +93,13 @@ function onState(state, detail) {
   }[state];
   conn.textContent = text;
   updatePaintButtons();
+  if (!S.connected) pendingSets.clear(); // their replies will not come on a new connection
+  if (S.connected) S.tickWall = performance.now(); // ticks are due from now on (the watchdog below)
   if (state === State.Connected) {
-    if (banner.dataset.kind !== "stop") banner.hidden = true;
+    // An alarm about a stop that was never sent ends with the reconnection (the messages keep it); one about a stop
+    // sent and not yet confirmed stays until the controller's tick confirms it.
+    if (banner.dataset.kind === "alarm" && !S.stopPending) banner.dataset.kind = "";
+    if (banner.dataset.kind !== "stop" && banner.dataset.kind !== "alarm") banner.hidden = true;
     $("token-form").hidden = true;
     updateStopBanner();
     return;
@@ -122,6 +130,7 @@ function onState(state, detail) {
 }
 
 function onServerInfo(info) {
+  S.info = null; // a reconnect may reach another server
   const meta = info.metadata?.[MetadataKey];
   if (!meta) {
     addMessage({ level: 2, message: `this server does not describe a SwarmCoverage controller (no ${MetadataKey} metadata)`, id: "console.meta" });
@@ -152,7 +161,10 @@ function onServerInfo(info) {
   link.publishes(T.emergencyStop, "std_msgs/msg/Bool");
   const twoD = S.arena.dim === 2;
   for (const b of document.querySelectorAll("#tool-group button[data-tool=add], #tool-group button[data-tool=erase]")) b.disabled = !twoD;
-  if (!twoD) note("Painting needs a 2-D arena; this one is 3-D (send a Target message instead).");
+  if (!twoD) {
+    setTool("view");
+    note("Painting needs a 2-D arena; this one is 3-D (send a Target message instead).");
+  }
   resize();
   $("brush-out").textContent = `${brushMetres().toFixed(2)} m`;
   dirty = true;
@@ -189,6 +201,7 @@ function tickSeconds(m) {
 }
 
 function onTickInput(m) {
+  S.tickWall = performance.now();
   const n = m.x.length;
   const wasStopped = S.tick?.emergencyStop;
   S.tick = m;
@@ -280,8 +293,8 @@ function drawPlots(now) {
     g.clearRect(0, 0, w, hgt);
     const h = S.history.get(k.key);
     let lo = Infinity, hi = -Infinity;
-    for (let i = 0; i < h.count; i++) {
-      const v = h.v[i];
+    for (let j = 0; j < h.count; j++) {
+      const v = h.v[(h.head - h.count + j + HistoryPoints) % HistoryPoints];
       if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
     }
     if (!(hi >= lo)) continue;
@@ -320,13 +333,31 @@ function onTargetMap(m) {
   if (prev && prev.data.length === n && prev.info.width === m.info.width && prev.data.every((v, i) => v === data[i])) return;
   S.map = { info: m.info, frameId: m.header.frameId, data, version: (prev?.version ?? 0) + 1 };
   S.mapImage = heatImage(S.map.info.width, S.map.info.height, data, S.mapImage);
-  updatePaintButtons();
-  if (S.sentMapVersion >= 0 && S.map.version > S.sentMapVersion) {
+  if (S.paint && S.paint.length !== n) {
+    // The map's grid changed under the painting (grid_spacing): it no longer fits; start again on the new one.
     S.sentMapVersion = -1;
     endPaint();
-    note("The controller took the painted target: it is the target in force.");
+    note("The target map's grid changed: the painting was dropped; paint again.", true);
+  } else if (S.sentMapVersion >= 0 && S.map.version > S.sentMapVersion) {
+    // The controller's map is its discretized, normalized target: the painting taken looks like what was sent.
+    const took = correlation(S.sentGrid, data) > 0.8;
+    S.sentMapVersion = -1;
+    endPaint();
+    note(took ? "The controller took the painted target: it is the target in force."
+      : "The target changed, but not to the painting (another client or a parameter?): check the messages.", !took);
   }
+  updatePaintButtons();
   dirty = true;
+}
+
+function correlation(a, b) {
+  if (!a || a.length !== b.length) return 0;
+  let ma = 0, mb = 0;
+  for (let i = 0; i < a.length; i++) { ma += a[i]; mb += b[i]; }
+  ma /= a.length; mb /= b.length;
+  let ab = 0, aa = 0, bb = 0;
+  for (let i = 0; i < a.length; i++) { const x = a[i] - ma, y = b[i] - mb; ab += x * y; aa += x * x; bb += y * y; }
+  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
 }
 
 function heatImage(w, h, data, reuse) {
@@ -564,7 +595,12 @@ function sendPaint() {
     return;
   }
   S.sentMapVersion = m.version;
+  S.sentGrid = S.paint.slice();
+  const version = m.version;
   note("Sent: waiting for the controller to take it…");
+  setTimeout(() => {
+    if (S.sentMapVersion === version) note("No new target map 5 s after sending: the controller has not taken it; check the messages.", true);
+  }, 5000);
 }
 
 // ---- Mixture components ----
@@ -679,6 +715,12 @@ $("send").addEventListener("click", sendPaint);
 
 function updateStopBanner() {
   const stopped = !!S.tick?.emergencyStop;
+  // A dialog opened for an earlier stop must not release a later one, nor one already released.
+  if ($("release-dialog").open && !stopped) $("release-dialog").close("cancel");
+  if (S.stopPending !== null && stopped === S.stopPending.on) {
+    S.stopPending = null;
+    if ($("banner").dataset.kind === "alarm") $("banner").dataset.kind = "";
+  }
   const b = $("estop");
   b.dataset.state = stopped ? "on" : "off";
   b.textContent = stopped ? "RELEASE" : "STOP";
@@ -689,22 +731,53 @@ function updateStopBanner() {
     banner.dataset.kind = "stop";
     $("token-form").hidden = true;
     $("banner-text").textContent = "EMERGENCY STOP: every robot is commanded zero.";
-  } else if (banner.dataset.kind === "stop") {
+  } else if (banner.dataset.kind === "stop" || banner.dataset.kind === "") {
     banner.hidden = true;
     banner.dataset.kind = "";
   }
 }
 
 function sendStop(on) {
+  const what = on ? "emergency stop" : "release";
   if (!link.publish(S.info?.topics.emergencyStop ?? "", cdr.encodeBool(on))) {
-    addMessage({ level: 2, message: `not connected: the ${on ? "emergency stop" : "release"} was NOT sent`, id: "console.estop" });
+    const why = !link.connected ? "not connected" : !link.has("clientPublish") ? "this server takes no client messages" : "the stop topic is not advertised";
+    addMessage({ level: 2, message: `${why}: the ${what} was NOT sent`, id: "console.estop" });
+    showStopAlarm(`The ${what} was NOT sent (${why}).`);
     return false;
   }
+  // Confirmed only by the controller's own tick; until then the operator is told it is not.
+  S.stopPending = { on, at: performance.now() };
   return true;
 }
 
+function showStopAlarm(text) {
+  const banner = $("banner");
+  banner.hidden = false;
+  banner.dataset.kind = "alarm";
+  $("token-form").hidden = true;
+  $("banner-text").textContent = text;
+}
+
+// Watchdog: a stop or release the controller has not confirmed within a second, and ticks that stopped coming while
+// the socket still looks open (a half-open connection on a failing Wi-Fi).
+setInterval(() => {
+  const now = performance.now();
+  if (S.stopPending && now - S.stopPending.at > 1000)
+    showStopAlarm(`${S.stopPending.on ? "STOP" : "RELEASE"} NOT CONFIRMED: the controller has not shown it for ${((now - S.stopPending.at) / 1000).toFixed(0)} s. Check the robots.`);
+  const stale = S.connected && S.tickWall > 0 && now - S.tickWall > 1500;
+  const conn = $("conn");
+  if (stale) {
+    conn.dataset.state = "lost";
+    conn.textContent = `no data for ${((now - S.tickWall) / 1000).toFixed(0)} s`;
+  } else if (S.connected && conn.dataset.state !== "connected") {
+    conn.dataset.state = "connected";
+    conn.textContent = "connected";
+  }
+}, 250);
+
 $("estop").addEventListener("click", () => {
   if (S.tick?.emergencyStop) {
+    $("release-dialog").returnValue = ""; // Esc or a back gesture closes it without this becoming "release"
     $("release-dialog").showModal();
     return;
   }
@@ -714,7 +787,7 @@ $("estop").addEventListener("click", () => {
 });
 
 $("release-dialog").addEventListener("close", () => {
-  if ($("release-dialog").returnValue === "release") sendStop(false);
+  if ($("release-dialog").returnValue === "release" && S.tick?.emergencyStop) sendStop(false);
 });
 
 // ---- Messages ----
@@ -873,6 +946,7 @@ function parseInput(d, input) {
     if (bad !== undefined) return { error: `'${bad}' is not a number` };
     return { value: xs, type: "float64_array" };
   }
+  if (d.type === "string_array") return { value: text === "" ? [] : text.split(",").map((x) => x.trim()).filter(Boolean) };
   return { value: text };
 }
 
@@ -898,7 +972,7 @@ function setParameter(name, value, type) {
     if (row) { row.dataset.state = "refused"; row.querySelector(".result").textContent = "not connected: not sent"; showValue(row, d, S.values.get(name)); }
     return;
   }
-  pendingSets.set(id, { name, row });
+  pendingSets.set(id, { name });
   if (row) { row.dataset.state = "pending"; row.querySelector(".result").textContent = "sent…"; }
 }
 
@@ -920,7 +994,7 @@ function onParameterValues(params, id) {
   }
   if (pending) {
     pendingSets.delete(id);
-    const row = pending.row;
+    const row = document.querySelector(`.param[data-name="${CSS.escape(pending.name)}"]`);
     if (row) {
       const d = S.descriptors.get(pending.name);
       showValue(row, d, S.values.get(pending.name));

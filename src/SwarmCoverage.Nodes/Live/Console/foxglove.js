@@ -106,6 +106,7 @@ export class FoxgloveLink {
     this.subOf.clear();
     this.clientChannels.clear();
     this.serverInfo = null;
+    this.paramsSentOnConnection = false;
   }
 
   send(obj) {
@@ -129,11 +130,15 @@ export class FoxgloveLink {
     switch (m.op) {
       case "serverInfo":
         this.serverInfo = m;
-        this.on.serverInfo(m);
-        this.on.state(State.Connected);
-        if (this.has("parameters")) this.send({ op: "getParameters", parameterNames: [], id: "console.all" });
-        if (this.has("parametersSubscribe") && this.paramSubscribed) this.send({ op: "subscribeParameterUpdates", parameterNames: [] });
-        for (const [topic, p] of this.published) this.advertiseOne(topic, p);
+        try {
+          this.on.serverInfo(m);
+        } finally {
+          // Whatever the page made of it, the connection is up: say so, and replay what this link asked for.
+          this.on.state(State.Connected);
+          if (this.has("parameters")) this.send({ op: "getParameters", parameterNames: [], id: "console.all" });
+          if (this.paramSubscribed) this.sendParameterSubscription();
+          for (const [topic, p] of this.published) this.advertiseOne(topic, p);
+        }
         break;
       case "advertise":
         for (const c of m.channels) {
@@ -197,7 +202,13 @@ export class FoxgloveLink {
 
   subscribeParameterUpdates() {
     this.paramSubscribed = true;
-    if (this.connected) this.send({ op: "subscribeParameterUpdates", parameterNames: [] });
+    if (this.connected) this.sendParameterSubscription();
+  }
+
+  /** Once per connection, when the server has the capability. */
+  sendParameterSubscription() {
+    if (this.paramsSentOnConnection || !this.has("parametersSubscribe")) return;
+    this.paramsSentOnConnection = this.send({ op: "subscribeParameterUpdates", parameterNames: [] });
   }
 
   /** Declares a topic this page publishes on (advertised on every connection). */
