@@ -8,6 +8,9 @@ using SwarmCoverage.Ros2.Messages.GeometryMsgs;
 using SwarmCoverage.Ros2.Messages.NavMsgs;
 using SwarmCoverage.Ros2.Messages.StdMsgs;
 using SwarmCoverage.Ros2.Messages.SwarmCoverageMsgs;
+using SwarmCoverage.Ros2.Security;
+using SwarmCoverage.Ros2.Tests;
+using SwarmCoverage.Ros2.Tests.Infrastructure;
 using SwarmCoverage.Sim;
 
 namespace SwarmCoverage.App.Tests.Nodes;
@@ -25,6 +28,8 @@ public sealed partial class SecureNodeTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private static string D(uint domain) => domain.ToString(CultureInfo.InvariantCulture);
+
+    private static string OutputOf(Task<string> output) => output.Wait(TimeSpan.FromSeconds(10)) ? output.Result : throw new TimeoutException("the peer's output did not end");
 
     private static Dictionary<string, string> Security(string keystore, string? strategy = "Enforce")
     {
@@ -83,6 +88,14 @@ public sealed partial class SecureNodeTests : IDisposable
         using var estop = plain.CreatePublisher<Bool>("/swarm_coverage/emergency_stop");
         using var target = plain.CreatePublisher<Target>("/swarm_coverage/target");
 
+        // And a foreign stack without identity, as an rmw_fastrtps node would be: Fast DDS listening on robot_00's commands.
+        var fastDds = new FastDdsPeer();
+        Assert.True(FastDdsPeer.Missing is null, FastDdsPeer.Missing);
+        var psi = new ProcessStartInfo(fastDds.Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[] { "listen", D(domain), "rt/robot_00/cmd_vel", "15" }) psi.ArgumentList.Add(a);
+        using var fastListener = NodeDds.Sandbox.StartProcess(psi);
+        var fastOut = fastListener.StandardOutput.ReadToEndAsync();
+
         using var controller = AppProcess.Start(domain, Security(ks), "controller", "--params", file);
         controller.WaitForLine($"security on: enclave '{NodeEnclaves.Controller}'");
         controller.WaitForLine("waiting for /clock");
@@ -119,9 +132,98 @@ public sealed partial class SecureNodeTests : IDisposable
 
         // The intruder saw nothing, matched nothing, and its stop and target never reached the controller.
         Assert.Equal(0, seen);
+        Assert.True(fastListener.WaitForExit(TimeSpan.FromSeconds(60)), "the Fast DDS listener did not end");
+        string fast = OutputOf(fastOut);
+        Assert.Contains("TYPE geometry_msgs::msg::dds_::Twist_", fast, StringComparison.Ordinal); // it ran, on the right type
+        Assert.DoesNotContain("TWIST", fast, StringComparison.Ordinal); // and no command of the secured swarm reached it
+        Assert.NotEqual(0, fastListener.ExitCode);
         Assert.Equal(0, odom.MatchedPublisherCount + cmd.MatchedPublisherCount + status.MatchedPublisherCount + clock.MatchedPublisherCount);
         Assert.Equal(0, estop.MatchedSubscriptionCount + target.MatchedSubscriptionCount);
         Assert.DoesNotContain(controller.Lines, l => l.Contains("EMERGENCY STOP", StringComparison.Ordinal) || l.Contains("Target changed", StringComparison.Ordinal) || l.Contains("Target from", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// An openssl-made keystore (certificates by req/x509, documents by smime -sign, nothing by the project) with the
+    /// nodes' enclaves allowing exactly the DDS topics each node uses for <paramref name="file"/>.
+    /// </summary>
+    private OpensslKeystore OpensslNodes(uint domain, string file, DateTime? controllerNotAfter = null, (string Cert, string Key)? simIssuer = null)
+    {
+        var ks = OpensslKeystore.Create(_dir["openssl-ks"], domain);
+        static string[] Rt(IEnumerable<string> topics) => [.. topics.Select(t => "rt" + t)];
+        var controller = ControllerNodeSettings.Load(file, null).Topics();
+        DateTime now = TimeProvider.System.GetUtcNow().UtcDateTime;
+        ks.AddEnclave(NodeEnclaves.Controller, domain, Rt(controller.Publish), Rt(controller.Subscribe),
+            notBefore: controllerNotAfter is null ? null : now.AddDays(-30), notAfter: controllerNotAfter);
+        var sim = SimulatorNode.Topics(SimulatorSetup.FromParams(file).World.Robots, new SimulatorNodeOptions());
+        ks.AddEnclave(NodeEnclaves.Simulator, domain, Rt(sim.Publish), Rt(sim.Subscribe), issuer: simIssuer);
+        return ks;
+    }
+
+    [Fact]
+    public void An_openssl_made_keystore_secures_the_nodes_and_a_peer_allowed_only_the_status_reads_it_but_cannot_stop_or_retarget_them()
+    {
+        uint domain = NodeDds.NewDomainId();
+        string file = _dir.File("run.yaml", NodeProcessTests.Params(NodeProcessTests.TwelveBurgers));
+        var ks = OpensslNodes(domain, file);
+        string reader = ks.AddEnclave("/status_reader", domain, [], ["rt/swarm_coverage/status"]);
+
+        using var controller = AppProcess.Start(domain, Security(ks.Root), "controller", "--params", file);
+        controller.WaitForLine($"security on: enclave '{NodeEnclaves.Controller}'");
+        controller.WaitForLine("waiting for /clock");
+        using var sim = AppProcess.Start(domain, Security(ks.Root), "sim", "--params", file, "--speed", "4", "--duration", "12");
+        sim.WaitForLine($"security on: enclave '{NodeEnclaves.Simulator}'");
+
+        // The status reader: a secured participant of the same CA whose permissions allow reading the status only.
+        var options = new RosParticipantOptions { DomainId = domain, NodeName = "status_reader", CycloneDdsConfig = NodeDds.CycloneConfig, Security = DdsSecurityFiles.FromEnclave(reader) };
+        using var peer = NodeDds.Sandbox.Run(() => new RosParticipant(options));
+        using var status = peer.CreateSubscription<Status>("/swarm_coverage/status");
+        var refusals = new List<string>();
+        foreach (string topic in new[] { "/swarm_coverage/emergency_stop", "/swarm_coverage/target" })
+        {
+            var e = Assert.ThrowsAny<Exception>(() => NodeDds.Sandbox.Run(() => topic.EndsWith("stop", StringComparison.Ordinal)
+                ? (IDisposable)peer.CreatePublisher<Bool>(topic)
+                : peer.CreatePublisher<Target>(topic)));
+            refusals.Add(e.Message);
+        }
+
+        int statuses = 0;
+        var s = new Status();
+        long start = Stopwatch.GetTimestamp();
+        while (!sim.HasExited && Stopwatch.GetElapsedTime(start) < TimeSpan.FromSeconds(90))
+        {
+            while (status.TryTake(ref s)) statuses++;
+            Thread.Sleep(50);
+        }
+
+        Assert.Equal(0, sim.WaitForExit());
+        controller.Signal(AppProcess.SigTerm);
+        Assert.Equal(0, controller.WaitForExit());
+
+        // The openssl-made keystore serves the nodes as the project's does: the swarm reached its target.
+        var chi2 = controller.Lines.Select(l => FullTick().Match(l)).Where(m => m.Success)
+            .Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.True(chi2.Count >= 5 && chi2[0] / chi2[^1] >= 5, $"chi2_eps {string.Join(", ", chi2)}\n{controller.Describe()}");
+
+        // The reader read what it may, and could not even create a writer for what it may not.
+        Assert.True(statuses > 0, "the status reader got no status");
+        Assert.Contains("rt/swarm_coverage/emergency_stop", refusals[0], StringComparison.Ordinal);
+        Assert.Contains("rt/swarm_coverage/target", refusals[1], StringComparison.Ordinal);
+        Assert.All(refusals, r => Assert.Contains("Not Allowed By Security", r, StringComparison.Ordinal));
+        Assert.DoesNotContain(controller.Lines, l => l.Contains("EMERGENCY STOP", StringComparison.Ordinal) || l.Contains("Target changed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Expired_permissions_and_a_certificate_of_another_CA_keep_the_nodes_from_starting_naming_the_file()
+    {
+        uint domain = NodeDds.NewDomainId();
+        string file = _dir.File("run.yaml", NodeProcessTests.Params(NodeProcessTests.TwelveBurgers));
+        var otherCa = OpensslKeystore.MakeCa(_dir["other-ca"], "otherCA");
+        var ks = OpensslNodes(domain, file, controllerNotAfter: TimeProvider.System.GetUtcNow().UtcDateTime.AddDays(-1), simIssuer: otherCa);
+        string enclaves = Path.Combine(ks.Root, "enclaves");
+        using (var controller = AppProcess.Start(domain, Security(ks.Root), "controller", "--params", file))
+            AssertRefused(controller, Path.Combine(enclaves, "swarm_coverage", "permissions.p7s"), "expired");
+        using (var sim = AppProcess.Start(domain, Security(ks.Root), "sim", "--params", file))
+            AssertRefused(sim, Path.Combine(enclaves, "swarm_coverage_sim", "cert.pem"), "identity CA");
     }
 
     [Fact]
