@@ -86,3 +86,101 @@ public class MetricsTests
         Assert.Equal(1.0, good.Mass, 10);
     }
 }
+
+/// <summary>
+/// The metrics' 2-D kernels (DistanceKernels): the four-lane distance sums give the same bits on every lane
+/// implementation and agree with the plain double loop to rounding; the cell-grid nearest search gives exactly the
+/// minima of a scan of every point.
+/// </summary>
+public sealed class DistanceKernelTests
+{
+    private static (double[] X, double[] W) Cloud(int n, int seed, double spread = 1, double cx = 0.5, double cy = 0.5)
+    {
+        var rng = new Random(seed);
+        var x = new double[2 * n];
+        var w = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            x[2 * i] = cx + (spread * (rng.NextDouble() - 0.5));
+            x[2 * i + 1] = cy + (spread * (rng.NextDouble() - 0.5));
+            w[i] = rng.NextDouble() + 0.1;
+        }
+
+        return (x, w);
+    }
+
+    private static double Plain(double[] x, double[] a, double[] y, double[] b, bool symmetric)
+    {
+        double total = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            double s = 0;
+            for (int j = symmetric ? i + 1 : 0; j < b.Length; j++) s += b[j] * Math.Sqrt(Math.Pow(x[2 * i] - y[2 * j], 2) + Math.Pow(x[2 * i + 1] - y[2 * j + 1], 2));
+            total += a[i] * s;
+        }
+
+        return symmetric ? 2 * total : total;
+    }
+
+    [Theory]
+    [InlineData(1003, 517, false)]
+    [InlineData(1003, 1003, true)]
+    [InlineData(3, 2, false)]
+    [InlineData(1, 1, true)]
+    public void The_distance_sums_are_the_same_bits_on_every_lane_implementation_and_agree_with_the_plain_loop(int nx, int ny, bool symmetric)
+    {
+        var (x, a) = Cloud(nx, 11);
+        var (y, b) = symmetric ? (x, a) : Cloud(ny, 12, 0.8, 0.4, 0.6);
+        double v256 = CoverageMetrics.MeanDistance2(x, a, y, b, symmetric, KernelPath.Vector256);
+        double v128 = CoverageMetrics.MeanDistance2(x, a, y, b, symmetric, KernelPath.Vector128);
+        double scalar = CoverageMetrics.MeanDistance2(x, a, y, b, symmetric, KernelPath.Scalar);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(scalar), BitConverter.DoubleToInt64Bits(v256));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(scalar), BitConverter.DoubleToInt64Bits(v128));
+        double plain = Plain(x, a, y, b, symmetric);
+        Assert.True(Math.Abs(scalar - plain) <= 1e-12 * Math.Max(1, Math.Abs(plain)), $"{scalar} vs {plain}");
+    }
+
+    [Theory]
+    [InlineData(2000, 1)]      // spread over the box
+    [InlineData(1500, 2)]      // packed in a corner, queries over the whole box
+    [InlineData(7, 3)]         // fewer points than cells of a ring
+    [InlineData(1, 4)]
+    public void The_grid_nearest_search_gives_exactly_the_minima_of_a_full_scan(int n, int seed)
+    {
+        var (x, _) = seed == 2 ? Cloud(n, seed, 0.1, 0.05, 0.05) : Cloud(n, seed);
+        var (q, _) = Cloud(4096, seed + 100, 1.2);
+        // Points on top of each other and on a line: cells of zero width must not break it.
+        if (n >= 4) { x[0] = x[2]; x[1] = x[3]; }
+        AssertScan(x, q);
+
+        // Every point on one vertical line (cells of zero width): still the scan's minima.
+        var line = new double[2 * 50];
+        for (int i = 0; i < 50; i++)
+        {
+            line[2 * i] = 0.3;
+            line[2 * i + 1] = i / 49.0;
+        }
+
+        AssertScan(line, q);
+        Assert.Equal(0.0, DistanceKernels.NearestSquared(line, [0.3, 0.0])[0]);
+    }
+
+    private static void AssertScan(double[] x, double[] q)
+    {
+        double[] grid = DistanceKernels.NearestSquared(x, q);
+        for (int l = 0; l < q.Length / 2; l++)
+        {
+            double best = double.PositiveInfinity;
+            for (int i = 0; i < x.Length / 2; i++)
+            {
+                double s = 0, t = x[2 * i] - q[2 * l];
+                s += t * t;
+                t = x[2 * i + 1] - q[2 * l + 1];
+                s += t * t;
+                best = Math.Min(best, s);
+            }
+
+            Assert.Equal(BitConverter.DoubleToInt64Bits(best), BitConverter.DoubleToInt64Bits(grid[l]));
+        }
+    }
+}

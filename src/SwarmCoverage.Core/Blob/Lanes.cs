@@ -17,6 +17,10 @@ internal unsafe interface ILanes4<TSelf> where TSelf : struct, ILanes4<TSelf>
     static abstract TSelf Create(double l0, double l1, double l2, double l3);
     static abstract TSelf Mul(TSelf a, TSelf b);
     static abstract TSelf Sub(TSelf a, TSelf b);
+    static abstract TSelf Add(TSelf a, TSelf b);
+
+    /// <summary>Correctly rounded square root per lane (IEEE 754, as Math.Sqrt).</summary>
+    static abstract TSelf Sqrt(TSelf a);
 
     /// <summary>a * b + c, one rounding per lane.</summary>
     static abstract TSelf Fma(TSelf a, TSelf b, TSelf c);
@@ -51,6 +55,12 @@ internal readonly unsafe struct Lanes256 : ILanes4<Lanes256>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 Sub(Lanes256 a, Lanes256 b) => new(a._v - b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Add(Lanes256 a, Lanes256 b) => new(a._v + b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Sqrt(Lanes256 a) => new(Vector256.Sqrt(a._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 Fma(Lanes256 a, Lanes256 b, Lanes256 c) => new(Vector256.FusedMultiplyAdd(a._v, b._v, c._v));
@@ -91,6 +101,12 @@ internal readonly unsafe struct Lanes128x2 : ILanes4<Lanes128x2>
     public static Lanes128x2 Sub(Lanes128x2 a, Lanes128x2 b) => new(a._lo - b._lo, a._hi - b._hi);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128x2 Add(Lanes128x2 a, Lanes128x2 b) => new(a._lo + b._lo, a._hi + b._hi);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128x2 Sqrt(Lanes128x2 a) => new(Vector128.Sqrt(a._lo), Vector128.Sqrt(a._hi));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128x2 Fma(Lanes128x2 a, Lanes128x2 b, Lanes128x2 c) =>
         new(Vector128.FusedMultiplyAdd(a._lo, b._lo, c._lo), Vector128.FusedMultiplyAdd(a._hi, b._hi, c._hi));
 
@@ -118,6 +134,10 @@ internal readonly unsafe struct LanesScalar : ILanes4<LanesScalar>
     public static LanesScalar Mul(LanesScalar a, LanesScalar b) => new(a._a * b._a, a._b * b._b, a._c * b._c, a._d * b._d);
 
     public static LanesScalar Sub(LanesScalar a, LanesScalar b) => new(a._a - b._a, a._b - b._b, a._c - b._c, a._d - b._d);
+
+    public static LanesScalar Add(LanesScalar a, LanesScalar b) => new(a._a + b._a, a._b + b._b, a._c + b._c, a._d + b._d);
+
+    public static LanesScalar Sqrt(LanesScalar a) => new(Math.Sqrt(a._a), Math.Sqrt(a._b), Math.Sqrt(a._c), Math.Sqrt(a._d));
 
     public static LanesScalar Fma(LanesScalar a, LanesScalar b, LanesScalar c) => new(
         Math.FusedMultiplyAdd(a._a, b._a, c._a), Math.FusedMultiplyAdd(a._b, b._b, c._b),

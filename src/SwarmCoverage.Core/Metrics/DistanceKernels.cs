@@ -1,0 +1,133 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using SwarmCoverage.Core.Blob;
+
+namespace SwarmCoverage.Core.Metrics;
+
+/// <summary>
+/// The metrics' distance sums in 2-D (docs/method.md section 7; the README's "Speed and memory" has their cost): sums of weighted distances in four lanes, the
+/// same on every vector width (lane <c>(j - j0) mod 4</c>, horizontal sum <c>(l0 + l1) + (l2 + l3)</c>, the tail in
+/// order with fused multiply-adds), and an exact nearest-point search on a uniform cell grid.
+/// </summary>
+internal static unsafe class DistanceKernels
+{
+    /// <summary>The widest accelerated lane implementation on this machine.</summary>
+    public static KernelPath Best => Vector256.IsHardwareAccelerated ? KernelPath.Vector256 : Vector128.IsHardwareAccelerated ? KernelPath.Vector128 : KernelPath.Scalar;
+
+    /// <summary><c>sum_{j0 &lt;= j &lt; n} b_j |(px, py) - (yx_j, yy_j)|</c>.</summary>
+    public static double Row(KernelPath path, double px, double py, double* yx, double* yy, double* b, int j0, int n) => path switch
+    {
+        KernelPath.Vector256 => Row<Lanes256>(px, py, yx, yy, b, j0, n),
+        KernelPath.Vector128 => Row<Lanes128x2>(px, py, yx, yy, b, j0, n),
+        _ => Row<LanesScalar>(px, py, yx, yy, b, j0, n),
+    };
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double Row<TL>(double px, double py, double* yx, double* yy, double* b, int j0, int n)
+        where TL : struct, ILanes4<TL>
+    {
+        TL ax = TL.Broadcast(px), ay = TL.Broadcast(py), acc = TL.Zero;
+        int j = j0;
+        for (; j + 4 <= n; j += 4)
+        {
+            TL dx = TL.Sub(ax, TL.Load(yx + j));
+            TL dy = TL.Sub(ay, TL.Load(yy + j));
+            acc = TL.Fma(TL.Load(b + j), TL.Sqrt(TL.Add(TL.Mul(dx, dx), TL.Mul(dy, dy))), acc);
+        }
+
+        double s = acc.Sum();
+        for (; j < n; j++)
+        {
+            double dx = px - yx[j], dy = py - yy[j];
+            s = Math.FusedMultiplyAdd(b[j], Math.Sqrt((dx * dx) + (dy * dy)), s);
+        }
+
+        return s;
+    }
+
+    /// <summary>
+    /// For each of the 2-D <paramref name="queries"/>, the squared distance to the nearest of <paramref name="points"/>
+    /// (both interleaved): exactly what a scan of every point gives (the same arithmetic, and a minimum does not
+    /// depend on the order), from a grid of about one point per cell searched ring by ring.
+    /// </summary>
+    public static double[] NearestSquared(double[] points, double[] queries)
+    {
+        int n = points.Length / 2, m = queries.Length / 2;
+        var result = new double[m];
+        if (n == 0)
+        {
+            Array.Fill(result, double.PositiveInfinity);
+            return result;
+        }
+
+        double x0 = double.PositiveInfinity, y0 = double.PositiveInfinity, x1 = double.NegativeInfinity, y1 = double.NegativeInfinity;
+        // Over the points and the queries: every query then lies in the grid, so the ring bound below holds for it.
+        foreach (var a in new[] { points, queries })
+        {
+            for (int i = 0; i + 1 < a.Length; i += 2)
+            {
+                x0 = Math.Min(x0, a[i]);
+                x1 = Math.Max(x1, a[i]);
+                y0 = Math.Min(y0, a[i + 1]);
+                y1 = Math.Max(y1, a[i + 1]);
+            }
+        }
+
+        int side = Math.Max(1, (int)Math.Sqrt(n));
+        double cw = x1 > x0 ? (x1 - x0) / side : 1, ch = y1 > y0 ? (y1 - y0) / side : 1;
+        var start = new int[side * side + 1];
+        var cellOf = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int c = Cell(points[2 * i], x0, cw, side) + (side * Cell(points[2 * i + 1], y0, ch, side));
+            cellOf[i] = c;
+            start[c + 1]++;
+        }
+
+        for (int c = 0; c < side * side; c++) start[c + 1] += start[c];
+        var order = new int[n];
+        var fill = (int[])start.Clone();
+        for (int i = 0; i < n; i++) order[fill[cellOf[i]]++] = i;
+
+        System.Threading.Tasks.Parallel.For(0, m, l =>
+        {
+            double qx = queries[2 * l], qy = queries[2 * l + 1];
+            int ci = Cell(qx, x0, cw, side), cj = Cell(qy, y0, ch, side);
+            double best = double.PositiveInfinity;
+            for (int r = 0; r < side; r++)
+            {
+                for (int j = Math.Max(0, cj - r); j <= Math.Min(side - 1, cj + r); j++)
+                {
+                    bool edgeRow = j == cj - r || j == cj + r;
+                    for (int i = Math.Max(0, ci - r); i <= Math.Min(side - 1, ci + r); i++)
+                    {
+                        if (!edgeRow && i != ci - r && i != ci + r) continue; // inside the ring: done before
+                        int c = i + (side * j);
+                        for (int k = start[c]; k < start[c + 1]; k++)
+                        {
+                            int p = order[k];
+                            double s = 0;
+                            double t = points[2 * p] - qx;
+                            s += t * t;
+                            t = points[2 * p + 1] - qy;
+                            s += t * t;
+                            if (s < best) best = s;
+                        }
+                    }
+                }
+
+                // Every point not yet seen lies outside the block of cells (ci +- r, cj +- r): at least this far away.
+                double gap = Math.Min(
+                    Math.Min(qx - (x0 + ((ci - r) * cw)), (x0 + ((ci + r + 1) * cw)) - qx),
+                    Math.Min(qy - (y0 + ((cj - r) * ch)), (y0 + ((cj + r + 1) * ch)) - qy));
+                if (gap > 0 && best <= gap * gap) break;
+            }
+
+            result[l] = best;
+        });
+        return result;
+    }
+
+    private static int Cell(double v, double origin, double width, int side) =>
+        Math.Clamp((int)Math.Floor((v - origin) / width), 0, side - 1);
+}
