@@ -72,6 +72,18 @@ public sealed partial class SecureNodeTests : IDisposable
     [GeneratedRegex(@"Tick \d+: 12 active, 0 awaiting a first pose, chi2_eps ([0-9.eE+-]+)")]
     private static partial Regex FullTick();
 
+    /// <summary>The simulator ran its time out, the controller stopped cleanly, and chi2_eps fell at least 5x with all 12 robots active.</summary>
+    private static void AssertBothEndedAndCovered(AppProcess controller, AppProcess sim)
+    {
+        Assert.Equal(0, sim.WaitForExit());
+        controller.Signal(AppProcess.SigTerm);
+        Assert.Equal(0, controller.WaitForExit());
+        var chi2 = controller.Lines.Select(l => FullTick().Match(l)).Where(m => m.Success)
+            .Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.True(chi2.Count >= 5, $"only {chi2.Count} status lines with 12 active robots\n{controller.Describe()}");
+        Assert.True(chi2[0] / chi2[^1] >= 5, $"chi2_eps {chi2[0]} -> {chi2[^1]}\n{controller.Describe()}");
+    }
+
     [Fact]
     public void With_Enforce_the_controller_drives_the_simulator_and_a_peer_without_identity_sees_nothing_and_changes_nothing()
     {
@@ -119,15 +131,8 @@ public sealed partial class SecureNodeTests : IDisposable
             Thread.Sleep(50);
         }
 
-        Assert.Equal(0, sim.WaitForExit());
-        controller.Signal(AppProcess.SigTerm);
-        Assert.Equal(0, controller.WaitForExit());
-
         // The secured pair worked as without security: the swarm reached its target.
-        var chi2 = controller.Lines.Select(l => FullTick().Match(l)).Where(m => m.Success)
-            .Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
-        Assert.True(chi2.Count >= 5, $"only {chi2.Count} status lines with 12 active robots\n{controller.Describe()}");
-        Assert.True(chi2[0] / chi2[^1] >= 5, $"chi2_eps {chi2[0]} -> {chi2[^1]}\n{controller.Describe()}");
+        AssertBothEndedAndCovered(controller, sim);
         Assert.Contains(sim.Lines, l => l.Contains("Simulated the requested 12 s", StringComparison.Ordinal));
 
         // The intruder saw nothing, matched nothing, and its stop and target never reached the controller.
@@ -195,14 +200,8 @@ public sealed partial class SecureNodeTests : IDisposable
             Thread.Sleep(50);
         }
 
-        Assert.Equal(0, sim.WaitForExit());
-        controller.Signal(AppProcess.SigTerm);
-        Assert.Equal(0, controller.WaitForExit());
-
         // The openssl-made keystore serves the nodes as the project's does: the swarm reached its target.
-        var chi2 = controller.Lines.Select(l => FullTick().Match(l)).Where(m => m.Success)
-            .Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
-        Assert.True(chi2.Count >= 5 && chi2[0] / chi2[^1] >= 5, $"chi2_eps {string.Join(", ", chi2)}\n{controller.Describe()}");
+        AssertBothEndedAndCovered(controller, sim);
 
         // The reader read what it may, and could not even create a writer for what it may not.
         Assert.True(statuses > 0, "the status reader got no status");
