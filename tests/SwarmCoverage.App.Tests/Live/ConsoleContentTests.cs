@@ -95,6 +95,23 @@ public sealed partial class ConsoleContentTests
         Assert.False(byName["target.means"].TryGetProperty("min", out _)); // arrays carry no range
     }
 
+    [Theory]
+    [InlineData("      port: 70000\n", "foxglove.port")]
+    [InlineData("      port: eighty\n", "foxglove.port")]
+    [InlineData("      address: 10.0.0.5\n      port: 0\n", "foxglove.port is 0")]
+    [InlineData("      tls_cert: cert.pem\n", "foxglove.tls_cert and foxglove.tls_key go together")]
+    [InlineData("      colour: blue\n", "unknown parameter 'foxglove.colour'")]
+    public void Simulate_refuses_a_bad_foxglove_parameter_of_its_params_file_naming_it(string foxglove, string named)
+    {
+        using var dir = new TempDir();
+        string p = dir.File("live.yaml", SimulateTests.Small + "\n    foxglove:\n" + foxglove);
+        var (code, output, err) = Cli.Run("simulate", "--live", "--params", p, "--out", dir["run"]);
+        Assert.Equal(2, code);
+        Assert.Contains(named, err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir["run"]), output);
+    }
+
     [Fact]
     public void Simulate_live_prints_the_console_address_to_open()
     {
