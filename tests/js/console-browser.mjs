@@ -225,6 +225,13 @@ async function field(cmd) {
   out.laptopScreenshot = path.join(cmd.screenshots, "console-laptop.png");
   await p.screenshot({ path: out.laptopScreenshot });
 
+  // A tap on a robot names it and says its state.
+  const r0 = obs.lastTick;
+  const at0 = await p.evaluate(([x, y]) => swarmConsole.screenPoint(x, y), [r0.x[0], r0.y[0]]);
+  await p.mouse.click(at0.x, at0.y);
+  await sleep(300);
+  out.tapped = await p.$eval("#robot-info", (i) => ({ hidden: i.hidden, robot: i.dataset.robot ?? "", text: i.textContent }));
+
   // A parameter change applied, and a refused one shown with the server's reason and snapped back.
   await setField(p, "velocity_gain", "0.3");
   await waitFor("velocity_gain applied", async () => (await paramRow(p, "velocity_gain")).state === "applied");

@@ -127,6 +127,12 @@ public sealed class ConsoleBrowserTests
         Assert.Equal("SwarmCoverage console", f.GetProperty("title").GetString());
         Assert.InRange(f.GetProperty("bytesServed").GetInt32(), 10_000, 300_000); // "a few hundred kB at most"
 
+        // A tap on a robot names it, with its state and pose.
+        var tapped = f.GetProperty("tapped");
+        Assert.False(tapped.GetProperty("hidden").GetBoolean(), tapped.ToString());
+        Assert.Equal("robot_00", tapped.GetProperty("robot").GetString());
+        Assert.Matches(@"^robot_00: active, at \(\d+\.\d\d, \d+\.\d\d\) m, heading -?\d+°, pose \d+\.\d\d s old$", tapped.GetProperty("text").GetString());
+
         // A parameter typed in is applied (the observer reads it back); a refused one shows the server's reason and snaps back.
         Assert.Equal("applied", f.GetProperty("applied").GetProperty("row").GetProperty("state").GetString());
         Assert.Equal(0.3, f.GetProperty("applied").GetProperty("observer").GetDouble());

@@ -57,6 +57,7 @@ const S = {
   badChannels: new Map(),
   drag: null,
   estopTick: null,
+  selected: null, // the robot tapped in View
   stopPending: null,
   tickWall: 0,
   sentGrid: null,
@@ -222,6 +223,7 @@ function onTickInput(m) {
     tr.count = Math.min(TrailSamples, tr.count + 1);
   }
   if (wasStopped !== m.emergencyStop) updateStopBanner();
+  if (S.selected !== null && S.selected !== undefined) showSelected();
   const sb = $("summary");
   sb.textContent = `${n} robots · tick ${m.tick} · ${t.toFixed(1)} s`;
   sb.dataset.robots = String(n);
@@ -493,6 +495,15 @@ function draw() {
     }
   }
 
+  // The robot tapped, ringed.
+  if (t && S.selected !== null && S.selected !== undefined && S.selected < t.x.length) {
+    g.strokeStyle = "#ffe14d";
+    g.lineWidth = 2;
+    g.beginPath();
+    g.arc(px(t.x[S.selected]), py(t.y[S.selected]), Math.max(6, 0.5 * (S.values.get("safety.radius_m") ?? 0.2) * view.s + 4), 0, 2 * Math.PI);
+    g.stroke();
+  }
+
   // The brush outline under the pointer.
   if (S.cursor && (S.tool === "add" || S.tool === "erase")) {
     g.strokeStyle = S.tool === "add" ? "#fff" : "#ff8080";
@@ -626,6 +637,10 @@ function pointerWorld(e) {
 
 canvas.addEventListener("pointerdown", (e) => {
   const p = pointerWorld(e);
+  if (S.tool === "view") {
+    selectRobotAt(p.cx, p.cy);
+    return;
+  }
   if ((S.tool === "add" || S.tool === "erase") && S.map) {
     canvas.setPointerCapture(e.pointerId);
     startPaint();
@@ -673,6 +688,38 @@ function endPointer() {
 canvas.addEventListener("pointerup", endPointer);
 canvas.addEventListener("pointercancel", endPointer);
 canvas.addEventListener("pointerleave", () => { S.cursor = null; dirty = true; });
+
+// ---- The robot under a tap (View): its name, state and pose, kept up to date every tick ----
+
+const StatusNames = ["awaiting a first pose", "active", "stale"];
+
+function selectRobotAt(cx, cy) {
+  const t = S.tick;
+  S.selected = null;
+  if (t) {
+    let best = 20; // px: a finger's width
+    for (let r = 0; r < t.x.length; r++) {
+      const d = Math.hypot(px(t.x[r]) - cx, py(t.y[r]) - cy);
+      if (d < best) { best = d; S.selected = r; }
+    }
+  }
+  showSelected();
+  dirty = true;
+}
+
+function showSelected() {
+  const info = $("robot-info");
+  const t = S.tick, r = S.selected;
+  if (r === null || r === undefined || !t || r >= t.x.length) {
+    info.hidden = true;
+    return;
+  }
+  const name = S.robots[r] ?? `robot ${r}`;
+  const deg = (t.yaw[r] * 180) / Math.PI;
+  info.hidden = false;
+  info.dataset.robot = name;
+  info.textContent = `${name}: ${StatusNames[t.status[r]] ?? `status ${t.status[r]}`}, at (${t.x[r].toFixed(2)}, ${t.y[r].toFixed(2)}) m, heading ${deg.toFixed(0)}°, pose ${t.age[r].toFixed(2)} s old`;
+}
 
 // ---- Tools ----
 
