@@ -1,74 +1,10 @@
 using System.Buffers.Binary;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
-using SwarmCoverage.App.Simulation;
-using SwarmCoverage.Control.Configuration;
 using SwarmCoverage.Foxglove.Tests.Infrastructure;
 using SwarmCoverage.Nodes;
 using SwarmCoverage.Nodes.Live;
 
 namespace SwarmCoverage.App.Tests.Live;
-
-/// <summary>
-/// A <c>simulate --live</c> run in this process, with its Foxglove server (and so the operator console) on a port of
-/// its own; disposing stops it and waits for it.
-/// </summary>
-internal sealed class LiveRun : IAsyncDisposable
-{
-    private readonly CancellationTokenSource _cts;
-    private readonly Task _run;
-    private bool _disposed;
-
-    private LiveRun(Task run, Uri webSocket, CancellationTokenSource cts)
-    {
-        _run = run;
-        WebSocketUrl = webSocket;
-        _cts = cts;
-    }
-
-    public Uri WebSocketUrl { get; }
-
-    public Uri ConsoleUrl => LiveFoxglove.ConsoleUrlOf(WebSocketUrl);
-
-    public bool IsRunning => !_run.IsCompleted;
-
-    public static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    /// <summary>Starts <paramref name="paramsYaml"/> live at <paramref name="speed"/> times real time.</summary>
-    public static async Task<LiveRun> StartAsync(string paramsYaml, FoxgloveSettings foxglove, double speed)
-    {
-        var scenario = Scenario.Load(RosParamsFile.Parse(paramsYaml, "console.yaml", Scenario.NodeName));
-        var serving = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var cts = new CancellationTokenSource();
-        var live = new LiveOptions { Speed = speed, Foxglove = foxglove, OnServing = serving.SetResult };
-        var run = Task.Factory.StartNew(() => SimulationRun.Execute(scenario, null, cts.Token, null, live), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        var first = await Task.WhenAny(serving.Task, run, Task.Delay(TimeSpan.FromSeconds(60)));
-        Assert.True(first == serving.Task, run.Exception?.ToString() ?? $"the server did not start (run completed: {run.IsCompleted})");
-        return new LiveRun(run, await serving.Task, cts);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_disposed) return;
-        _disposed = true;
-        await _cts.CancelAsync();
-        try
-        {
-            await _run;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        _cts.Dispose();
-    }
-}
 
 /// <summary>
 /// The operator console (docs/console.md) in Debian's chromium, headless, driven by puppeteer-core

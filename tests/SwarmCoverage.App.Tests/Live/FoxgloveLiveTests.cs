@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using SwarmCoverage.App.Simulation;
 using SwarmCoverage.Control.Configuration;
@@ -17,33 +15,16 @@ namespace SwarmCoverage.App.Tests.Live;
 /// </summary>
 public sealed class FoxgloveLiveTests
 {
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
     [Theory]
     [InlineData("foxglove.websocket.v1")]
     [InlineData("foxglove.sdk.v1")]
     public async Task A_field_session_from_Foxglove_watches_tunes_and_stops_the_swarm(string subprotocol)
     {
-        var scenario = Scenario.Load(RosParamsFile.Parse(SimulateTests.Small.Replace("duration_s: 40.0", "duration_s: 60.0", StringComparison.Ordinal), "live", Scenario.NodeName));
-        using var cts = new CancellationTokenSource();
-        var serving = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var live = new LiveOptions
-        {
-            Speed = 2,
-            Foxglove = new FoxgloveSettings { Port = FreePort() },
-            OnServing = serving.SetResult,
-        };
-        var run = Task.Factory.StartNew(() => SimulationRun.Execute(scenario, null, cts.Token, null, live), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        TaskStatus stopped;
+        var run = await LiveRun.StartAsync(SimulateTests.Small.Replace("duration_s: 40.0", "duration_s: 60.0", StringComparison.Ordinal), new FoxgloveSettings { Port = LiveRun.FreePort() }, speed: 2, startSeconds: 30);
         try
         {
-            var first = await Task.WhenAny(serving.Task, run, Task.Delay(TimeSpan.FromSeconds(30)));
-            Assert.True(first == serving.Task, run.Exception?.ToString() ?? $"the server did not start (run completed: {run.IsCompleted})");
-            var url = await serving.Task;
+            var url = run.WebSocketUrl;
             var d = await Task.Run(() => NodeReference.RunJson("foxglove-swarm.mjs", url.ToString(), subprotocol));
             Assert.False(d.TryGetProperty("error", out var error), error.ToString());
             Assert.Equal(subprotocol, d.GetProperty("protocol").GetString());
@@ -87,21 +68,14 @@ public sealed class FoxgloveLiveTests
             Assert.Contains("not a valid swarm_coverage_msgs/msg/Target", d.GetProperty("badTarget").GetProperty("message").GetString(), StringComparison.Ordinal);
             Assert.Contains("invalid JSON", d.GetProperty("malformed").GetProperty("status").GetProperty("message").GetString(), StringComparison.Ordinal);
             Assert.True(d.GetProperty("malformed").GetProperty("messagesAfter").GetInt32() > 0);
-            Assert.False(run.IsCompleted, run.Exception?.ToString());
+            Assert.True(run.IsRunning, run.Failure);
         }
         finally
         {
-            await cts.CancelAsync();
-            try
-            {
-                await run;
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            stopped = await run.StopAsync();
         }
 
-        Assert.True(run.IsCanceled || run.IsFaulted, "the run did not stop when cancelled");
+        Assert.True(stopped is TaskStatus.Canceled or TaskStatus.Faulted, $"the run did not stop when cancelled ({stopped})");
     }
 }
 

@@ -963,6 +963,11 @@ function buildParameters() {
   }
 }
 
+/** The parameter's row, or null (rows are rebuilt on every connection). */
+function rowOf(name) {
+  return document.querySelector(`.param[data-name="${CSS.escape(name)}"]`);
+}
+
 function showValue(row, d, v) {
   const input = row.input;
   if (d.type === "bool") input.checked = !!v;
@@ -1010,7 +1015,7 @@ function commit(d, input, row) {
 
 function setParameter(name, value, type) {
   const d = S.descriptors.get(name);
-  const row = document.querySelector(`.param[data-name="${CSS.escape(name)}"]`);
+  const row = rowOf(name);
   const id = `console.set.${nextSetId++}`;
   const p = { name: S.prefix + name, value };
   const hint = type ?? (d?.type === "double" ? "float64" : d?.type === "double_array" ? "float64_array" : undefined);
@@ -1033,7 +1038,7 @@ function onParameterValues(params, id) {
   else {
     for (const p of params) {
       const name = p.name.slice(S.prefix.length);
-      const row = document.querySelector(`.param[data-name="${CSS.escape(name)}"]`);
+      const row = rowOf(name);
       if (!row) continue;
       if (pending && pending.name === name) continue;
       if (document.activeElement !== row.input) showValue(row, S.descriptors.get(name), S.values.get(name));
@@ -1041,7 +1046,7 @@ function onParameterValues(params, id) {
   }
   if (pending) {
     pendingSets.delete(id);
-    const row = document.querySelector(`.param[data-name="${CSS.escape(pending.name)}"]`);
+    const row = rowOf(pending.name);
     if (row) {
       const d = S.descriptors.get(pending.name);
       showValue(row, d, S.values.get(pending.name));
