@@ -23,6 +23,7 @@ watchdog(240);
 const consoleUrl = process.argv[2];
 const wsUrl = consoleUrl.replace(/^http/, "ws").replace(/\?.*$/, ""); // https: gives wss:
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const APPROACH_TICKS = 4000; // 200 simulated seconds at 20 Hz: several times what the robots take on an idle machine
 
 export const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
@@ -292,8 +293,11 @@ async function field(cmd) {
   out.paintedMap = { ...centroid(painted), erasedCentre: cell(painted, paintAt.x, paintAt.y), paintedRing: cell(painted, paintAt.x + r, paintAt.y), nearPaint: massNear(painted, paintAt.x, paintAt.y, near), nearUndone: massNear(painted, undoAt.x, undoAt.y, 0.1 * W), nearPaintBefore: massNear(map0, paintAt.x, paintAt.y, near) };
   await waitFor("the page to leave painting", async () => !(await state(p)).painting, 10000);
   out.paintNote = await p.$eval("#tool-note", (n) => n.textContent);
-  await waitFor("the robots gathering in the painted area", () => shareNear(obs.lastTick, paintAt.x, paintAt.y, near) >= 0.6 && meanDistance(obs.lastTick, paintAt.x, paintAt.y) < 0.75 * before, 60000).catch(() => {});
-  out.approach = { before, after: meanDistance(obs.lastTick, paintAt.x, paintAt.y), shareBefore, shareAfter: shareNear(obs.lastTick, paintAt.x, paintAt.y, near), near };
+  // Bounded in simulated time (ticks), not wall time: a loaded machine runs the simulation behind its speed factor.
+  const paintTick = Number(obs.lastTick.tick);
+  const gathered = () => shareNear(obs.lastTick, paintAt.x, paintAt.y, near) >= 0.5 && meanDistance(obs.lastTick, paintAt.x, paintAt.y) < 0.75 * before;
+  await waitFor("the robots gathering in the painted area", () => gathered() || Number(obs.lastTick.tick) - paintTick > APPROACH_TICKS, 150000).catch(() => {});
+  out.approach = { before, after: meanDistance(obs.lastTick, paintAt.x, paintAt.y), shareBefore, shareAfter: shareNear(obs.lastTick, paintAt.x, paintAt.y, near), near, ticks: Number(obs.lastTick.tick) - paintTick };
 
   // A painted target of nothing: refused by the server, the reason shown.
   await p.click("#clear");

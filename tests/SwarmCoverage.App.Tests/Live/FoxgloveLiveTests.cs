@@ -21,7 +21,7 @@ public sealed class FoxgloveLiveTests
     public async Task A_field_session_from_Foxglove_watches_tunes_and_stops_the_swarm(string subprotocol)
     {
         TaskStatus stopped;
-        var run = await LiveRun.StartAsync(SimulateTests.Small.Replace("duration_s: 40.0", "duration_s: 60.0", StringComparison.Ordinal), new FoxgloveSettings { Port = LiveRun.FreePort() }, speed: 2, startSeconds: 30);
+        var run = await LiveRun.StartAsync(SimulateTests.Small.Replace("duration_s: 40.0", "duration_s: 600.0", StringComparison.Ordinal), new FoxgloveSettings { Port = LiveRun.FreePort() }, speed: 2, startSeconds: 30);
         try
         {
             var url = run.WebSocketUrl;
