@@ -3,6 +3,7 @@ using SwarmCoverage.Ros2.Messages.DiagnosticMsgs;
 using SwarmCoverage.Ros2.Messages.GeometryMsgs;
 using SwarmCoverage.Ros2.Messages.NavMsgs;
 using SwarmCoverage.Ros2.Messages.RclInterfaces;
+using SwarmCoverage.Ros2.Messages.RmwDdsCommon;
 using SwarmCoverage.Ros2.Messages.RosgraphMsgs;
 using SwarmCoverage.Ros2.Messages.SensorMsgs;
 using SwarmCoverage.Ros2.Messages.StdMsgs;
@@ -14,7 +15,11 @@ namespace SwarmCoverage.Ros2;
 /// <summary>Every message type of this library, to look one up by its ROS name (for a bridge or a recorder that meets names at run time).</summary>
 public static class RosMessageTypes
 {
-    /// <summary>All message types, in no particular order.</summary>
+    /// <summary>
+    /// All message types, in no particular order: one per embedded .msg definition. Not listed: the service bodies
+    /// (<c>pkg/srv/Name_Request</c>, <c>_Response</c>; they have no .msg) and the Humble layout of
+    /// <c>rmw_dds_common/msg/ParticipantEntitiesInfo</c> (<see cref="ParticipantEntitiesInfo.HumbleMessageType"/>, the same name).
+    /// </summary>
     public static IReadOnlyList<RosMessageType> All { get; } =
     [
         Time.MessageType, Duration.MessageType,
@@ -26,6 +31,8 @@ public static class RosMessageTypes
         CompressedImage.MessageType,
         UVCoordinate.MessageType, MeshFile.MessageType, Marker.MessageType, MarkerArray.MessageType,
         Log.MessageType, ParameterType.MessageType, ParameterValue.MessageType, Parameter.MessageType, ParameterEvent.MessageType,
+        FloatingPointRange.MessageType, IntegerRange.MessageType, ParameterDescriptor.MessageType, SetParametersResult.MessageType, ListParametersResult.MessageType,
+        Gid.MessageType, NodeEntitiesInfo.MessageType, ParticipantEntitiesInfo.MessageType,
         KeyValue.MessageType, DiagnosticStatus.MessageType, DiagnosticArray.MessageType,
         Status.MessageType, GaussianComponent.MessageType, Target.MessageType, TickInput.MessageType,
     ];

@@ -228,7 +228,11 @@ public static class RosNames
             throw new ArgumentException($"ROS type name '{rosTypeName}': package '{parts[0]}' must be lower case letters, digits and '_', starting with a letter", nameof(rosTypeName));
         }
 
-        if (parts[2].Length == 0 || !char.IsAsciiLetterUpper(parts[2][0]) || !parts[2].All(char.IsAsciiLetterOrDigit))
+        // A service's halves are Name_Request and Name_Response (rosidl's names for the two structs of a .srv).
+        string type = parts[1] == "srv" && (parts[2].EndsWith("_Request", StringComparison.Ordinal) || parts[2].EndsWith("_Response", StringComparison.Ordinal))
+            ? parts[2][..parts[2].LastIndexOf('_')]
+            : parts[2];
+        if (type.Length == 0 || !char.IsAsciiLetterUpper(type[0]) || !type.All(char.IsAsciiLetterOrDigit))
         {
             throw new ArgumentException($"ROS type name '{rosTypeName}': type '{parts[2]}' must be CamelCase letters and digits, starting upper case", nameof(rosTypeName));
         }

@@ -33,9 +33,17 @@ public sealed record RosParticipantOptions
 
     /// <summary>
     /// The enclave name, written as <c>enclave=&lt;name&gt;;</c> into the participant's user data as rmw_cyclonedds_cpp
-    /// does, when <see cref="Security"/> is set. Null: <c>/</c>, rcl's default.
+    /// does (secured or not). Null: <c>/</c>, rcl's default.
     /// </summary>
     public string? Enclave { get; init; }
+
+    /// <summary>
+    /// Makes the participant a node of the ROS 2 graph: it publishes its node (<see cref="NodeName"/> in
+    /// <see cref="Namespace"/>) with the gids of its readers and writers on <c>ros_discovery_info</c>, in the layout
+    /// of this distribution, and again whenever an endpoint comes or goes (docs/ros2-wire.md, "The graph").
+    /// Null: not announced (a plain DDS participant, as test drivers are).
+    /// </summary>
+    public RosDistro? Graph { get; init; }
 
     /// <summary>
     /// The loopback-only configuration of docs/ros2-wire.md (ROS 2's localhost-only mode): the <c>lo</c> interface, no
@@ -69,6 +77,8 @@ public sealed class RosParticipant : IDisposable
     private readonly Dictionary<string, (DdsTopicHandle Topic, RosMessageType Type)> topics = new(StringComparer.Ordinal);
     private readonly HashSet<IDisposable> children = [];
     private RosGraph? graph;
+    private readonly GraphAnnouncer? announcer;
+    private int nextServiceId;
     private bool disposed;
 
     /// <summary>
@@ -93,14 +103,35 @@ public sealed class RosParticipant : IDisposable
 
         try
         {
-            int entity = options.Security is { } security
-                ? CreateSecured(DomainId, security, options.Enclave ?? "/", NodeName)
-                : Libddsc.dds_create_participant(DomainId, 0, 0);
+            int entity = CreateParticipant(DomainId, options.Security, options.Enclave ?? "/", NodeName);
             participant = new DdsParticipantHandle(DdsError.CheckEntity(entity, "dds_create_participant", $"domain {DomainId} (node '{NodeName}')"));
             IsSecured = options.Security is not null;
+            Enclave = options.Enclave ?? "/";
+            unsafe
+            {
+                DdsGuid guid;
+                DdsError.Check(Libddsc.dds_get_guid(participant.Entity, &guid), "dds_get_guid", "participant");
+                Guid = guid;
+            }
+
+            Graph = options.Graph;
+            if (options.Graph is { } distro)
+            {
+                try
+                {
+                    announcer = new GraphAnnouncer(this, distro);
+                }
+                catch (DdsException e) when (IsSecured && e.IsNotAllowedBySecurity)
+                {
+                    // Permissions made without ros_discovery_info (sros2's --no-ros-discovery-info choice): the node
+                    // works, outside the graph, and says so.
+                    GraphRefusal = $"not in the ROS 2 graph: the permissions do not allow {GraphAnnouncer.Topic} ({e.Message})";
+                }
+            }
         }
         catch
         {
+            participant?.Dispose();
             domainLease?.Dispose();
             throw;
         }
@@ -108,6 +139,31 @@ public sealed class RosParticipant : IDisposable
 
     /// <summary>Whether the participant runs with DDS Security (<see cref="RosParticipantOptions.Security"/> was set).</summary>
     public bool IsSecured { get; }
+
+    /// <summary>The enclave in the participant's user data.</summary>
+    public string Enclave { get; }
+
+    /// <summary>Why the node is not in the graph although <see cref="RosParticipantOptions.Graph"/> asked for it (its permissions); null when it is or was not asked.</summary>
+    public string? GraphRefusal { get; }
+
+    /// <summary>The distribution whose graph layout the participant announces its node in; null when it does not.</summary>
+    public RosDistro? Graph { get; }
+
+    /// <summary>The participant's DDS GUID: its gid in the ROS graph.</summary>
+    internal DdsGuid Guid { get; }
+
+    /// <summary>The node's ROS gid (the participant's GUID), as <c>ros_discovery_info</c> carries it.</summary>
+    public RosGid Gid => GraphAnnouncer.ToGid(Guid);
+
+    /// <summary>The ROS gids of the node's readers and writers (what its <c>ros_discovery_info</c> entry lists).</summary>
+    public (IReadOnlyList<RosGid> Readers, IReadOnlyList<RosGid> Writers) EndpointGids
+    {
+        get
+        {
+            (List<DdsGuid> readers, List<DdsGuid> writers) = Endpoints();
+            return ([.. readers.Select(GraphAnnouncer.ToGid)], [.. writers.Select(GraphAnnouncer.ToGid)]);
+        }
+    }
 
     /// <summary>The DDS domain id in use.</summary>
     public uint DomainId { get; }
@@ -172,7 +228,7 @@ public sealed class RosParticipant : IDisposable
     /// rmw_cyclonedds_cpp's <c>rmw_context_impl_s::init</c> builds it (docs/security.md, "What rmw_cyclonedds sets").
     /// Cyclone gives its reason only in its log, so the log is captured for the exception.
     /// </summary>
-    private static unsafe int CreateSecured(uint domainId, DdsSecurityFiles security, string enclave, string nodeName)
+    private static unsafe int CreateParticipant(uint domainId, DdsSecurityFiles? security, string enclave, string nodeName)
     {
         nint qos = Libddsc.dds_create_qos();
         if (qos == 0)
@@ -182,6 +238,17 @@ public sealed class RosParticipant : IDisposable
 
         try
         {
+            byte[] userData = Encoding.UTF8.GetBytes($"enclave={enclave};");
+            fixed (byte* pu = userData)
+            {
+                Libddsc.dds_qset_userdata(qos, pu, (nuint)userData.Length);
+            }
+
+            if (security is null)
+            {
+                return Libddsc.dds_create_participant(domainId, qos, 0);
+            }
+
             foreach ((string name, string value) in security.ToQosProperties())
             {
                 byte[] n = Encoding.UTF8.GetBytes(name + "\0");
@@ -191,12 +258,6 @@ public sealed class RosParticipant : IDisposable
                 {
                     Libddsc.dds_qset_prop(qos, pn, pv);
                 }
-            }
-
-            byte[] userData = Encoding.UTF8.GetBytes($"enclave={enclave};");
-            fixed (byte* pu = userData)
-            {
-                Libddsc.dds_qset_userdata(qos, pu, (nuint)userData.Length);
             }
 
             (int entity, IReadOnlyList<string> log) = CycloneLog.Capture(() => Libddsc.dds_create_participant(domainId, qos, 0));
@@ -243,6 +304,102 @@ public sealed class RosParticipant : IDisposable
     }
 
     /// <summary>
+    /// Serves the ROS service <paramref name="serviceName"/> (relative names are in the node's namespace, <c>~/x</c> in
+    /// its private one) as rmw_cyclonedds_cpp does: requests on <c>rq/&lt;service&gt;Request</c>, replies on
+    /// <c>rr/&lt;service&gt;Reply</c>, each with the client's request header (docs/ros2-wire.md, "Services").
+    /// Requests are taken by <see cref="RosServiceServer{TRequest, TResponse}.TryTake"/>, usually from a
+    /// <see cref="RosServiceHost"/>.
+    /// </summary>
+    public RosServiceServer<TRequest, TResponse> CreateService<TRequest, TResponse>(string serviceName)
+        where TRequest : IRosMessage<TRequest>
+        where TResponse : IRosMessage<TResponse>
+    {
+        string full = ResolveTopicName(serviceName);
+        int id = Interlocked.Increment(ref nextServiceId);
+        return new RosServiceServer<TRequest, TResponse>(this, full, ServiceUserData("serviceid", id));
+    }
+
+    /// <summary>A client of the ROS service <paramref name="serviceName"/>, as rmw_cyclonedds_cpp's (for tests and tools).</summary>
+    public RosServiceClient<TRequest, TResponse> CreateClient<TRequest, TResponse>(string serviceName)
+        where TRequest : IRosMessage<TRequest>
+        where TResponse : IRosMessage<TResponse>
+    {
+        string full = ResolveTopicName(serviceName);
+        int id = Interlocked.Increment(ref nextServiceId);
+        return new RosServiceClient<TRequest, TResponse>(this, full, ServiceUserData("clientid", id));
+    }
+
+    /// <summary>A publisher on a DDS topic named as is (no <c>rt/</c>), of an explicit type; in the graph unless told otherwise.</summary>
+    internal RosPublisher<T> CreateRawPublisher<T>(string rosName, string ddsTopicName, RosQos qos, RosMessageType<T>? type = null, bool inGraph = true)
+        where T : IRosMessage<T>
+    {
+        qos.Validate();
+        var publisher = new RosPublisher<T>(this, rosName, qos, type, ddsTopicName);
+        return inGraph ? Track(publisher) : publisher;
+    }
+
+    /// <summary>A subscription on a DDS topic named as is (no <c>rt/</c>), of an explicit type.</summary>
+    internal RosSubscription<T> CreateRawSubscription<T>(string rosName, string ddsTopicName, RosQos qos, RosMessageType<T>? type = null)
+        where T : IRosMessage<T>
+    {
+        qos.Validate();
+        return Track(new RosSubscription<T>(this, rosName, qos, type, ddsTopicName));
+    }
+
+    /// <summary>
+    /// rmw_cyclonedds_cpp's client/service id (<c>serviceid=</c> / <c>clientid=</c> in the USER_DATA of both endpoints, so a
+    /// client can tell which reader and writer belong together): the participant's GUID prefix and a big-endian counter,
+    /// printed as it prints them (hexadecimal bytes joined by dots, over the distribution's gid size).
+    /// </summary>
+    private unsafe string ServiceUserData(string key, int counter)
+    {
+        int size = (Graph ?? RosDistro.Jazzy).GidSize();
+        Span<byte> id = stackalloc byte[size];
+        id.Clear();
+        DdsGuid g = Guid;
+        for (int i = 0; i < 12; i++)
+        {
+            id[i] = g.V[i];
+        }
+
+        id[12] = (byte)(counter >> 24);
+        id[13] = (byte)(counter >> 16);
+        id[14] = (byte)(counter >> 8);
+        id[15] = (byte)counter;
+        var sb = new StringBuilder(key).Append('=');
+        sb.Append(CultureInfo.InvariantCulture, $"{id[0],2:x}");
+        for (int i = 1; i < size; i++)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $".{id[i]:x}");
+        }
+
+        return sb.Append(';').ToString();
+    }
+
+    /// <summary>The GUIDs of the node's readers and writers.</summary>
+    internal (List<DdsGuid> Readers, List<DdsGuid> Writers) Endpoints()
+    {
+        var readers = new List<DdsGuid>();
+        var writers = new List<DdsGuid>();
+        lock (gate)
+        {
+            foreach (IDisposable child in children)
+            {
+                if (child is RosSubscription r)
+                {
+                    readers.Add(r.Guid);
+                }
+                else if (child is RosPublisher w)
+                {
+                    writers.Add(w.Guid);
+                }
+            }
+        }
+
+        return (readers, writers);
+    }
+
+    /// <summary>
     /// The ROS topics known on the domain with their types and endpoint counts, read from the DCPSPublication and
     /// DCPSSubscription built-in topics, as <c>ros2 topic list -t</c> shows them (sorted by name). Discovery is
     /// asynchronous: a topic appears some milliseconds after its first endpoint.
@@ -276,6 +433,8 @@ public sealed class RosParticipant : IDisposable
             children.Clear();
         }
 
+        // The node leaves the graph first (an entry without it), then its endpoints go.
+        announcer?.Dispose();
         foreach (IDisposable child in owned)
         {
             child.Dispose();
@@ -325,9 +484,15 @@ public sealed class RosParticipant : IDisposable
 
     internal void Forget(IDisposable child)
     {
+        bool removed;
         lock (gate)
         {
-            children.Remove(child);
+            removed = children.Remove(child);
+        }
+
+        if (removed && child is RosEndpoint)
+        {
+            announcer?.Changed();
         }
     }
 
@@ -343,6 +508,11 @@ public sealed class RosParticipant : IDisposable
             }
 
             children.Add(child);
+        }
+
+        if (child is RosEndpoint)
+        {
+            announcer?.Changed();
         }
 
         return child;

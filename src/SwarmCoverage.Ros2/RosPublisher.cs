@@ -8,11 +8,11 @@ namespace SwarmCoverage.Ros2;
 /// <summary>What publishers and subscriptions have in common.</summary>
 public abstract class RosEndpoint : IDisposable
 {
-    private protected RosEndpoint(RosParticipant participant, string topicName, RosQos qos, RosMessageType type)
+    private protected RosEndpoint(RosParticipant participant, string topicName, RosQos qos, RosMessageType type, string? ddsTopicName = null)
     {
         Participant = participant;
         TopicName = topicName;
-        DdsTopicName = RosNames.ToDdsTopicName(topicName);
+        DdsTopicName = ddsTopicName ?? RosNames.ToDdsTopicName(topicName);
         Qos = qos;
         Type = type;
     }
@@ -32,6 +32,17 @@ public abstract class RosEndpoint : IDisposable
     /// <summary>The message type.</summary>
     public RosMessageType Type { get; }
 
+    /// <summary>The DDS GUID of the endpoint's reader or writer: its ROS gid (docs/ros2-wire.md, "The graph").</summary>
+    internal DdsGuid Guid { get; private protected set; }
+
+    /// <summary>Reads the DDS GUID of <paramref name="entity"/>.</summary>
+    private protected static unsafe DdsGuid GuidOf(int entity, string what)
+    {
+        DdsGuid guid;
+        DdsError.Check(Libddsc.dds_get_guid(entity, &guid), "dds_get_guid", what);
+        return guid;
+    }
+
     /// <summary>Deletes the DDS entities of this endpoint.</summary>
     public abstract void Dispose();
 
@@ -45,8 +56,8 @@ public abstract class RosPublisher : RosEndpoint
     private readonly Lock matchGate = new();
     private EntityWaiter? matchWaiter;
 
-    private protected RosPublisher(RosParticipant participant, string topicName, RosQos qos, RosMessageType type)
-        : base(participant, topicName, qos, type)
+    private protected RosPublisher(RosParticipant participant, string topicName, RosQos qos, RosMessageType type, string? ddsTopicName)
+        : base(participant, topicName, qos, type, ddsTopicName)
     {
     }
 
@@ -133,16 +144,18 @@ public sealed class RosPublisher<T> : RosPublisher
     private readonly unsafe byte* sample;
     private int disposed;
 
-    internal unsafe RosPublisher(RosParticipant participant, string topicName, RosQos qos)
-        : base(participant, topicName, qos, T.MessageType)
+    internal unsafe RosPublisher(RosParticipant participant, string topicName, RosQos qos, RosMessageType<T>? messageType = null, string? ddsTopicName = null)
+        : base(participant, topicName, qos, messageType ?? T.MessageType, ddsTopicName)
     {
-        type = T.MessageType;
+        type = messageType ?? T.MessageType;
         DdsTopicHandle topic = participant.GetOrCreateTopic(DdsTopicName, type);
         using (DdsQosHandle native = qos.ToNative())
         {
             int entity = Libddsc.dds_create_writer(participant.Handle.Entity, topic.Entity, native.Pointer, 0);
             writer = new DdsWriterHandle(DdsError.CheckEntity(entity, "dds_create_writer", Describe()));
         }
+
+        Guid = GuidOf(writer.Entity, Describe());
 
         if (!type.IsBlittable)
         {

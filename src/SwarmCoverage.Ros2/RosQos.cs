@@ -62,12 +62,21 @@ public sealed record RosQos(RosReliability Reliability, RosDurability Durability
     /// <summary>Reliable, transient local, keep last 1: late joiners (RViz) get the last sample, like a latched ROS 1 topic or a map server.</summary>
     public static RosQos Latched { get; } = new(RosReliability.Reliable, RosDurability.TransientLocal, RosHistory.KeepLast, 1);
 
+    /// <summary>ROS 2's <c>rmw_qos_profile_services_default</c>: reliable, volatile, keep last 10.</summary>
+    public static RosQos Services { get; } = new(RosReliability.Reliable, RosDurability.Volatile, RosHistory.KeepLast, 10);
+
     /// <summary>
     /// How long a reliable writer may block in a publish when its history is full of unacknowledged samples
     /// (only possible with <see cref="RosHistory.KeepAll"/> or very large samples). rmw_cyclonedds uses infinity;
     /// the default here is the DDS default, 100 ms, so a stuck reader cannot freeze a control loop forever.
     /// </summary>
     public TimeSpan MaxBlockingTime { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// The endpoint's USER_DATA, as rmw_cyclonedds_cpp fills it: <c>key=value;</c> pairs such as <c>serviceid=...;</c>
+    /// on a service's reader and writer (docs/ros2-wire.md, "Services"). Null or empty: none.
+    /// </summary>
+    public string? UserData { get; init; }
 
     /// <summary>Checks the values; throws <see cref="ArgumentException"/> naming the bad one.</summary>
     public void Validate()
@@ -119,6 +128,18 @@ public sealed record RosQos(RosReliability Reliability, RosDurability Durability
         else
         {
             Libddsc.dds_qset_reliability(q, Libddsc.DDS_RELIABILITY_BEST_EFFORT, 0);
+        }
+
+        if (!string.IsNullOrEmpty(UserData))
+        {
+            byte[] userData = System.Text.Encoding.UTF8.GetBytes(UserData);
+            unsafe
+            {
+                fixed (byte* pu = userData)
+                {
+                    Libddsc.dds_qset_userdata(q, pu, (nuint)userData.Length);
+                }
+            }
         }
 
         if (Durability == RosDurability.TransientLocal)

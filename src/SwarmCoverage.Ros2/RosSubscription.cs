@@ -17,8 +17,8 @@ public readonly record struct RosSampleInfo(long SourceTimestampNs, ulong Public
 /// <summary>The non-generic part of a subscription (what a <see cref="RosWaitSet"/> attaches).</summary>
 public abstract class RosSubscription : RosEndpoint
 {
-    private protected RosSubscription(RosParticipant participant, string topicName, RosQos qos, RosMessageType type)
-        : base(participant, topicName, qos, type)
+    private protected RosSubscription(RosParticipant participant, string topicName, RosQos qos, RosMessageType type, string? ddsTopicName)
+        : base(participant, topicName, qos, type, ddsTopicName)
     {
     }
 
@@ -55,16 +55,18 @@ public sealed class RosSubscription<T> : RosSubscription
     private int capacity;
     private int disposed;
 
-    internal unsafe RosSubscription(RosParticipant participant, string topicName, RosQos qos)
-        : base(participant, topicName, qos, T.MessageType)
+    internal unsafe RosSubscription(RosParticipant participant, string topicName, RosQos qos, RosMessageType<T>? messageType = null, string? ddsTopicName = null)
+        : base(participant, topicName, qos, messageType ?? T.MessageType, ddsTopicName)
     {
-        type = T.MessageType;
+        type = messageType ?? T.MessageType;
         DdsTopicHandle topic = participant.GetOrCreateTopic(DdsTopicName, type);
         using (DdsQosHandle native = qos.ToNative())
         {
             int entity = Libddsc.dds_create_reader(participant.Handle.Entity, topic.Entity, native.Pointer, 0);
             reader = new DdsReaderHandle(DdsError.CheckEntity(entity, "dds_create_reader", Describe()));
         }
+
+        Guid = GuidOf(reader.Entity, Describe());
 
         const uint unreadSamples = Libddsc.DDS_NOT_READ_SAMPLE_STATE | Libddsc.DDS_ANY_VIEW_STATE | Libddsc.DDS_ANY_INSTANCE_STATE;
         dataCondition = new DdsReadConditionHandle(DdsError.CheckEntity(

@@ -3,9 +3,11 @@ using SwarmCoverage.Ros2.Messages.DiagnosticMsgs;
 using SwarmCoverage.Ros2.Messages.GeometryMsgs;
 using SwarmCoverage.Ros2.Messages.NavMsgs;
 using SwarmCoverage.Ros2.Messages.RclInterfaces;
+using SwarmCoverage.Ros2.Messages.RmwDdsCommon;
 using SwarmCoverage.Ros2.Messages.RosgraphMsgs;
 using SwarmCoverage.Ros2.Messages.SensorMsgs;
 using SwarmCoverage.Ros2.Messages.StdMsgs;
+using SwarmCoverage.Ros2.Messages.StdSrvs;
 using SwarmCoverage.Ros2.Messages.SwarmCoverageMsgs;
 using SwarmCoverage.Ros2.Messages.VisualizationMsgs;
 
@@ -124,4 +126,43 @@ public static class MessageCases
         new MessageCase<DiagnosticStatus>("diagnostic_status", () => SampleMessages.DiagnosticStatus),
         new MessageCase<DiagnosticArray>("diagnostic_array", () => SampleMessages.DiagnosticArray),
     ];
+
+    /// <summary>
+    /// The rcl_interfaces parameter messages and service bodies, the std_srvs bodies and the rmw_dds_common graph messages
+    /// (Iron-and-later layout). Kept out of <see cref="All"/>, whose consumers include tests with hand-kept lists of the
+    /// cases (LayoutTests' variable-size names); the tests that know them use <see cref="Everything"/>.
+    /// </summary>
+    public static IReadOnlyList<MessageCase> Extended { get; } =
+    [
+        new MessageCase<FloatingPointRange>("floating_point_range", () => SampleMessages.FloatingPointRange),
+        new MessageCase<IntegerRange>("integer_range", () => SampleMessages.IntegerRange),
+        new MessageCase<ParameterDescriptor>("parameter_descriptor", () => SampleMessages.ParameterDescriptor),
+        new MessageCase<SetParametersResult>("set_parameters_result", () => SampleMessages.SetParametersResult),
+        new MessageCase<ListParametersResult>("list_parameters_result", () => SampleMessages.ListParametersResult),
+        new MessageCase<GetParametersRequest>("get_parameters_request", () => SampleMessages.GetParametersRequest),
+        new MessageCase<GetParametersResponse>("get_parameters_response", () => SampleMessages.GetParametersResponse),
+        new MessageCase<SetParametersRequest>("set_parameters_request", () => SampleMessages.SetParametersRequest),
+        new MessageCase<SetParametersResponse>("set_parameters_response", () => SampleMessages.SetParametersResponse),
+        new MessageCase<SetParametersAtomicallyRequest>("set_parameters_atomically_request", () => SampleMessages.SetParametersAtomicallyRequest),
+        new MessageCase<SetParametersAtomicallyResponse>("set_parameters_atomically_response", () => SampleMessages.SetParametersAtomicallyResponse),
+        new MessageCase<ListParametersRequest>("list_parameters_request", () => SampleMessages.ListParametersRequest),
+        new MessageCase<ListParametersResponse>("list_parameters_response", () => SampleMessages.ListParametersResponse),
+        new MessageCase<DescribeParametersRequest>("describe_parameters_request", () => SampleMessages.DescribeParametersRequest),
+        new MessageCase<DescribeParametersResponse>("describe_parameters_response", () => SampleMessages.DescribeParametersResponse),
+        new MessageCase<GetParameterTypesRequest>("get_parameter_types_request", () => SampleMessages.GetParameterTypesRequest),
+        new MessageCase<GetParameterTypesResponse>("get_parameter_types_response", () => SampleMessages.GetParameterTypesResponse),
+        new MessageCase<SetBoolRequest>("set_bool_request", () => SampleMessages.SetBoolRequest),
+        new MessageCase<SetBoolResponse>("set_bool_response", () => SampleMessages.SetBoolResponse),
+        new MessageCase<TriggerRequest>("trigger_request", () => SampleMessages.TriggerRequest),
+        new MessageCase<TriggerResponse>("trigger_response", () => SampleMessages.TriggerResponse),
+        new MessageCase<Gid>("gid", () => SampleMessages.Gid),
+        new MessageCase<NodeEntitiesInfo>("node_entities_info", () => SampleMessages.NodeEntitiesInfo),
+        new MessageCase<ParticipantEntitiesInfo>("participant_entities_info", () => SampleMessages.ParticipantEntitiesInfo),
+    ];
+
+    /// <summary><see cref="All"/> then <see cref="Extended"/>.</summary>
+    public static IReadOnlyList<MessageCase> Everything { get; } = [.. All, .. Extended];
+
+    /// <summary>True for a service body (<c>pkg/srv/Name_Request</c> or <c>_Response</c>): it has no .msg and is not in <see cref="RosMessageTypes.All"/>.</summary>
+    public static bool IsServiceBody(MessageCase c) => c.Type.RosTypeName.Contains("/srv/", StringComparison.Ordinal);
 }

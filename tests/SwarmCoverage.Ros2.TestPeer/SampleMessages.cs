@@ -3,9 +3,11 @@ using SwarmCoverage.Ros2.Messages.DiagnosticMsgs;
 using SwarmCoverage.Ros2.Messages.GeometryMsgs;
 using SwarmCoverage.Ros2.Messages.NavMsgs;
 using SwarmCoverage.Ros2.Messages.RclInterfaces;
+using SwarmCoverage.Ros2.Messages.RmwDdsCommon;
 using SwarmCoverage.Ros2.Messages.RosgraphMsgs;
 using SwarmCoverage.Ros2.Messages.SensorMsgs;
 using SwarmCoverage.Ros2.Messages.StdMsgs;
+using SwarmCoverage.Ros2.Messages.StdSrvs;
 using SwarmCoverage.Ros2.Messages.SwarmCoverageMsgs;
 using SwarmCoverage.Ros2.Messages.VisualizationMsgs;
 
@@ -308,4 +310,100 @@ public static class SampleMessages
             new DiagnosticStatus { Level = DiagnosticStatus.Ok, Name = "swarm_coverage: control", Message = "ok", HardwareId = "host", Values = [] },
         ],
     };
+
+    // rcl_interfaces parameter messages and service bodies, std_srvs, rmw_dds_common (MessageCases.Extended).
+
+    public static FloatingPointRange FloatingPointRange => new(-1.5, 2.5, 0.25);
+
+    public static IntegerRange IntegerRange => new(long.MinValue, 100, ulong.MaxValue);
+
+    public static ParameterDescriptor ParameterDescriptor => new()
+    {
+        Name = "control.rate_hz",
+        Type = ParameterType.ParameterDouble,
+        Description = "Control loop rate",
+        AdditionalConstraints = "",
+        ReadOnly = true,
+        DynamicTyping = false,
+        FloatingPointRange = [new FloatingPointRange(1.0, 100.0, 0.5)],
+        IntegerRange = [],
+    };
+
+    /// <summary>A second descriptor: integer range, the other flags.</summary>
+    public static ParameterDescriptor RobotsDescriptor => new()
+    {
+        Name = "robots",
+        Type = ParameterType.ParameterInteger,
+        Description = "",
+        AdditionalConstraints = "",
+        ReadOnly = false,
+        DynamicTyping = true,
+        FloatingPointRange = [],
+        IntegerRange = [new IntegerRange(1, 64, 1)],
+    };
+
+    public static SetParametersResult SetParametersResult => new(false, "read-only");
+
+    public static ListParametersResult ListParametersResult => new() { Names = ["control.rate_hz", "frame_id"], Prefixes = ["control"] };
+
+    /// <summary>The gid of bytes <paramref name="first"/>, first + 1, ... (16 of them).</summary>
+    public static RosGid MakeGid(byte first) => RosGid.FromBytes([.. Enumerable.Range(first, RosGid.Length).Select(i => (byte)i)]);
+
+    public static Gid Gid => new(MakeGid(0x01));
+
+    public static NodeEntitiesInfo NodeEntitiesInfo => new()
+    {
+        NodeNamespace = "/",
+        NodeName = "swarm_coverage",
+        ReaderGids = [MakeGid(0x20)],
+        WriterGids = [MakeGid(0x40), MakeGid(0xf8)],
+    };
+
+    public static ParticipantEntitiesInfo ParticipantEntitiesInfo => new()
+    {
+        Gid = MakeGid(0xa0),
+        Nodes =
+        [
+            NodeEntitiesInfo,
+            new NodeEntitiesInfo { NodeNamespace = "/robots", NodeName = "robot_7", ReaderGids = [], WriterGids = [] },
+        ],
+    };
+
+    public static GetParametersRequest GetParametersRequest => new() { Names = ["control.rate_hz", "missing"] };
+
+    public static GetParametersResponse GetParametersResponse => new()
+    {
+        Values = [EmptyValue(ParameterType.ParameterDouble) with { DoubleValue = 20.0 }, EmptyValue(ParameterType.ParameterNotSet)],
+    };
+
+    public static SetParametersRequest SetParametersRequest => new() { Parameters = [Parameter] };
+
+    public static SetParametersResponse SetParametersResponse => new() { Results = [new SetParametersResult(true, ""), SetParametersResult] };
+
+    public static SetParametersAtomicallyRequest SetParametersAtomicallyRequest => new()
+    {
+        Parameters = [Parameter, new Parameter("frame_id", EmptyValue(ParameterType.ParameterString) with { StringValue = "arena" })],
+    };
+
+    public static SetParametersAtomicallyResponse SetParametersAtomicallyResponse => new() { Result = new SetParametersResult(true, "") };
+
+    public static ListParametersRequest ListParametersRequest => new() { Prefixes = ["control"], Depth = 1 };
+
+    public static ListParametersResponse ListParametersResponse => new() { Result = ListParametersResult };
+
+    public static DescribeParametersRequest DescribeParametersRequest => new() { Names = ["control.rate_hz"] };
+
+    public static DescribeParametersResponse DescribeParametersResponse => new() { Descriptors = [ParameterDescriptor, RobotsDescriptor] };
+
+    public static GetParameterTypesRequest GetParameterTypesRequest => new() { Names = ["control.rate_hz", "frame_id", "x"] };
+
+    public static GetParameterTypesResponse GetParameterTypesResponse => new() { Types = [ParameterType.ParameterDouble, ParameterType.ParameterString, ParameterType.ParameterNotSet] };
+
+    public static SetBoolRequest SetBoolRequest => new(true);
+
+    public static SetBoolResponse SetBoolResponse => new(true, "enabled");
+
+    public static TriggerRequest TriggerRequest => default;
+
+    public static TriggerResponse TriggerResponse => new(false, "not ready");
 }

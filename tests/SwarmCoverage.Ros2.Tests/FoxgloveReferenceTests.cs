@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using SwarmCoverage.Ros2.Messages.BuiltinInterfaces;
 using SwarmCoverage.Ros2.Messages.RclInterfaces;
+using SwarmCoverage.Ros2.Messages.RmwDdsCommon;
 using SwarmCoverage.Ros2.Messages.VisualizationMsgs;
 using SwarmCoverage.Ros2.Serialization;
 using SwarmCoverage.Ros2.Tests.Infrastructure;
@@ -37,9 +39,9 @@ public sealed class FoxgloveReference
             cases.Add(new JsonObject
             {
                 ["name"] = c.Name,
-                ["definition"] = c.Type.Definition,
+                ["definition"] = DefinitionOf(c),
                 ["cdr"] = Convert.ToHexString(c.Serialize()),
-                ["value"] = Canonical.Of(c.SampleObject),
+                ["value"] = CanonicalOf(c.SampleObject),
             });
         }
 
@@ -47,7 +49,67 @@ public sealed class FoxgloveReference
         Results = JsonNode.Parse(output)!["results"]!.AsArray().ToDictionary(r => r!["name"]!.GetValue<string>(), r => r!.AsObject());
     }
 
-    internal static IEnumerable<MessageCase> AllCases => MessageCases.All.Append(Unicode);
+    internal static IEnumerable<MessageCase> AllCases => MessageCases.Everything.Append(Unicode);
+
+    /// <summary>
+    /// The definition of the case's type; for a service body (no .msg, no <see cref="RosMessageType.Definition"/>), its half
+    /// of the .srv file composed with its dependencies as a .msg would be.
+    /// </summary>
+    internal static string DefinitionOf(MessageCase c)
+    {
+        if (!MessageCases.IsServiceBody(c))
+        {
+            return c.Type.Definition;
+        }
+
+        // pkg/srv/Name_Request or pkg/srv/Name_Response.
+        string[] parts = c.Type.RosTypeName.Split('/');
+        int underscore = parts[2].LastIndexOf('_');
+        string service = parts[2][..underscore];
+        string srv = File.ReadAllText(Path.Combine(Tools.Interfaces, parts[0], "srv", service + ".srv"));
+        string[] halves = Regex.Split(srv, @"^---\r?\n", RegexOptions.Multiline);
+        Assert.Equal(2, halves.Length);
+        string half = parts[2][(underscore + 1)..] == "Request" ? halves[0] : halves[1];
+        return MessageDefinitions.Compose($"{parts[0]}/{parts[2]}", (p, t) => p == parts[0] && t == parts[2] ? half : MessageDefinitions.MsgText(p, t));
+    }
+
+    // rmw_dds_common members whose C# names do not reduce to the ROS names.
+    private static readonly Dictionary<(Type, string), string> Renamed = new()
+    {
+        [(typeof(NodeEntitiesInfo), nameof(NodeEntitiesInfo.ReaderGids))] = "readergidseq",
+        [(typeof(NodeEntitiesInfo), nameof(NodeEntitiesInfo.WriterGids))] = "writergidseq",
+        [(typeof(ParticipantEntitiesInfo), nameof(ParticipantEntitiesInfo.Nodes))] = "nodeentitiesinfoseq",
+    };
+
+    /// <summary>
+    /// <see cref="Canonical.Of"/>, plus the rmw_dds_common types it cannot see into: a <see cref="RosGid"/> (no public
+    /// fields) is what Foxglove reads of a Gid, <c>{data: [16 numbers]}</c>; the Gid message is its gid; node and
+    /// participant fields go by their ROS names.
+    /// </summary>
+    internal static JsonNode CanonicalOf(object? value)
+    {
+        switch (value)
+        {
+            case RosGid g:
+                return new JsonObject { ["data"] = Canonical.Of(g.AsSpan().ToArray()) };
+            case Gid m:
+                return CanonicalOf(m.Data);
+            case RosGid[] or NodeEntitiesInfo[]:
+                return new JsonArray([.. ((Array)value).Cast<object>().Select(CanonicalOf)]);
+            case NodeEntitiesInfo or ParticipantEntitiesInfo:
+                var o = new JsonObject();
+                foreach (FieldInfo f in value.GetType().GetFields(BindingFlags.Public | BindingFlags.Instance))
+                {
+                    object? field = f.GetValue(value);
+                    o[Renamed.GetValueOrDefault((value.GetType(), f.Name)) ?? f.Name.ToLowerInvariant()] =
+                        field is null && f.FieldType.IsArray ? new JsonArray() : CanonicalOf(field);
+                }
+
+                return o;
+            default:
+                return Canonical.Of(value);
+        }
+    }
 
     internal IReadOnlyDictionary<string, JsonObject> Results { get; }
 
@@ -79,13 +141,13 @@ public sealed class FoxgloveReferenceTests(FoxgloveReference foxglove) : IClassF
     // definition for an IDL constant module and refuse it (pinned by the last test below).
     private static readonly string[] ConstantsOnly = ["parameter_type"];
 
-    public static TheoryData<string> CaseNames => [.. MessageCases.All.Select(c => c.Name)];
+    public static TheoryData<string> CaseNames => [.. MessageCases.Everything.Select(c => c.Name)];
 
     public static TheoryData<string> CaseNamesAndUnicode => [.. FoxgloveReference.AllCases.Select(c => c.Name)];
 
     public static TheoryData<string> ReadableCaseNames => [.. FoxgloveReference.AllCases.Select(c => c.Name).Except(ConstantsOnly)];
 
-    public static TheoryData<string> WritableCaseNames => [.. MessageCases.All.Select(c => c.Name).Except(ConstantsOnly)];
+    public static TheoryData<string> WritableCaseNames => [.. MessageCases.Everything.Select(c => c.Name).Except(ConstantsOnly)];
 
     [Theory]
     [MemberData(nameof(CaseNames))]
@@ -126,7 +188,7 @@ public sealed class FoxgloveReferenceTests(FoxgloveReference foxglove) : IClassF
     {
         MessageCase c = Cases(name);
         JsonNode decoded = foxglove.Step(name, "decoded");
-        AssertSame(Canonical.Of(c.SampleObject), decoded["message"]!);
+        AssertSame(FoxgloveReference.CanonicalOf(c.SampleObject), decoded["message"]!);
 
         // It read everything but the final padding.
         int length = c.Serialize().Length;
@@ -142,7 +204,7 @@ public sealed class FoxgloveReferenceTests(FoxgloveReference foxglove) : IClassF
         byte[] written = Convert.FromHexString(foxglove.Step(name, "written").GetValue<string>());
         CdrDecodeResult result = c.Decode(written, out object? value);
         Assert.True(result.IsSuccess, result.ToString());
-        AssertSame(Canonical.Of(c.SampleObject), Canonical.Of(value));
+        AssertSame(FoxgloveReference.CanonicalOf(c.SampleObject), FoxgloveReference.CanonicalOf(value));
 
         // Foxglove writes no final padding and options 00 00; the payload is ours byte for byte.
         byte[] ours = c.Serialize();
@@ -159,7 +221,7 @@ public sealed class FoxgloveReferenceTests(FoxgloveReference foxglove) : IClassF
         Assert.Equal("00000000", Convert.ToHexString(bigEndian.AsSpan(0, 4)));
         CdrDecodeResult result = c.Decode(bigEndian, out object? value);
         Assert.True(result.IsSuccess, result.ToString());
-        AssertSame(Canonical.Of(c.SampleObject), Canonical.Of(value));
+        AssertSame(FoxgloveReference.CanonicalOf(c.SampleObject), FoxgloveReference.CanonicalOf(value));
     }
 
     [Fact]
@@ -173,7 +235,7 @@ public sealed class FoxgloveReferenceTests(FoxgloveReference foxglove) : IClassF
         }
     }
 
-    private static MessageCase Case(string name) => MessageCases.All.Single(c => c.Name == name);
+    private static MessageCase Case(string name) => MessageCases.Everything.Single(c => c.Name == name);
 
     private static MessageCase Cases(string name) => FoxgloveReference.AllCases.Single(c => c.Name == name);
 

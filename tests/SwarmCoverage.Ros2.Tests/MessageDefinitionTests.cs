@@ -1,3 +1,4 @@
+using SwarmCoverage.Ros2.Messages.RmwDdsCommon;
 using SwarmCoverage.Ros2.Messages.VisualizationMsgs;
 using SwarmCoverage.Ros2.Serialization;
 using SwarmCoverage.Ros2.Tests.Infrastructure;
@@ -13,13 +14,14 @@ public sealed class MessageDefinitionTests
 {
     private static readonly string Separator = "\n" + new string('=', 80) + "\nMSG: ";
 
-    public static TheoryData<string> CaseNames => [.. MessageCases.All.Select(c => c.Name)];
+    // The service bodies have no .msg of their own (their text is half a .srv), so no composed definition.
+    public static TheoryData<string> CaseNames => [.. MessageCases.Everything.Where(c => !MessageCases.IsServiceBody(c)).Select(c => c.Name)];
 
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void Definition_is_the_msg_file_then_each_dependency_once_verbatim_from_the_repository(string name)
     {
-        RosMessageType type = MessageCases.All.Single(c => c.Name == name).Type;
+        RosMessageType type = MessageCases.Everything.Single(c => c.Name == name).Type;
         string[] parts = type.Definition.Split(Separator);
         string[] root = type.RosTypeName.Split('/');
         Assert.Equal(FileText(root[0], root[2]), parts[0]);
@@ -81,9 +83,12 @@ public sealed class MessageDefinitionTests
     [Fact]
     public void Every_library_type_is_registered_by_name_and_every_embedded_file_is_a_registered_type()
     {
+        // Service bodies are cases but not registered: the listing is one type per embedded .msg.
         Assert.Equal(
-            MessageCases.All.Select(c => c.Type.RosTypeName).Order(StringComparer.Ordinal),
+            MessageCases.Everything.Where(c => !MessageCases.IsServiceBody(c)).Select(c => c.Type.RosTypeName).Order(StringComparer.Ordinal),
             RosMessageTypes.All.Select(t => t.RosTypeName).Order(StringComparer.Ordinal));
+        Assert.All(MessageCases.Everything.Where(MessageCases.IsServiceBody), c => Assert.Null(RosMessageTypes.Find(c.Type.RosTypeName)));
+        Assert.Same(ParticipantEntitiesInfo.MessageType, RosMessageTypes.Find("rmw_dds_common/msg/ParticipantEntitiesInfo"));
         Assert.Equal(
             RosMessageTypes.All.Select(t => t.RosTypeName).Order(StringComparer.Ordinal),
             MessageDefinitions.Embedded().Order(StringComparer.Ordinal));

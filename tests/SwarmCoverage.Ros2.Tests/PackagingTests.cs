@@ -58,7 +58,7 @@ public sealed partial class PackagingTests
         Assert.Equal(files, listed);
 
         var mirrored = typeof(RosParticipant).Assembly.GetTypes()
-            .Select(t => t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IRosMessage<>))
+            .Select(t => !t.ContainsGenericParameters && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IRosMessage<>))
                 ? (RosMessageType?)t.GetProperty("MessageType", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)
                 : null)
             .Where(t => t is not null && t.RosTypeName.StartsWith("swarm_coverage_msgs/", StringComparison.Ordinal))

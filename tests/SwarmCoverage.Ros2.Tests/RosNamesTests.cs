@@ -90,7 +90,10 @@ public sealed class RosNamesTests
     [InlineData("nav_msgs/msg/Odometry", "nav_msgs::msg::dds_::Odometry_")]
     [InlineData("builtin_interfaces/msg/Time", "builtin_interfaces::msg::dds_::Time_")]
     [InlineData("swarm_coverage_msgs/msg/Status", "swarm_coverage_msgs::msg::dds_::Status_")]
-    [InlineData("std_srvs/srv/Trigger_Request", null)]
+    [InlineData("std_srvs/srv/Trigger_Request", "std_srvs::srv::dds_::Trigger_Request_")] // a service's halves, as rmw names their topics' types
+    [InlineData("rcl_interfaces/srv/GetParameters_Response", "rcl_interfaces::srv::dds_::GetParameters_Response_")]
+    [InlineData("std_srvs/srv/Trigger_Other", null)]
+    [InlineData("std_msgs/msg/Bool_Request", null)]
     public void Mangles_type_names_like_rmw(string ros, string? dds)
     {
         if (dds is null)

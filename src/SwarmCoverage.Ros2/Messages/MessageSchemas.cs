@@ -3,9 +3,11 @@ using SwarmCoverage.Ros2.Messages.DiagnosticMsgs;
 using SwarmCoverage.Ros2.Messages.GeometryMsgs;
 using SwarmCoverage.Ros2.Messages.NavMsgs;
 using SwarmCoverage.Ros2.Messages.RclInterfaces;
+using SwarmCoverage.Ros2.Messages.RmwDdsCommon;
 using SwarmCoverage.Ros2.Messages.RosgraphMsgs;
 using SwarmCoverage.Ros2.Messages.SensorMsgs;
 using SwarmCoverage.Ros2.Messages.StdMsgs;
+using SwarmCoverage.Ros2.Messages.StdSrvs;
 using SwarmCoverage.Ros2.Messages.SwarmCoverageMsgs;
 using SwarmCoverage.Ros2.Messages.VisualizationMsgs;
 using SwarmCoverage.Ros2.Serialization;
@@ -260,6 +262,91 @@ internal static class MessageSchemas
         StructSequence("changed_parameters", nameof(ParameterEventNative.changed_parameters), Parameter),
         StructSequence("deleted_parameters", nameof(ParameterEventNative.deleted_parameters), Parameter));
 
+    public static readonly StructSchema FloatingPointRange = StructSchema.Of<FloatingPointRange>(
+        "rcl_interfaces::msg::FloatingPointRange",
+        Primitive("from_value", nameof(RclInterfaces.FloatingPointRange.FromValue), PrimitiveKind.Float64),
+        Primitive("to_value", nameof(RclInterfaces.FloatingPointRange.ToValue), PrimitiveKind.Float64),
+        Primitive("step", nameof(RclInterfaces.FloatingPointRange.Step), PrimitiveKind.Float64));
+
+    public static readonly StructSchema IntegerRange = StructSchema.Of<IntegerRange>(
+        "rcl_interfaces::msg::IntegerRange",
+        Primitive("from_value", nameof(RclInterfaces.IntegerRange.FromValue), PrimitiveKind.Int64),
+        Primitive("to_value", nameof(RclInterfaces.IntegerRange.ToValue), PrimitiveKind.Int64),
+        Primitive("step", nameof(RclInterfaces.IntegerRange.Step), PrimitiveKind.UInt64));
+
+    // floating_point_range and integer_range are FloatingPointRange[<=1] / IntegerRange[<=1] upstream: the same CDR as
+    // unbounded sequences (the writer enforces the bound); idlc's descriptor has bounded-sequence ops instead.
+    public static readonly StructSchema ParameterDescriptor = StructSchema.Of<ParameterDescriptorNative>(
+        "rcl_interfaces::msg::ParameterDescriptor",
+        String("name", nameof(ParameterDescriptorNative.name)),
+        Primitive("type", nameof(ParameterDescriptorNative.type), PrimitiveKind.UInt8),
+        String("description", nameof(ParameterDescriptorNative.description)),
+        String("additional_constraints", nameof(ParameterDescriptorNative.additional_constraints)),
+        Primitive("read_only", nameof(ParameterDescriptorNative.read_only), PrimitiveKind.Bool),
+        Primitive("dynamic_typing", nameof(ParameterDescriptorNative.dynamic_typing), PrimitiveKind.Bool),
+        StructSequence("floating_point_range", nameof(ParameterDescriptorNative.floating_point_range), FloatingPointRange),
+        StructSequence("integer_range", nameof(ParameterDescriptorNative.integer_range), IntegerRange));
+
+    public static readonly StructSchema SetParametersResult = StructSchema.Of<SetParametersResultNative>(
+        "rcl_interfaces::msg::SetParametersResult",
+        Primitive("successful", nameof(SetParametersResultNative.successful), PrimitiveKind.Bool),
+        String("reason", nameof(SetParametersResultNative.reason)));
+
+    public static readonly StructSchema ListParametersResult = StructSchema.Of<ListParametersResultNative>(
+        "rcl_interfaces::msg::ListParametersResult",
+        StringSequence("names", nameof(ListParametersResultNative.names)),
+        StringSequence("prefixes", nameof(ListParametersResultNative.prefixes)));
+
+    // The service bodies of rcl_interfaces/srv (Name_Request, Name_Response as rosidl names the halves of a .srv).
+    public static readonly StructSchema GetParametersRequest = StructSchema.Of<GetParametersRequestNative>(
+        "rcl_interfaces::srv::GetParameters_Request",
+        StringSequence("names", nameof(GetParametersRequestNative.names)));
+
+    public static readonly StructSchema GetParametersResponse = StructSchema.Of<GetParametersResponseNative>(
+        "rcl_interfaces::srv::GetParameters_Response",
+        StructSequence("values", nameof(GetParametersResponseNative.values), ParameterValue));
+
+    public static readonly StructSchema SetParametersRequest = StructSchema.Of<SetParametersRequestNative>(
+        "rcl_interfaces::srv::SetParameters_Request",
+        StructSequence("parameters", nameof(SetParametersRequestNative.parameters), Parameter));
+
+    public static readonly StructSchema SetParametersResponse = StructSchema.Of<SetParametersResponseNative>(
+        "rcl_interfaces::srv::SetParameters_Response",
+        StructSequence("results", nameof(SetParametersResponseNative.results), SetParametersResult));
+
+    public static readonly StructSchema SetParametersAtomicallyRequest = StructSchema.Of<SetParametersAtomicallyRequestNative>(
+        "rcl_interfaces::srv::SetParametersAtomically_Request",
+        StructSequence("parameters", nameof(SetParametersAtomicallyRequestNative.parameters), Parameter));
+
+    public static readonly StructSchema SetParametersAtomicallyResponse = StructSchema.Of<SetParametersAtomicallyResponseNative>(
+        "rcl_interfaces::srv::SetParametersAtomically_Response",
+        Struct("result", nameof(SetParametersAtomicallyResponseNative.result), SetParametersResult));
+
+    public static readonly StructSchema ListParametersRequest = StructSchema.Of<ListParametersRequestNative>(
+        "rcl_interfaces::srv::ListParameters_Request",
+        StringSequence("prefixes", nameof(ListParametersRequestNative.prefixes)),
+        Primitive("depth", nameof(ListParametersRequestNative.depth), PrimitiveKind.UInt64));
+
+    public static readonly StructSchema ListParametersResponse = StructSchema.Of<ListParametersResponseNative>(
+        "rcl_interfaces::srv::ListParameters_Response",
+        Struct("result", nameof(ListParametersResponseNative.result), ListParametersResult));
+
+    public static readonly StructSchema DescribeParametersRequest = StructSchema.Of<DescribeParametersRequestNative>(
+        "rcl_interfaces::srv::DescribeParameters_Request",
+        StringSequence("names", nameof(DescribeParametersRequestNative.names)));
+
+    public static readonly StructSchema DescribeParametersResponse = StructSchema.Of<DescribeParametersResponseNative>(
+        "rcl_interfaces::srv::DescribeParameters_Response",
+        StructSequence("descriptors", nameof(DescribeParametersResponseNative.descriptors), ParameterDescriptor));
+
+    public static readonly StructSchema GetParameterTypesRequest = StructSchema.Of<GetParameterTypesRequestNative>(
+        "rcl_interfaces::srv::GetParameterTypes_Request",
+        StringSequence("names", nameof(GetParameterTypesRequestNative.names)));
+
+    public static readonly StructSchema GetParameterTypesResponse = StructSchema.Of<GetParameterTypesResponseNative>(
+        "rcl_interfaces::srv::GetParameterTypes_Response",
+        Sequence("types", nameof(GetParameterTypesResponseNative.types), PrimitiveKind.UInt8));
+
     public static readonly StructSchema KeyValue = StructSchema.Of<KeyValueNative>(
         "diagnostic_msgs::msg::KeyValue",
         String("key", nameof(KeyValueNative.key)),
@@ -277,4 +364,57 @@ internal static class MessageSchemas
         "diagnostic_msgs::msg::DiagnosticArray",
         Struct("header", nameof(DiagnosticArrayNative.header), Header),
         StructSequence("status", nameof(DiagnosticArrayNative.status), DiagnosticStatus));
+
+    public static readonly StructSchema SetBoolRequest = StructSchema.Of<SetBoolRequestNative>(
+        "std_srvs::srv::SetBool_Request",
+        Primitive("data", nameof(SetBoolRequestNative.data), PrimitiveKind.Bool));
+
+    public static readonly StructSchema SetBoolResponse = StructSchema.Of<SuccessMessageNative>(
+        "std_srvs::srv::SetBool_Response",
+        Primitive("success", nameof(SuccessMessageNative.success), PrimitiveKind.Bool),
+        String("message", nameof(SuccessMessageNative.message)));
+
+    public static readonly StructSchema TriggerRequest = StructSchema.Of<TriggerRequest>(
+        "std_srvs::srv::Trigger_Request",
+        Primitive("structure_needs_at_least_one_member", "structureNeedsAtLeastOneMember", PrimitiveKind.UInt8));
+
+    public static readonly StructSchema TriggerResponse = StructSchema.Of<SuccessMessageNative>(
+        "std_srvs::srv::Trigger_Response",
+        Primitive("success", nameof(SuccessMessageNative.success), PrimitiveKind.Bool),
+        String("message", nameof(SuccessMessageNative.message)));
+
+    // rmw_dds_common: Gid is char[16] from Iron on, char[24] in Humble (the GUID, then 8 zero bytes). The two layouts
+    // have the same IDL names; the node and participant schemas exist once per Gid layout. The string<=256 names are
+    // plain strings here (the same CDR; the writer enforces the bound), where idlc emits bounded-string ops.
+    public static readonly StructSchema Gid = StructSchema.Of<GidNative16>(
+        "rmw_dds_common::msg::Gid",
+        Array("data", nameof(GidNative16.data), PrimitiveKind.UInt8, GidNative16.Size));
+
+    public static readonly StructSchema GidHumble = StructSchema.Of<GidNative24>(
+        "rmw_dds_common::msg::Gid",
+        Array("data", nameof(GidNative24.data), PrimitiveKind.UInt8, GidNative24.Size));
+
+    public static readonly StructSchema NodeEntitiesInfo = StructSchema.Of<NodeEntitiesInfoNative>(
+        "rmw_dds_common::msg::NodeEntitiesInfo",
+        String("node_namespace", nameof(NodeEntitiesInfoNative.node_namespace)),
+        String("node_name", nameof(NodeEntitiesInfoNative.node_name)),
+        StructSequence("reader_gid_seq", nameof(NodeEntitiesInfoNative.reader_gid_seq), Gid),
+        StructSequence("writer_gid_seq", nameof(NodeEntitiesInfoNative.writer_gid_seq), Gid));
+
+    public static readonly StructSchema NodeEntitiesInfoHumble = StructSchema.Of<NodeEntitiesInfoNative>(
+        "rmw_dds_common::msg::NodeEntitiesInfo",
+        String("node_namespace", nameof(NodeEntitiesInfoNative.node_namespace)),
+        String("node_name", nameof(NodeEntitiesInfoNative.node_name)),
+        StructSequence("reader_gid_seq", nameof(NodeEntitiesInfoNative.reader_gid_seq), GidHumble),
+        StructSequence("writer_gid_seq", nameof(NodeEntitiesInfoNative.writer_gid_seq), GidHumble));
+
+    public static readonly StructSchema ParticipantEntitiesInfo = StructSchema.Of<ParticipantEntitiesInfoNative>(
+        "rmw_dds_common::msg::ParticipantEntitiesInfo",
+        Struct("gid", nameof(ParticipantEntitiesInfoNative.gid), Gid),
+        StructSequence("node_entities_info_seq", nameof(ParticipantEntitiesInfoNative.node_entities_info_seq), NodeEntitiesInfo));
+
+    public static readonly StructSchema ParticipantEntitiesInfoHumble = StructSchema.Of<ParticipantEntitiesInfoHumbleNative>(
+        "rmw_dds_common::msg::ParticipantEntitiesInfo",
+        Struct("gid", nameof(ParticipantEntitiesInfoHumbleNative.gid), GidHumble),
+        StructSequence("node_entities_info_seq", nameof(ParticipantEntitiesInfoHumbleNative.node_entities_info_seq), NodeEntitiesInfoHumble));
 }

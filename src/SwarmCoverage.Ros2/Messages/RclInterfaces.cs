@@ -318,3 +318,228 @@ internal unsafe struct ParameterEventNative
     public DdsSequence changed_parameters;
     public DdsSequence deleted_parameters;
 }
+
+/// <summary>
+/// <c>rcl_interfaces/msg/FloatingPointRange</c>: the valid values of a double parameter, <see cref="FromValue"/> to
+/// <see cref="ToValue"/> inclusive in steps of <see cref="Step"/> (0: continuous).
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct FloatingPointRange : IRosMessage<FloatingPointRange>
+{
+    /// <summary>Start of the range, inclusive.</summary>
+    public double FromValue;
+
+    /// <summary>End of the range, inclusive.</summary>
+    public double ToValue;
+
+    /// <summary>Size of the valid steps (a magnitude; 0 for a continuous range).</summary>
+    public double Step;
+
+    /// <summary>Creates a range.</summary>
+    public FloatingPointRange(double fromValue, double toValue, double step)
+    {
+        FromValue = fromValue;
+        ToValue = toValue;
+        Step = step;
+    }
+
+    /// <inheritdoc/>
+    public static RosMessageType<FloatingPointRange> MessageType { get; } =
+        new BlittableMessageType<FloatingPointRange>("rcl_interfaces/msg/FloatingPointRange", MessageSchemas.FloatingPointRange);
+}
+
+/// <summary>
+/// <c>rcl_interfaces/msg/IntegerRange</c>: the valid values of an integer parameter, <see cref="FromValue"/> to
+/// <see cref="ToValue"/> inclusive in steps of <see cref="Step"/> (0: continuous).
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct IntegerRange : IRosMessage<IntegerRange>
+{
+    /// <summary>Start of the range, inclusive.</summary>
+    public long FromValue;
+
+    /// <summary>End of the range, inclusive.</summary>
+    public long ToValue;
+
+    /// <summary>Size of the valid steps (0 for a continuous range).</summary>
+    public ulong Step;
+
+    /// <summary>Creates a range.</summary>
+    public IntegerRange(long fromValue, long toValue, ulong step)
+    {
+        FromValue = fromValue;
+        ToValue = toValue;
+        Step = step;
+    }
+
+    /// <inheritdoc/>
+    public static RosMessageType<IntegerRange> MessageType { get; } =
+        new BlittableMessageType<IntegerRange>("rcl_interfaces/msg/IntegerRange", MessageSchemas.IntegerRange);
+}
+
+/// <summary>
+/// <c>rcl_interfaces/msg/ParameterDescriptor</c>: what <c>ros2 param describe</c> shows of a parameter. The two ranges
+/// are bounded sequences (<c>[&lt;=1]</c>) upstream: on the wire like unbounded ones; writing more than one element throws.
+/// </summary>
+public struct ParameterDescriptor : IRosMessage<ParameterDescriptor>
+{
+    /// <summary>Name of the parameter; null is sent as empty.</summary>
+    public string? Name;
+
+    /// <summary>One of the <see cref="ParameterType"/> constants.</summary>
+    public byte Type;
+
+    /// <summary>Description, for introspection tools; null is sent as empty.</summary>
+    public string? Description;
+
+    /// <summary>Constraints the ranges cannot express, in plain English; null is sent as empty.</summary>
+    public string? AdditionalConstraints;
+
+    /// <summary>True when the value cannot change after it has been initialized.</summary>
+    public bool ReadOnly;
+
+    /// <summary>True when the parameter may change type.</summary>
+    public bool DynamicTyping;
+
+    /// <summary>At most one range of a double parameter; null is sent as empty.</summary>
+    public FloatingPointRange[]? FloatingPointRange;
+
+    /// <summary>At most one range of an integer parameter; null is sent as empty.</summary>
+    public IntegerRange[]? IntegerRange;
+
+    /// <inheritdoc/>
+    public static RosMessageType<ParameterDescriptor> MessageType { get; } = new ParameterDescriptorType();
+
+    private sealed class ParameterDescriptorType() : MarshalledMessageType<ParameterDescriptor, ParameterDescriptorNative>("rcl_interfaces/msg/ParameterDescriptor", MessageSchemas.ParameterDescriptor)
+    {
+        protected override unsafe void Write(in ParameterDescriptor value, ParameterDescriptorNative* sample, NativeArena arena)
+        {
+            if (value.FloatingPointRange is { Length: > 1 } || value.IntegerRange is { Length: > 1 })
+            {
+                throw new ArgumentException(
+                    $"rcl_interfaces/msg/ParameterDescriptor '{value.Name}': floating_point_range and integer_range hold at most one element " +
+                    $"(got {value.FloatingPointRange?.Length ?? 0} and {value.IntegerRange?.Length ?? 0})",
+                    nameof(value));
+            }
+
+            sample->name = arena.Utf8(value.Name);
+            sample->type = value.Type;
+            sample->description = arena.Utf8(value.Description);
+            sample->additional_constraints = arena.Utf8(value.AdditionalConstraints);
+            sample->read_only = value.ReadOnly ? (byte)1 : (byte)0;
+            sample->dynamic_typing = value.DynamicTyping ? (byte)1 : (byte)0;
+            sample->floating_point_range = arena.Sequence<FloatingPointRange>(value.FloatingPointRange);
+            sample->integer_range = arena.Sequence<IntegerRange>(value.IntegerRange);
+        }
+
+        protected override unsafe void Read(ParameterDescriptorNative* sample, ref ParameterDescriptor value, Utf8StringCache strings)
+        {
+            value.Name = strings.Get(sample->name);
+            value.Type = sample->type;
+            value.Description = strings.Get(sample->description);
+            value.AdditionalConstraints = strings.Get(sample->additional_constraints);
+            value.ReadOnly = sample->read_only != 0;
+            value.DynamicTyping = sample->dynamic_typing != 0;
+            value.FloatingPointRange = NativeCopy.ToArray(sample->floating_point_range, value.FloatingPointRange);
+            value.IntegerRange = NativeCopy.ToArray(sample->integer_range, value.IntegerRange);
+        }
+    }
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct ParameterDescriptorNative
+{
+    public byte* name;
+    public byte type;
+    public byte* description;
+    public byte* additional_constraints;
+    public byte read_only;
+    public byte dynamic_typing;
+    public DdsSequence floating_point_range;
+    public DdsSequence integer_range;
+}
+
+/// <summary><c>rcl_interfaces/msg/SetParametersResult</c>: whether setting a parameter succeeded, and why not.</summary>
+public struct SetParametersResult : IRosMessage<SetParametersResult>
+{
+    /// <summary>True when the parameter was set.</summary>
+    public bool Successful;
+
+    /// <summary>Why it was not (undefined on success); null is sent as empty.</summary>
+    public string? Reason;
+
+    /// <summary>Creates a result.</summary>
+    public SetParametersResult(bool successful, string? reason)
+    {
+        Successful = successful;
+        Reason = reason;
+    }
+
+    /// <inheritdoc/>
+    public static RosMessageType<SetParametersResult> MessageType { get; } = new SetParametersResultType();
+
+    private sealed class SetParametersResultType() : MarshalledMessageType<SetParametersResult, SetParametersResultNative>("rcl_interfaces/msg/SetParametersResult", MessageSchemas.SetParametersResult)
+    {
+        protected override unsafe void Write(in SetParametersResult value, SetParametersResultNative* sample, NativeArena arena) => SetParametersResultNative.Write(in value, sample, arena);
+
+        protected override unsafe void Read(SetParametersResultNative* sample, ref SetParametersResult value, Utf8StringCache strings) => SetParametersResultNative.Read(sample, ref value, strings);
+    }
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct SetParametersResultNative
+{
+    public byte successful;
+    public byte* reason;
+
+    public static void Write(in SetParametersResult value, SetParametersResultNative* sample, NativeArena arena)
+    {
+        sample->successful = value.Successful ? (byte)1 : (byte)0;
+        sample->reason = arena.Utf8(value.Reason);
+    }
+
+    public static void Read(SetParametersResultNative* sample, ref SetParametersResult value, Utf8StringCache strings)
+    {
+        value.Successful = sample->successful != 0;
+        value.Reason = strings.Get(sample->reason);
+    }
+}
+
+/// <summary><c>rcl_interfaces/msg/ListParametersResult</c>: the parameter names and prefixes under the prefixes asked for.</summary>
+public struct ListParametersResult : IRosMessage<ListParametersResult>
+{
+    /// <summary>Full names of the parameters found; null (and null elements) are sent as empty.</summary>
+    public string[]? Names;
+
+    /// <summary>Prefixes found; null (and null elements) are sent as empty.</summary>
+    public string[]? Prefixes;
+
+    /// <inheritdoc/>
+    public static RosMessageType<ListParametersResult> MessageType { get; } = new ListParametersResultType();
+
+    private sealed class ListParametersResultType() : MarshalledMessageType<ListParametersResult, ListParametersResultNative>("rcl_interfaces/msg/ListParametersResult", MessageSchemas.ListParametersResult)
+    {
+        protected override unsafe void Write(in ListParametersResult value, ListParametersResultNative* sample, NativeArena arena) => ListParametersResultNative.Write(in value, sample, arena);
+
+        protected override unsafe void Read(ListParametersResultNative* sample, ref ListParametersResult value, Utf8StringCache strings) => ListParametersResultNative.Read(sample, ref value, strings);
+    }
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct ListParametersResultNative
+{
+    public DdsSequence names;
+    public DdsSequence prefixes;
+
+    public static void Write(in ListParametersResult value, ListParametersResultNative* sample, NativeArena arena)
+    {
+        sample->names = arena.Strings(value.Names);
+        sample->prefixes = arena.Strings(value.Prefixes);
+    }
+
+    public static void Read(ListParametersResultNative* sample, ref ListParametersResult value, Utf8StringCache strings)
+    {
+        value.Names = NativeCopy.ToStrings(sample->names, value.Names, strings);
+        value.Prefixes = NativeCopy.ToStrings(sample->prefixes, value.Prefixes, strings);
+    }
+}

@@ -99,6 +99,41 @@ internal sealed class StructSchema
         }
     }
 
+    /// <summary>
+    /// A struct laid out by the C rules alone, with no managed twin (its <see cref="NativeType"/> is <see cref="void"/>):
+    /// for wrappers composed at run time, such as a service's request header followed by the request
+    /// (docs/ros2-wire.md, "Services").
+    /// </summary>
+    public static StructSchema Composed(string idlName, params MemberSchema[] members)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(idlName);
+        ArgumentNullException.ThrowIfNull(members);
+        return new StructSchema(idlName, members);
+    }
+
+    private StructSchema(string idlName, MemberSchema[] members)
+    {
+        if (members.Length == 0)
+        {
+            throw new ArgumentException($"{idlName}: a struct needs at least one member", nameof(members));
+        }
+
+        IdlName = idlName;
+        NativeType = typeof(void);
+        Members = members;
+        int offset = 0;
+        int alignment = 1;
+        foreach (MemberSchema member in members)
+        {
+            member.Offset = AlignUp(offset, member.Alignment);
+            offset = member.Offset + member.Size;
+            alignment = Math.Max(alignment, member.Alignment);
+        }
+
+        Alignment = alignment;
+        Size = AlignUp(offset, alignment);
+    }
+
     /// <summary>Describes the C struct <typeparamref name="TNative"/> (blittable: the constraint excludes references).</summary>
     public static StructSchema Of<TNative>(string idlName, params MemberSchema[] members)
         where TNative : unmanaged => new(idlName, typeof(TNative), members);
