@@ -42,6 +42,7 @@ public sealed partial class ControllerNode : IDisposable
     private readonly string _gridOrigin;
     private readonly IDisposable? _recorder;
     private readonly Live.LiveFoxglove? _foxglove;
+    private readonly RosParameterServices? _services;
     private int _disposed;
 
     /// <summary>Creates the session (checking every parameter) and every DDS entity.</summary>
@@ -70,7 +71,7 @@ public sealed partial class ControllerNode : IDisposable
         int own = settings.OwnRobot is { } o ? settings.Robots.Names.ToList().IndexOf(o) : -1;
         int threads = settings.PublishThreads > 0 ? settings.PublishThreads : AutomaticPublishThreads(own >= 0 ? 1 : n, Environment.ProcessorCount);
         NodeEnclaves.Log(_log, security);
-        var options = (participant ?? new RosParticipantOptions()) with { NodeName = settings.WireNodeName };
+        var options = (participant ?? new RosParticipantOptions()) with { NodeName = settings.WireNodeName, Namespace = settings.Namespace, Graph = settings.Distro };
         _participant = new RosParticipant(security is null ? options : security.Apply(options));
         try
         {
@@ -97,7 +98,8 @@ public sealed partial class ControllerNode : IDisposable
             _rosout = new RosoutPublisher(_participant, rosout ?? (_ownLog = new RosoutLog(settings.WireNodeName)));
             _diagnostics = new DiagnosticsPublisher(_participant, _session, settings.WireNodeName);
             _diagnosticsObserver = _session.Attach(_diagnostics, new ObserverOptions { Name = "diagnostics", Capacity = 64 });
-            _parameterEventsObserver = _session.Attach(new RosParameterEventsPublisher(_participant, "/" + settings.WireNodeName), new ObserverOptions { Name = "parameter_events", Capacity = 64 });
+            _parameterEventsObserver = _session.Attach(new RosParameterEventsPublisher(_participant, settings.FullNodeName), new ObserverOptions { Name = "parameter_events", Capacity = 64 });
+            _services = new RosParameterServices(_participant, _session, (service, e) => LogServiceFailed(_log, service, e.Message));
             if (own < 0) _statusObserver = _session.Attach(new RosStatusPublisher(_participant, settings), new ObserverOptions { Name = "status", Capacity = 8 });
             if (settings.Foxglove.Port > 0)
                 _foxglove = Live.LiveFoxglove.StartAsync(_session, Recording.RecordingTopics.Of(settings), settings.Foxglove, settings.UseSimTime, rosout: rosout).GetAwaiter().GetResult();
@@ -108,6 +110,7 @@ public sealed partial class ControllerNode : IDisposable
         catch
         {
             _foxglove?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _services?.Dispose();
             _rosout?.Dispose(); // null when the participant failed before it
             _session?.Dispose();
             _sink?.Dispose();
@@ -121,11 +124,15 @@ public sealed partial class ControllerNode : IDisposable
             settings.PoseSource == PoseSource.Odometry ? "nav_msgs/msg/Odometry" : "geometry_msgs/msg/PoseStamped",
             settings.CommandTopic, settings.CommandType == CommandMessageType.Twist ? "geometry_msgs/msg/Twist" : "geometry_msgs/msg/TwistStamped",
             settings.UseSimTime ? "ROS time from /clock" : "wall-clock time", settings.Controller.Describe(n));
+        if (_participant.GraphRefusal is { } outside) LogOutsideGraph(_log, outside);
         if (_foxglove is not null) LogServing(_log, _foxglove.ConsoleUrl, _foxglove.Server.Url);
     }
 
     /// <summary>The control session this node is a face of.</summary>
     public ControlSession Session => _session;
+
+    /// <summary>The node's services (parameters, emergency stop, target reload).</summary>
+    public IReadOnlyList<string> ServiceNames => _services?.Names ?? [];
 
     /// <summary>The DDS participant (the clock subscription shares it).</summary>
     public RosParticipant Participant => _participant;
@@ -245,6 +252,7 @@ public sealed partial class ControllerNode : IDisposable
         _diagnosticsObserver.Dispose();
         _parameterEventsObserver.Dispose();
         _foxglove?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _services?.Dispose();
         _session.Dispose(); // drains the observers: the recording gets its last ticks, summary and footer
         _recorder?.Dispose();
         _rosout.Dispose();
@@ -258,6 +266,12 @@ public sealed partial class ControllerNode : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Operator console on {ConsoleUrl} (a browser); Foxglove server on {WebSocketUrl}")]
     private static partial void LogServing(ILogger logger, Uri consoleUrl, Uri webSocketUrl);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason}")]
+    private static partial void LogOutsideGraph(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A request to {Service} got no reply: {Reason}")]
+    private static partial void LogServiceFailed(ILogger logger, string service, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Target from {Source} ignored, the current target stays: {Reason}")]
     private static partial void LogTargetIgnored(ILogger logger, string source, string reason);

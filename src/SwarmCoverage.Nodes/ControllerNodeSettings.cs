@@ -42,6 +42,109 @@ public sealed record RobotSet(IReadOnlyList<string> Names, IReadOnlyList<RobotMo
     }
 }
 
+/// <summary>What a remapping rule renames: a topic or service name, the node's name (<c>__node</c>/<c>__name</c>) or its namespace (<c>__ns</c>).</summary>
+public enum RosRemapKind
+{
+    /// <summary><c>from:=to</c>: a topic or a service (rcl applies it to both).</summary>
+    TopicOrService,
+
+    /// <summary><c>rostopic://from:=to</c>: topics only.</summary>
+    Topic,
+
+    /// <summary><c>rosservice://from:=to</c>: services only.</summary>
+    Service,
+
+    /// <summary><c>__node:=NAME</c> (or <c>__name:=NAME</c>).</summary>
+    NodeName,
+
+    /// <summary><c>__ns:=/NS</c>.</summary>
+    Namespace,
+}
+
+/// <summary>
+/// One <c>--ros-args -r [node:]from:=to</c> rule as rcl keeps it: <paramref name="NodeName"/>
+/// limits it to the node of that name; <paramref name="From"/> and <paramref name="To"/> are as written (a relative or
+/// <c>~</c> name is expanded against the node's name and namespace when matched, as rcl does).
+/// </summary>
+public sealed record RosRemapRule(string? NodeName, RosRemapKind Kind, string From, string To)
+{
+    /// <summary>The rule as written on the command line.</summary>
+    public override string ToString()
+    {
+        string prefix = NodeName is null ? "" : NodeName + ":";
+        string from = Kind switch
+        {
+            RosRemapKind.NodeName => "__node",
+            RosRemapKind.Namespace => "__ns",
+            RosRemapKind.Topic => "rostopic://" + From,
+            RosRemapKind.Service => "rosservice://" + From,
+            _ => From,
+        };
+        return $"{prefix}{from}:={To}";
+    }
+}
+
+/// <summary>
+/// rcl's remapping: the first rule that matches wins; a rule naming a node applies only to it;
+/// a topic rule's <c>from</c> and <c>to</c> are expanded in the node's namespace before comparing; a rule that
+/// matches nothing is ignored.
+/// </summary>
+public static class RosRemapping
+{
+    /// <summary>The node's name after the first matching <c>__node</c> rule (matched against its <paramref name="nodeName"/> as the program names it).</summary>
+    public static string NodeName(IReadOnlyList<RosRemapRule> rules, string nodeName)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        return rules.FirstOrDefault(r => r.Kind == RosRemapKind.NodeName && (r.NodeName is null || r.NodeName == nodeName))?.To ?? nodeName;
+    }
+
+    /// <summary>The node's namespace after the first matching <c>__ns</c> rule; <c>/</c> when none (rcl matches it against the name the program gave, too).</summary>
+    public static string Namespace(IReadOnlyList<RosRemapRule> rules, string nodeName)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        return rules.FirstOrDefault(r => r.Kind == RosRemapKind.Namespace && (r.NodeName is null || r.NodeName == nodeName))?.To ?? "/";
+    }
+
+    /// <summary>The node's fully qualified name: <c>/ns/name</c>, or <c>/name</c> in the root namespace.</summary>
+    public static string FullName(string @namespace, string nodeName) => (@namespace == "/" ? "" : @namespace) + "/" + nodeName;
+
+    /// <summary>
+    /// <paramref name="fullTopic"/> (fully qualified) after the first topic rule that matches it, for the node called
+    /// <paramref name="nodeName"/> (its name after <c>__node</c>) in <paramref name="namespace"/>; unchanged when none matches.
+    /// </summary>
+    public static string Topic(IReadOnlyList<RosRemapRule> rules, string fullTopic, string nodeName, string @namespace)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        foreach (var r in rules)
+        {
+            if (r.Kind is not (RosRemapKind.TopicOrService or RosRemapKind.Topic)) continue;
+            if (r.NodeName is not null && r.NodeName != nodeName) continue;
+            if (RosNames.ExpandTopicName(r.From, @namespace, nodeName) == fullTopic)
+                return RosNames.ExpandTopicName(r.To, @namespace, nodeName);
+        }
+
+        return fullTopic;
+    }
+}
+
+/// <summary>One <c>--ros-args -p [node:]name:=value</c>: <paramref name="Value"/> is the YAML text after <c>:=</c>; <paramref name="NodeName"/> limits it to that node.</summary>
+public sealed record RosParameterOverride(string? NodeName, string Name, string Value)
+{
+    /// <summary>The rule as written on the command line.</summary>
+    public override string ToString() => $"{(NodeName is null ? "" : NodeName + ":")}{Name}:={Value}";
+}
+
+/// <summary>What a node takes from <c>--ros-args</c>: the <c>-r</c> rules, the <c>--params-file</c> files and the <c>-p</c> overrides, each in order.</summary>
+public sealed record RosNodeArguments
+{
+    /// <summary>No ROS arguments.</summary>
+    public static RosNodeArguments None { get; } = new();
+
+    public IReadOnlyList<RosRemapRule> Remappings { get; init; } = [];
+    public IReadOnlyList<string> ParamsFiles { get; init; } = [];
+    public IReadOnlyList<RosParameterOverride> Parameters { get; init; } = [];
+}
+
 /// <summary>
 /// Everything the ROS 2 controller node reads from its params file: the controller's parameters
 /// (<see cref="ControllerSettings"/>, shared with <c>simulate</c>) and the ROS side (robots, topics, time, shutdown).
@@ -104,10 +207,37 @@ public sealed partial record ControllerNodeSettings
     /// <summary>The parameters as read (run-time changes are read again on top of them).</summary>
     public RosParamsFile Parameters { get; init; } = RosParamsFile.Empty();
 
-    /// <summary>The node name on the wire: <c>swarm_coverage</c>, or <c>swarm_coverage_&lt;robot&gt;</c> in decentralized mode.</summary>
-    public string WireNodeName => OwnRobot is null ? NodeName : NodeName + "_" + OwnRobot;
+    /// <summary>The ROS 2 distribution whose graph layout the node announces itself in (<c>ros.distro</c>, docs/ros2-wire.md).</summary>
+    public RosDistro Distro { get; init; } = RosDistro.Jazzy;
+
+    /// <summary>The node's name given by <c>--ros-args -r __node:=NAME</c>; null: <see cref="DefaultNodeName"/>.</summary>
+    public string? NodeNameOverride { get; init; }
+
+    /// <summary>The node's namespace (<c>--ros-args -r __ns:=/NS</c>), absolute; <c>/</c> by default.</summary>
+    public string Namespace { get; init; } = "/";
+
+    /// <summary>The <c>--ros-args -r</c> rules, in order; <see cref="Remap"/> applies the topic ones.</summary>
+    public IReadOnlyList<RosRemapRule> Remappings { get; init; } = [];
+
+    /// <summary>
+    /// The node name on the wire: <see cref="NodeNameOverride"/>, else <c>swarm_coverage</c>, or <c>swarm_coverage_&lt;robot&gt;</c>
+    /// in decentralized mode.
+    /// </summary>
+    public string WireNodeName => NodeNameOverride ?? DefaultNodeName(OwnRobot);
+
+    /// <summary><see cref="WireNodeName"/> in <see cref="Namespace"/>: <c>/swarm_coverage</c>, <c>/lab/ctl</c>.</summary>
+    public string FullNodeName => RosRemapping.FullName(Namespace, WireNodeName);
+
+    /// <summary>The node's name before any <c>__node</c> rule: <c>swarm_coverage</c>, or <c>swarm_coverage_&lt;robot&gt;</c> for <paramref name="ownRobot"/>.</summary>
+    public static string DefaultNodeName(string? ownRobot) => ownRobot is null ? NodeName : NodeName + "_" + ownRobot;
+
+    /// <summary><paramref name="fullyQualifiedTopic"/> after the node's <see cref="Remappings"/> (the first matching rule; unchanged when none).</summary>
+    public string Remap(string fullyQualifiedTopic) => RosRemapping.Topic(Remappings, fullyQualifiedTopic, WireNodeName, Namespace);
 
     public static string Topic(string pattern, string robot) => pattern.Replace("{robot}", robot, StringComparison.Ordinal);
+
+    /// <summary>The topic of <paramref name="robot"/>'s commands (<see cref="CommandTopic"/>).</summary>
+    public string CommandTopicOf(string robot) => Topic(CommandTopic, robot);
 
     /// <summary>The topic of <paramref name="robot"/>'s poses: odometry or PoseStamped, as <see cref="PoseSource"/> says.</summary>
     public string PoseTopicOf(string robot) => Topic(PoseSource == PoseSource.Odometry ? OdometryTopic : PoseTopic, robot);
@@ -138,7 +268,7 @@ public sealed partial record ControllerNodeSettings
         publish.Add(RosParameterEventsPublisher.Topic);
         publish.Add(RosoutPublisher.Topic);
         if (UseSimTime) subscribe.Add(NodeTopics.Clock);
-        return NodeTopics.Of(WireNodeName, publish, subscribe);
+        return NodeTopics.Of(WireNodeName, publish, subscribe) with { Services = RosParameterServices.Served, Namespace = Namespace };
     }
 
     /// <summary>True for the parameters only the ROS 2 nodes read (not <c>simulate</c>).</summary>
@@ -158,6 +288,101 @@ public sealed partial record ControllerNodeSettings
         var s = Read(p, ownRobot) with { SourceFile = Path.GetFullPath(path) };
         p.ThrowOnUnknown();
         return s;
+    }
+
+    /// <summary>
+    /// The settings of a node started with ROS arguments, as rcl and rclcpp resolve them: the node's name and namespace
+    /// after <c>__node</c>/<c>__ns</c>; the parameters of <paramref name="paramsPath"/> (the <c>--params</c> file; may be
+    /// null when <paramref name="ros"/> has a <c>--params-file</c>), then every <c>--params-file</c> in order (a later one
+    /// wins), then every <c>-p</c> on top; a section applies when it is <c>swarm_coverage:</c>, <c>/**:</c> or the node's
+    /// fully qualified name (<see cref="RosParamsFile.SectionMatches"/>). The result is checked by <see cref="Read"/> and
+    /// <see cref="RosParamsFile.ThrowOnUnknown"/> as one file is, so a bad <c>-p</c> is refused naming it; then the topic
+    /// rules are applied to every topic (<see cref="WithRemappedTopics"/>). <see cref="SourceFile"/> is
+    /// <paramref name="paramsPath"/>, else the last <c>--params-file</c>.
+    /// </summary>
+    public static ControllerNodeSettings Load(string? paramsPath, string? ownRobot, RosNodeArguments ros)
+    {
+        ArgumentNullException.ThrowIfNull(ros);
+        string defaultName = DefaultNodeName(ownRobot);
+        string name = RosRemapping.NodeName(ros.Remappings, defaultName);
+        string ns = RosRemapping.Namespace(ros.Remappings, defaultName);
+        string[] fullNames = [RosRemapping.FullName(ns, name)];
+        var files = new List<string>();
+        if (paramsPath is not null) files.Add(paramsPath);
+        files.AddRange(ros.ParamsFiles);
+        if (files.Count == 0) throw new InputException("controller: give the params file: --params FILE, or --ros-args --params-file FILE");
+        RosParamsFile? p = null;
+        for (int i = 0; i < files.Count; i++)
+        {
+            string f = files[i];
+            if (!File.Exists(f)) throw new InputException($"{f}: params file not found");
+            bool own = paramsPath is not null && i == 0;
+            var layer = RosParamsFile.Load(f, NodeName, fullNames, requireSection: own);
+            p = p is null ? layer : p.Layer(layer);
+        }
+
+        if (!p!.Names.Any() && paramsPath is null)
+            throw new InputException($"{string.Join(", ", files)}: no section for node '{fullNames[0]}' (expected '{NodeName}:', '{fullNames[0]}:' or '/**:' with ros__parameters)");
+        p = p.WithOverrides(ros.Parameters
+            .Where(o => o.NodeName is null || RosParamsFile.SectionMatches(o.NodeName, NodeName, fullNames))
+            .Select(o => (o.Name, o.Value, "--ros-args -p " + o)));
+        var s = Read(p, ownRobot) with
+        {
+            SourceFile = Path.GetFullPath(paramsPath ?? files[^1]),
+            NodeNameOverride = name == defaultName ? null : name,
+            Namespace = ns,
+            Remappings = ros.Remappings,
+        };
+        p.ThrowOnUnknown();
+        return s.WithRemappedTopics();
+    }
+
+    /// <summary>
+    /// These settings with <see cref="Remappings"/> applied to every topic the node creates: the fixed topics are
+    /// replaced by their remapped names, and a per-robot template (<c>/{robot}/cmd_vel</c>) by the template that gives
+    /// every robot its remapped name. A rule that renames some robots' topics in a way no one template gives (one robot's
+    /// <c>cmd_vel</c> elsewhere, the others not) is refused: the node forms every robot's topic from one template.
+    /// </summary>
+    public ControllerNodeSettings WithRemappedTopics()
+    {
+        if (!Remappings.Any(r => r.Kind is RosRemapKind.TopicOrService or RosRemapKind.Topic)) return this;
+        return this with
+        {
+            StatusTopic = RemapChecked(StatusTopic, NodeParameters.StatusTopic.Name),
+            TargetMapTopic = RemapChecked(TargetMapTopic, NodeParameters.TargetMapTopic.Name),
+            TargetTopic = RemapChecked(TargetTopic, NodeParameters.TargetTopic.Name),
+            TargetGridTopic = RemapChecked(TargetGridTopic, NodeParameters.TargetGridTopic.Name),
+            EmergencyStopTopic = RemapChecked(EmergencyStopTopic, NodeParameters.EmergencyStopTopic.Name),
+            OdometryTopic = RemapPattern(OdometryTopic, NodeParameters.OdomTopic.Name),
+            PoseTopic = RemapPattern(PoseTopic, NodeParameters.PoseTopic.Name),
+            CommandTopic = RemapPattern(CommandTopic, NodeParameters.CmdVelTopic.Name),
+        };
+    }
+
+    private string RemapChecked(string topic, string parameter)
+    {
+        try
+        {
+            return Remap(topic);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InputException($"--ros-args -r: topic '{topic}' (parameter '{parameter}'): {e.Message}", e);
+        }
+    }
+
+    private string RemapPattern(string pattern, string parameter)
+    {
+        var names = Robots.Names;
+        var remapped = names.Select(r => RemapChecked(Topic(pattern, r), parameter)).ToList();
+        if (names.Select((r, i) => Topic(pattern, r) == remapped[i]).All(x => x)) return pattern;
+        // The template that gives the first robot its new name, its name tokens put back as {robot}.
+        string candidate = string.Join("/", remapped[0].Split('/').Select(t => t == names[0] ? "{robot}" : t));
+        if (candidate.Contains("{robot}", StringComparison.Ordinal) && names.Select((r, i) => Topic(candidate, r) == remapped[i]).All(x => x)) return candidate;
+        int changed = names.Select((r, i) => Topic(pattern, r) != remapped[i]).Count(x => x);
+        throw new InputException(
+            $"--ros-args -r: the rules rename {changed} of the {names.Count} robots' '{parameter}' topics ({pattern}) in a way no one topic template gives " +
+            $"(e.g. {Topic(pattern, names[0])} -> {remapped[0]}); the node forms every robot's topic from one template: set '{parameter}' in the params file, or remap every robot's topic alike");
     }
 
     /// <summary>Reads every parameter the node knows (call <see cref="RosParamsFile.ThrowOnUnknown"/> afterwards).</summary>
@@ -190,6 +415,7 @@ public sealed partial record ControllerNodeSettings
             ShutdownAckTimeoutS = p.Double(NodeParameters.ShutdownAckTimeout),
             WatchParamsFile = p.Bool(NodeParameters.WatchParamsFile),
             Foxglove = Live.FoxgloveSettings.Read(p, ownRobot is not null),
+            Distro = NodeParameters.DistroOf(p),
             RecordPath = p.String(NodeParameters.RecordPath) is { Length: > 0 } rec ? Path.GetFullPath(Path.Combine(p.Directory ?? ".", rec)) : null,
             RealtimePriority = p.Int(NodeParameters.RealtimePriority),
             PublishThreads = p.Int(NodeParameters.PublishThreads),

@@ -43,6 +43,7 @@ public static class NodeParameters
     public static readonly ParameterDescriptor FoxgloveTlsCert = Text("foxglove.tls_cert", "", "PEM certificate: then wss:// and https:// only");
     public static readonly ParameterDescriptor FoxgloveTlsKey = Text("foxglove.tls_key", "", "PEM private key of foxglove.tls_cert");
     public static readonly ParameterDescriptor RecordPath = Text("record.path", "", "Record the live run to this .mcap file (empty: no recording; controller --record FILE gives it too)");
+    public static readonly ParameterDescriptor Distro = Text("ros.distro", "jazzy", "The ROS 2 distribution whose graph layout (ros_discovery_info gids) the node announces itself in", false, [.. Ros2.RosDistros.Names]);
     public static readonly ParameterDescriptor ShutdownAckTimeout = Double("shutdown.ack_timeout_s", 1.0, 0, 60, "s", "How long shutdown waits for the zero commands to be acknowledged");
 
     /// <summary>The nodes' own parameters, in README order.</summary>
@@ -51,7 +52,7 @@ public static class NodeParameters
         UseSimTime, FrameId, RealtimePriority, PublishThreads, WatchParamsFile,
         RobotNames, RobotPrefix, RobotCount, RobotIndexDigits, RobotWorld, RobotModel, MaxLinearSpeed, MaxAngularSpeed,
         PoseSource, OdomTopic, PoseTopic, CmdVelTopic, CmdVelType,
-        StatusTopic, TargetMapTopic, TargetTopic, TargetGridTopic, EmergencyStopTopic, ShutdownAckTimeout, RecordPath, FoxglovePort, FoxgloveAddress, FoxgloveToken, FoxgloveTlsCert, FoxgloveTlsKey,
+        StatusTopic, TargetMapTopic, TargetTopic, TargetGridTopic, EmergencyStopTopic, Distro, ShutdownAckTimeout, RecordPath, FoxglovePort, FoxgloveAddress, FoxgloveToken, FoxgloveTlsCert, FoxgloveTlsKey,
     ];
 
     public static readonly ParameterDescriptor SimWorld = FilePath("sim.world", "An SDF world with the robots (else generated from sim.robot_model)");
@@ -76,6 +77,13 @@ public static class NodeParameters
         SimWorld, SimRobotModel, SimRobots, SimStart, SimStartSpacing, SimDuration, SimSeed, SimLatency, SimPositionNoise, SimYawNoise,
         SimCommandTimeout, SimLimiterStep, MetricsPeriod, WriteTrajectories, WriteRecording,
     ];
+
+    /// <summary>The distribution <see cref="Distro"/> names in <paramref name="p"/>.</summary>
+    public static Ros2.RosDistro DistroOf(RosParamsFile p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return Ros2.RosDistros.TryParse(p.String(Distro), out var d) ? d : Ros2.RosDistro.Jazzy;
+    }
 
     /// <summary>The one parameter table of the program: the controller's, the nodes', the simulation's.</summary>
     public static ParameterTable Table { get; } = new([.. ControlParameters.All, .. Node, .. Simulation]);

@@ -48,10 +48,19 @@ public sealed record NodeTopics(string Node, IReadOnlyList<string> Publish, IRea
     internal static NodeTopics Of(string node, IEnumerable<string> publish, IEnumerable<string> subscribe) =>
         new(node, [.. publish.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], [.. subscribe.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
 
-    /// <summary>The enclave policy that allows exactly these topics (and, by default, <c>ros_discovery_info</c> as sros2 does).</summary>
+    /// <summary>The node's namespace (<c>-r __ns:=</c>), against which its relative and <c>~</c> names resolve.</summary>
+    public string Namespace { get; init; } = "/";
+
+    /// <summary>The services the node serves, as it names them (<c>~/get_parameters</c>): their request and reply topics.</summary>
+    public IReadOnlyList<string> Services { get; init; } = [];
+
+    /// <summary>
+    /// The enclave policy that allows exactly these topics and services (and, by default, <c>ros_discovery_info</c> as
+    /// sros2 does).
+    /// </summary>
     public EnclavePolicy ToPolicy(bool allowRosDiscoveryInfo = true) => new()
     {
-        Nodes = [new NodePolicy { Node = Node, Publish = Publish, Subscribe = Subscribe }],
+        Nodes = [new NodePolicy { Namespace = Namespace, Node = Node, Publish = Publish, Subscribe = Subscribe, ServicesServed = Services }],
         AllowRosDiscoveryInfo = allowRosDiscoveryInfo,
     };
 }

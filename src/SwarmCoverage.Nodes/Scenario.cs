@@ -103,6 +103,7 @@ public sealed record Scenario(string Source, ControllerSettings Controller, Simu
             _ = Nodes.ControllerNodeSettings.Read(p, null);
         // The Foxglove server and the console of simulate --live (foxglove.*), checked whether or not the run is live.
         var foxglove = Live.FoxgloveSettings.Read(p, decentralized: false);
+        _ = NodeParameters.DistroOf(p); // ros.distro: one params file serves the nodes and simulate; checked, unused in-process
         p.ThrowOnUnknown();
         if (controller.Target.Dimension != 2)
             throw new InputException($"{p.Source}: simulate runs ground robots on a 2-D target; this target is {controller.Target.Dimension}-D");

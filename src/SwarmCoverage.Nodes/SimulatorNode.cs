@@ -89,7 +89,9 @@ public sealed class SimulatorNode : IDisposable
         _inputs = new InputLedger(TimeProvider.System, logger);
         _commandTally = _inputs.For(CommandInput);
         NodeEnclaves.Log(_log, options.Security);
-        _participant = new RosParticipant(options.Security is { } security ? security.Apply(options.Participant) : options.Participant);
+        // In the ROS 2 graph as /swarm_coverage_sim (ros_discovery_info), in jazzy's layout unless the options say otherwise.
+        var participant = options.Participant with { Graph = options.Participant.Graph ?? RosDistro.Jazzy };
+        _participant = new RosParticipant(options.Security is { } security ? security.Apply(participant) : participant);
         try
         {
             _waitSet = new RosWaitSet(_participant);
@@ -124,7 +126,7 @@ public sealed class SimulatorNode : IDisposable
                 }
             }
 
-            _clockPub = _participant.CreatePublisher<Clock>(NodeTopics.Clock, RosQos.Default);
+            _clockPub = _participant.CreatePublisher<Clock>(options.ClockTopic, RosQos.Default);
             _diagnosticsPub = _participant.CreatePublisher<DiagnosticArray>(NodeDiagnostics.Topic, RosQos.Default);
         }
         catch
@@ -150,7 +152,7 @@ public sealed class SimulatorNode : IDisposable
     {
         ArgumentNullException.ThrowIfNull(robots);
         ArgumentNullException.ThrowIfNull(options);
-        var publish = new List<string> { NodeTopics.Clock, NodeDiagnostics.Topic };
+        var publish = new List<string> { options.ClockTopic, NodeDiagnostics.Topic };
         var subscribe = new List<string>();
         foreach (RobotSpec robot in robots)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SwarmCoverage.Ros2;
+using SwarmCoverage.Sim;
 
 namespace SwarmCoverage.Nodes;
 
@@ -34,7 +35,7 @@ public sealed record SimulatorNodeOptions
     public double StatusPeriodS { get; init; } = 10.0;
 
     /// <summary>The DDS participant (domain, node name, Cyclone configuration).</summary>
-    public RosParticipantOptions Participant { get; init; } = new() { NodeName = "swarm_coverage_sim" };
+    public RosParticipantOptions Participant { get; init; } = new() { NodeName = DefaultNodeName };
 
     /// <summary>
     /// SROS2 as <see cref="Ros2.Security.RosSecurity.Resolve"/> decided it (its files and enclave go into <see cref="Participant"/>,
@@ -42,8 +43,32 @@ public sealed record SimulatorNodeOptions
     /// </summary>
     public Ros2.Security.RosSecurityOutcome? Security { get; init; }
 
-    /// <summary>The pose topic of <paramref name="robot"/> (<see cref="PoseTopicPattern"/>).</summary>
-    public string PoseTopicOf(string robot) => PoseTopicPattern.Replace("{robot}", robot, StringComparison.Ordinal);
+    /// <summary>The node's name before any <c>--ros-args -r __node:=</c> rule.</summary>
+    public const string DefaultNodeName = "swarm_coverage_sim";
+
+    /// <summary>The <c>--ros-args -r</c> rules, in order; <see cref="Remap"/> applies the topic ones, with the node name and namespace of <see cref="Participant"/>.</summary>
+    public IReadOnlyList<RosRemapRule> Remappings { get; init; } = [];
+
+    /// <summary><paramref name="fullyQualifiedTopic"/> after <see cref="Remappings"/> (the first matching rule; unchanged when none).</summary>
+    public string Remap(string fullyQualifiedTopic) => RosRemapping.Topic(Remappings, fullyQualifiedTopic, Participant.NodeName, Participant.Namespace);
+
+    /// <summary>The topic the simulated time is published on: <c>/clock</c>, remapped.</summary>
+    public string ClockTopic => Remap(NodeTopics.Clock);
+
+    /// <summary>The pose topic of <paramref name="robot"/> (<see cref="PoseTopicPattern"/>, remapped).</summary>
+    public string PoseTopicOf(string robot) => Remap(PoseTopicPattern.Replace("{robot}", robot, StringComparison.Ordinal));
+
+    /// <summary>
+    /// <paramref name="robot"/> with its <c>cmd_vel</c> and odometry topics remapped by <see cref="Remappings"/>
+    /// (its <see cref="RobotSpec.Topics"/> set only when a rule changes one).
+    /// </summary>
+    public RobotSpec WithRemappedTopics(RobotSpec robot)
+    {
+        ArgumentNullException.ThrowIfNull(robot);
+        var t = robot.EffectiveTopics;
+        var r = t with { CmdVel = Remap(t.CmdVel), Odometry = Remap(t.Odometry) };
+        return r == t ? robot : robot with { Topics = r };
+    }
 
     /// <summary>True when the node does not pace itself against the wall clock.</summary>
     public bool AsFastAsPossible => Speed == 0 || double.IsPositiveInfinity(Speed);

@@ -93,11 +93,14 @@ public sealed class SecurityCommandTests : IDisposable
         }
 
         var r = Cli.Run("security", "create-permissions", Ks, "/swarm_coverage", "--controller", file);
-        Assert.Equal("wrote permissions of /swarm_coverage: publish rt/alpha/cmd_vel rt/bravo/cmd_vel rt/diagnostics rt/parameter_events rt/rosout rt/swarm_coverage/status rt/swarm_coverage/target_map; " +
-            "subscribe rt/alpha/odom rt/bravo/odom rt/clock rt/swarm_coverage/emergency_stop rt/swarm_coverage/target rt/swarm_coverage/target_grid; and ros_discovery_info\n", r.Out);
+        static string Services(string kind, string node, string suffix) => string.Concat(
+            new[] { "describe_parameters", "emergency_stop", "get_parameter_types", "get_parameters", "list_parameters", "reload_target", "set_parameters", "set_parameters_atomically" }
+                .Select(s => $" {kind}/{node}/{s}{suffix}"));
+        Assert.Equal("wrote permissions of /swarm_coverage: publish" + Services("rr", "swarm_coverage", "Reply") + " rt/alpha/cmd_vel rt/bravo/cmd_vel rt/diagnostics rt/parameter_events rt/rosout rt/swarm_coverage/status rt/swarm_coverage/target_map; " +
+            "subscribe" + Services("rq", "swarm_coverage", "Request") + " rt/alpha/odom rt/bravo/odom rt/clock rt/swarm_coverage/emergency_stop rt/swarm_coverage/target rt/swarm_coverage/target_grid; and ros_discovery_info\n", r.Out);
         r = Cli.Run("security", "create-permissions", Ks, "/swarm_coverage/bravo", "--controller", file, "--robot", "bravo", "--no-ros-discovery-info");
-        Assert.Equal("wrote permissions of /swarm_coverage/bravo: publish rt/bravo/cmd_vel rt/diagnostics rt/parameter_events rt/rosout; " +
-            "subscribe rt/alpha/odom rt/bravo/odom rt/clock rt/swarm_coverage/emergency_stop rt/swarm_coverage/target rt/swarm_coverage/target_grid\n", r.Out);
+        Assert.Equal("wrote permissions of /swarm_coverage/bravo: publish" + Services("rr", "swarm_coverage_bravo", "Reply") + " rt/bravo/cmd_vel rt/diagnostics rt/parameter_events rt/rosout; " +
+            "subscribe" + Services("rq", "swarm_coverage_bravo", "Request") + " rt/alpha/odom rt/bravo/odom rt/clock rt/swarm_coverage/emergency_stop rt/swarm_coverage/target rt/swarm_coverage/target_grid\n", r.Out);
 
         // The simulator of the same file: sim.robots generates robot_0 and robot_1 (its own names), the reverse directions.
         r = Cli.Run("security", "create-permissions", Ks, "/swarm_coverage_sim", "--sim", file, "--publish-pose");
@@ -126,7 +129,8 @@ public sealed class SecurityCommandTests : IDisposable
     [Fact]
     public void An_unsupported_or_incomplete_ros_argument_is_bad_input()
     {
-        AssertBadInput(Cli.Run("controller", "--params", "f", "--ros-args", "-r", "a:=b"), "--ros-args -r: not supported");
+        AssertBadInput(Cli.Run("controller", "--params", "f", "--ros-args", "-r", "foo"), "Couldn't parse remap rule: '-r foo'");
+        AssertBadInput(Cli.Run("controller", "--params", "f", "--ros-args", "--no-such-flag"), "unknown ROS argument");
         AssertBadInput(Cli.Run("sim", "--ros-args", "--enclave"), "--ros-args --enclave: give the enclave name");
     }
 }

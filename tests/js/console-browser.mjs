@@ -340,7 +340,10 @@ async function estop() {
   await waitFor("ticks after the stop", () => obs.commandsByTick(clickedAt).length >= 6, 10000);
   const rows = obs.commandsByTick(clickedAt);
   const firstZero = rows.find(([, , nz], i) => nz === 0 && rows.slice(i).every((x) => x[2] === 0));
-  out.estop = { clickedAt, rows: rows.slice(0, 8), firstZeroTick: firstZero ? firstZero[0] : null, banner: await p.$eval("#banner-text", (b) => b.textContent), button: await p.$eval("#estop", (b) => b.textContent) };
+  // The tick from which the controller had the stop in force (its own tick_input says so): the page-to-server
+  // delay is the socket's and the machine's; the controller's part is that commands are zero from that tick on.
+  const inForce = obs.tickInputs.find((t) => Number(t.tick) > clickedAt && t.emergency_stop);
+  out.estop = { clickedAt, inForceTick: inForce ? Number(inForce.tick) : null, rows: rows.slice(0, 8), firstZeroTick: firstZero ? firstZero[0] : null, banner: await p.$eval("#banner-text", (b) => b.textContent), button: await p.$eval("#estop", (b) => b.textContent) };
 
   // Release needs a confirmation: cancel keeps it stopped, confirm releases.
   await p.click("#estop");

@@ -23,6 +23,7 @@ public sealed class RosParamsFile
     private readonly Dictionary<string, (YamlNode Node, int Line)> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _origins = new(StringComparer.Ordinal);
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _directories = new(StringComparer.Ordinal);
 
     private RosParamsFile(string source, string? directory)
     {
@@ -54,7 +55,60 @@ public sealed class RosParamsFile
     /// <summary>An empty set of parameters (every getter returns its default).</summary>
     public static RosParamsFile Empty(string source = "defaults") => new(source, null);
 
-    public static RosParamsFile Parse(string text, string source, string nodeName, string? directory = null)
+    public static RosParamsFile Parse(string text, string source, string nodeName, string? directory = null) =>
+        Parse(text, source, nodeName, directory, [], requireSection: true);
+
+    /// <summary>
+    /// Reads <paramref name="path"/> for the node whose section is <paramref name="nodeName"/> (as <see cref="Load(string, string)"/>)
+    /// or whose fully qualified name is one of <paramref name="fullNames"/> (ROS's matching, <see cref="SectionMatches"/>).
+    /// Without <paramref name="requireSection"/> a file with no section for the node gives no parameters and a warning,
+    /// as a <c>--params-file</c> for other nodes does in ROS.
+    /// </summary>
+    public static RosParamsFile Load(string path, string nodeName, IReadOnlyCollection<string> fullNames, bool requireSection)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string text = InputFiles.ReadAllText(path, "params file");
+        return Parse(text, path, nodeName, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)), fullNames, requireSection);
+    }
+
+    /// <summary>Checks that <paramref name="path"/> exists and is a YAML mapping of node sections, whatever node reads it; throws <see cref="InputException"/> naming it.</summary>
+    public static void CheckSyntax(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        _ = Parse(InputFiles.ReadAllText(path, "params file"), path, "", null, [], requireSection: false, anySection: true);
+    }
+
+    /// <summary>
+    /// Whether a params file section (or a <c>-p node:name:=value</c> prefix) called <paramref name="key"/> is for the node:
+    /// <c>/**</c>; the program's section name <paramref name="nodeName"/> (bare, or after any namespace); or, as rclcpp
+    /// matches, the key (a leading <c>/</c> added) equal to one of <paramref name="fullNames"/>, <c>*</c> standing for one
+    /// name token and <c>**</c> for any number.
+    /// </summary>
+    public static bool SectionMatches(string key, string nodeName, IReadOnlyCollection<string> fullNames)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(fullNames);
+        if (key == "/**") return true;
+        string bare = key.TrimStart('/');
+        if (nodeName.Length > 0 && (bare == nodeName || bare.EndsWith("/" + nodeName, StringComparison.Ordinal))) return true;
+        string[] pattern = bare.Split('/');
+        return fullNames.Any(f => TokensMatch(pattern, 0, f.TrimStart('/').Split('/'), 0));
+    }
+
+    private static bool TokensMatch(string[] pattern, int i, string[] name, int j)
+    {
+        if (i == pattern.Length) return j == name.Length;
+        if (pattern[i] == "**")
+        {
+            for (int k = j; k <= name.Length; k++)
+                if (TokensMatch(pattern, i + 1, name, k)) return true;
+            return false;
+        }
+
+        return j < name.Length && (pattern[i] == "*" || pattern[i] == name[j]) && TokensMatch(pattern, i + 1, name, j + 1);
+    }
+
+    private static RosParamsFile Parse(string text, string source, string nodeName, string? directory, IReadOnlyCollection<string> fullNames, bool requireSection, bool anySection = false)
     {
         var stream = InputFiles.ParseYaml(text, source);
         var file = new RosParamsFile(source, directory);
@@ -65,8 +119,7 @@ public sealed class RosParamsFile
         foreach (var (key, value) in root.Children)
         {
             string name = KeyName(key, source);
-            string bare = name.TrimStart('/');
-            if (name != "/**" && bare != nodeName && !bare.EndsWith("/" + nodeName, StringComparison.Ordinal))
+            if (!anySection && !SectionMatches(name, nodeName, fullNames))
                 continue; // another node's section
             if (value is not YamlMappingNode section || !section.Children.TryGetValue(new YamlScalarNode("ros__parameters"), out var p) || p is not YamlMappingNode parameters)
                 throw new InputException($"{source}:{key.Start.Line}: section '{name}' must contain 'ros__parameters:'");
@@ -76,9 +129,90 @@ public sealed class RosParamsFile
             file.Flatten(parameters, "");
             found = true;
         }
-        if (!found)
-            throw new InputException($"{source}: no section for node '{nodeName}' (expected '{nodeName}:' or '/**:' with ros__parameters)");
+        if (!found && requireSection)
+            throw new InputException($"{source}: no section for node '{nodeName}' (expected '{nodeName}:'{string.Concat(fullNames.Select(f => $", '{f}:'"))} or '/**:' with ros__parameters)");
+        if (!found && !anySection)
+            file.Warnings.Add($"{source}: no section for this node ('{nodeName}:'{string.Concat(fullNames.Select(f => $", '{f}:'"))} or '/**:'); nothing read from it");
+        if (anySection) file._values.Clear();
         return file;
+    }
+
+    /// <summary>
+    /// These parameters with <paramref name="over"/>'s on top, as rclcpp layers several <c>--params-file</c>: a name set in
+    /// both takes <paramref name="over"/>'s value, its errors naming <paramref name="over"/>'s file and line and a relative
+    /// path resolving against that file's folder. Warnings of both are kept. Nothing is marked as read.
+    /// </summary>
+    public RosParamsFile Layer(RosParamsFile over)
+    {
+        ArgumentNullException.ThrowIfNull(over);
+        var copy = Copy();
+        foreach (var (k, v) in over._values)
+        {
+            copy._values[k] = v;
+            copy._origins[k] = over.Where(k);
+            string? directory = over._directories.TryGetValue(k, out var d) ? d : over.Directory;
+            if (directory is not null) copy._directories[k] = directory;
+            else copy._directories.Remove(k);
+        }
+
+        copy.Warnings.AddRange(over.Warnings);
+        return copy;
+    }
+
+    /// <summary>
+    /// These parameters with <paramref name="overrides"/> (YAML values as text, e.g. <c>-p name:=value</c>) applied on top:
+    /// read back by the same getters, each is checked with the same ranges and messages as the file's, its errors naming
+    /// <paramref name="origin"/> of it (e.g. "--ros-args -p name:=value"). Throws <see cref="InputException"/> when a value
+    /// is not a YAML scalar or list of scalars (<see cref="OverrideValueError"/>).
+    /// </summary>
+    public RosParamsFile WithOverrides(IEnumerable<(string Name, string YamlValue, string Origin)> overrides)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        var copy = Copy();
+        foreach (var (name, text, origin) in overrides)
+        {
+            copy._values[name] = (ParseValue(text) ?? throw new InputException($"{origin}: {OverrideValueError(text)}"), 0);
+            copy._origins[name] = origin;
+            copy._directories.Remove(name);
+        }
+
+        return copy;
+    }
+
+    /// <summary>Why <paramref name="yamlValue"/> is not a parameter value (a YAML scalar or a flow list of scalars, as rcl reads <c>-p</c>); null when it is one.</summary>
+    public static string? OverrideValueError(string yamlValue)
+    {
+        ArgumentNullException.ThrowIfNull(yamlValue);
+        try
+        {
+            return ParseValue(yamlValue) is null ? $"'{yamlValue}' is not a value (a scalar such as true, 3, 0.5, hello, or a list such as [1.0, 2.0])" : null;
+        }
+        catch (InputException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private static YamlNode? ParseValue(string text)
+    {
+        var stream = InputFiles.ParseYaml(text, "value '" + text + "'");
+        if (stream.Documents.Count == 0) return new YamlScalarNode("");
+        return stream.Documents[0].RootNode switch
+        {
+            YamlScalarNode s => new YamlScalarNode(s.Value ?? ""),
+            YamlSequenceNode q when q.Children.All(c => c is YamlScalarNode) => new YamlSequenceNode(q.Children.Select(c => (YamlNode)new YamlScalarNode(((YamlScalarNode)c).Value ?? ""))),
+            _ => null,
+        };
+    }
+
+    private RosParamsFile Copy()
+    {
+        var copy = new RosParamsFile(Source, Directory);
+        foreach (var (k, v) in _values) copy._values[k] = v;
+        foreach (var (k, v) in _origins) copy._origins[k] = v;
+        foreach (var (k, v) in _directories) copy._directories[k] = v;
+        copy.Warnings.AddRange(Warnings);
+        return copy;
     }
 
     /// <summary>A mapping key as a name: YAML allows a sequence or a mapping as a key, a params file does not.</summary>
@@ -110,9 +244,7 @@ public sealed class RosParamsFile
     public RosParamsFile With(IEnumerable<(string Name, ParameterValue Value)> changes, string origin)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var copy = new RosParamsFile(Source, Directory);
-        foreach (var (k, v) in _values) copy._values[k] = v;
-        foreach (var (k, v) in _origins) copy._origins[k] = v;
+        var copy = Copy();
         foreach (var (name, value) in changes)
         {
             YamlNode node = value.ElementTexts is { } items
@@ -282,7 +414,8 @@ public sealed class RosParamsFile
     {
         var s = Scalar(name);
         if (s is null || string.IsNullOrEmpty(s.Value)) return null;
-        return System.IO.Path.IsPathRooted(s.Value) || Directory is null ? s.Value : System.IO.Path.Combine(Directory, s.Value);
+        string? directory = _directories.TryGetValue(name, out var d) ? d : Directory;
+        return System.IO.Path.IsPathRooted(s.Value) || directory is null ? s.Value : System.IO.Path.Combine(directory, s.Value);
     }
 
     public double[] Doubles(string name, double[] defaultValue, int? length = null)

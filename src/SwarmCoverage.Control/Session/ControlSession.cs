@@ -310,6 +310,19 @@ public sealed partial class ControlSession : IDisposable
     }
 
     /// <summary>
+    /// Why <paramref name="name"/> cannot change while running (a decentralized instance's parameters, or one that is not
+    /// a run-time parameter), or null when it can; null for an unknown name too. What every face reports as read-only.
+    /// </summary>
+    public string? ReadOnlyReason(string name)
+    {
+        var d = _table.Find(name);
+        if (d is null) return null;
+        if (_o.ParametersReadOnly) return $"parameter '{name}' is read-only while running in a decentralized instance (--robot): a change that reached one instance and not another would break their bit-identity";
+        if (!d.RunTime || !ControlParameters.All.Contains(d)) return $"parameter '{name}' cannot change while running; restart with it in the params file";
+        return null;
+    }
+
+    /// <summary>
     /// Changes run-time parameters, all or none: each must be known, may change while running, and the whole set is read
     /// again exactly as the params file is (same ranges, same messages). Accepted changes take effect at a tick boundary.
     /// </summary>
@@ -330,8 +343,7 @@ public sealed partial class ControlSession : IDisposable
         {
             var d = _table.Find(name);
             if (d is null) refusals.Add((name, $"unknown parameter '{name}'"));
-            else if (_o.ParametersReadOnly) refusals.Add((name, $"parameter '{name}' is read-only while running in a decentralized instance (--robot): a change that reached one instance and not another would break their bit-identity"));
-            else if (!d.RunTime || !ControlParameters.All.Contains(d)) refusals.Add((name, $"parameter '{name}' cannot change while running; restart with it in the params file"));
+            else if (ReadOnlyReason(name) is { } readOnly) refusals.Add((name, readOnly));
             else if (!Compatible(d.Type, value.Type)) refusals.Add((name, $"parameter '{name}' is a {d.Type}, not a {value.Type}"));
         }
 

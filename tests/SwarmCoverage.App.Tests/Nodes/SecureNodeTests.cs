@@ -154,13 +154,19 @@ public sealed partial class SecureNodeTests : IDisposable
     private OpensslKeystore OpensslNodes(uint domain, string file, DateTime? controllerNotAfter = null, (string Cert, string Key)? simIssuer = null)
     {
         var ks = OpensslKeystore.Create(_dir["openssl-ks"], domain);
-        static string[] Rt(IEnumerable<string> topics) => [.. topics.Select(t => "rt" + t)];
-        var controller = ControllerNodeSettings.Load(file, null).Topics();
+        // The DDS topics: rt/ topics, the services' rq/ and rr/ topics, and ros_discovery_info (the graph), as sros2 allows them.
+        static (string[] Publish, string[] Subscribe) Dds(NodeTopics t)
+        {
+            var (publish, subscribe) = t.ToPolicy().ToDdsTopics();
+            return ([.. publish, "ros_discovery_info"], [.. subscribe, "ros_discovery_info"]);
+        }
+
+        var controller = Dds(ControllerNodeSettings.Load(file, null).Topics());
         DateTime now = TimeProvider.System.GetUtcNow().UtcDateTime;
-        ks.AddEnclave(NodeEnclaves.Controller, domain, Rt(controller.Publish), Rt(controller.Subscribe),
+        ks.AddEnclave(NodeEnclaves.Controller, domain, controller.Publish, controller.Subscribe,
             notBefore: controllerNotAfter is null ? null : now.AddDays(-30), notAfter: controllerNotAfter);
-        var sim = SimulatorNode.Topics(SimulatorSetup.FromParams(file).World.Robots, new SimulatorNodeOptions());
-        ks.AddEnclave(NodeEnclaves.Simulator, domain, Rt(sim.Publish), Rt(sim.Subscribe), issuer: simIssuer);
+        var sim = Dds(SimulatorNode.Topics(SimulatorSetup.FromParams(file).World.Robots, new SimulatorNodeOptions()));
+        ks.AddEnclave(NodeEnclaves.Simulator, domain, sim.Publish, sim.Subscribe, issuer: simIssuer);
         return ks;
     }
 
@@ -191,6 +197,11 @@ public sealed partial class SecureNodeTests : IDisposable
             refusals.Add(e.Message);
         }
 
+        // Nor may it call the controller's parameter or stop services: their request topics are not its to write.
+        var serviceRefusal = Assert.ThrowsAny<Exception>(() => NodeDds.Sandbox.Run(() =>
+            (IDisposable)peer.CreateClient<Ros2.Messages.RclInterfaces.SetParametersRequest, Ros2.Messages.RclInterfaces.SetParametersResponse>("/swarm_coverage/set_parameters")));
+        refusals.Add(serviceRefusal.Message);
+
         int statuses = 0;
         var s = new Status();
         long start = Stopwatch.GetTimestamp();
@@ -207,6 +218,7 @@ public sealed partial class SecureNodeTests : IDisposable
         Assert.True(statuses > 0, "the status reader got no status");
         Assert.Contains("rt/swarm_coverage/emergency_stop", refusals[0], StringComparison.Ordinal);
         Assert.Contains("rt/swarm_coverage/target", refusals[1], StringComparison.Ordinal);
+        Assert.Contains("rq/swarm_coverage/set_parametersRequest", refusals[2], StringComparison.Ordinal);
         Assert.All(refusals, r => Assert.Contains("Not Allowed By Security", r, StringComparison.Ordinal));
         Assert.DoesNotContain(controller.Lines, l => l.Contains("EMERGENCY STOP", StringComparison.Ordinal) || l.Contains("Target changed", StringComparison.Ordinal));
     }
@@ -301,6 +313,13 @@ public sealed partial class SecureNodeTests : IDisposable
     [Fact]
     public void The_topics_the_permissions_allow_are_exactly_those_the_nodes_create()
     {
+        // What the permissions allow (topics, the services' request and reply topics, the graph's), as DDS names.
+        static IEnumerable<string> Allowed(NodeTopics t)
+        {
+            var (publish, subscribe) = t.ToPolicy().ToDdsTopics();
+            return publish.Concat(subscribe).Append("ros_discovery_info").Distinct().Order(StringComparer.Ordinal);
+        }
+
         uint domain = NodeDds.NewDomainId();
         string file = _dir.File("topics.yaml", NodeProcessTests.Params("""
                   names: [a, b, c]
@@ -312,7 +331,8 @@ public sealed partial class SecureNodeTests : IDisposable
             var settings = ControllerNodeSettings.Load(file, own) with { WatchParamsFile = false };
             using var node = NodeDds.Sandbox.Run(() => new ControllerNode(settings, TimeProvider.System, NullLogger<ControllerNode>.Instance, participant));
             NodeTopics topics = settings.Topics();
-            Assert.Equal(topics.Publish.Concat(topics.Subscribe).Select(x => "rt" + x).Order(StringComparer.Ordinal), node.Participant.DdsTopicNames);
+            Assert.Equal(Allowed(topics), node.Participant.DdsTopicNames);
+            Assert.Equal(RosParameterServices.Served, topics.Services);
             Assert.Equal(own is null
                 ? ["/a/cmd_vel", "/b/cmd_vel", "/c/cmd_vel", "/diagnostics", "/parameter_events", "/rosout", "/swarm_coverage/status", "/swarm_coverage/target_map"]
                 : ["/b/cmd_vel", "/diagnostics", "/parameter_events", "/rosout"], topics.Publish);
@@ -328,7 +348,7 @@ public sealed partial class SecureNodeTests : IDisposable
             var options = new SimulatorNodeOptions { PublishPose = pose, Participant = participant with { NodeName = "swarm_coverage_sim" } };
             using var sim = NodeDds.Sandbox.Run(() => new SimulatorNode(new Simulator(robots, new SimulationOptions()), options, NullLogger.Instance));
             NodeTopics topics = SimulatorNode.Topics(robots, options);
-            Assert.Equal(topics.Publish.Concat(topics.Subscribe).Select(x => "rt" + x).Order(StringComparer.Ordinal), sim.Participant.DdsTopicNames);
+            Assert.Equal(Allowed(topics), sim.Participant.DdsTopicNames);
             Assert.Equal(pose ? ["/a/odom", "/a/pose", "/b/odom", "/b/pose", "/clock", "/diagnostics"] : ["/a/odom", "/b/odom", "/clock", "/diagnostics"], topics.Publish);
         }
     }
