@@ -187,7 +187,7 @@ public sealed class GraphPeer
         string[] idls = Directory.GetFiles(idlRoot, "*.idl", SearchOption.AllDirectories);
         foreach (string idl in idls)
         {
-            PrepareForIdlc(idl, Path.GetRelativePath(idlRoot, idl));
+            IdlFiles.PrepareForIdlc(idl, Path.GetRelativePath(idlRoot, idl));
         }
 
         string wrappers = Path.Combine(idlRoot, "ros_wrappers.idl");
@@ -242,70 +242,6 @@ public sealed class GraphPeer
         return sb.ToString();
     }
 
-    /// <summary>
-    /// IdlcOpsTests' adjustments for idlc 0.10.2 (copied: this file is also linked into the App tests): include guards
-    /// and guarded typedefs, since rosidl's IDL files repeat typedefs such as <c>double__36</c>; no <c>@verbatim</c>
-    /// comment annotations, which make idlc drop the ops of sequence elements.
-    /// </summary>
-    private static void PrepareForIdlc(string path, string relative)
-    {
-        string text = File.ReadAllText(path);
-        text = StripVerbatim(text);
-        text = Regex.Replace(text, @"^(\s*)typedef (.+?) (\w+)\[(\d+)\];", m =>
-            $"{m.Groups[1].Value}#ifndef TYPEDEF_{m.Groups[3].Value}\n{m.Groups[1].Value}#define TYPEDEF_{m.Groups[3].Value}\n" +
-            $"{m.Value.TrimStart('\n')}\n{m.Groups[1].Value}#endif", RegexOptions.Multiline);
-        string guard = "GUARD_" + Regex.Replace(relative, @"[^A-Za-z0-9]", "_").ToUpperInvariant();
-        File.WriteAllText(path, $"#ifndef {guard}\n#define {guard}\n{text}\n#endif\n");
-    }
-
-    private static string StripVerbatim(string text)
-    {
-        var sb = new StringBuilder(text.Length);
-        int i = 0;
-        while (i < text.Length)
-        {
-            if (string.CompareOrdinal(text, i, "@verbatim", 0, 9) != 0)
-            {
-                sb.Append(text[i++]);
-                continue;
-            }
-
-            int k = text.IndexOf('(', i);
-            int depth = 0;
-            bool inString = false;
-            for (; k < text.Length; k++)
-            {
-                char c = text[k];
-                if (inString)
-                {
-                    if (c == '\\')
-                    {
-                        k++;
-                    }
-                    else if (c == '"')
-                    {
-                        inString = false;
-                    }
-                }
-                else if (c == '"')
-                {
-                    inString = true;
-                }
-                else if (c == '(')
-                {
-                    depth++;
-                }
-                else if (c == ')' && --depth == 0)
-                {
-                    break;
-                }
-            }
-
-            i = k + 1;
-        }
-
-        return sb.ToString();
-    }
 }
 
 /// <summary>
