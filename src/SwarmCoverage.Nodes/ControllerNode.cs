@@ -131,9 +131,6 @@ public sealed partial class ControllerNode : IDisposable
     /// <summary>The control session this node is a face of.</summary>
     public ControlSession Session => _session;
 
-    /// <summary>The node's services (parameters, emergency stop, target reload).</summary>
-    public IReadOnlyList<string> ServiceNames => _services?.Names ?? [];
-
     /// <summary>The DDS participant (the clock subscription shares it).</summary>
     public RosParticipant Participant => _participant;
 

@@ -67,9 +67,6 @@ public sealed class RosParameterServices : IDisposable
     /// <summary>The services served, fully qualified.</summary>
     public IReadOnlyList<string> Names => _host.Names;
 
-    /// <summary>Requests answered.</summary>
-    public long Answered => _host.Answered;
-
     /// <inheritdoc/>
     public void Dispose() => _host.Dispose();
 

@@ -10,7 +10,7 @@ namespace SwarmCoverage.Ros2;
 /// its readers and writers (the announcer's own writer is not one of them, as rmw's is not). It is published at the
 /// start, again when endpoints come or go (changes within 20 ms coalesce into one message, so a node creating
 /// thousands of endpoints sends a few messages, not thousands), and at the end without the node. Announcing runs on
-/// its own thread and never on a tick; a failed write is kept in <see cref="LastError"/> and retried at the next change.
+/// its own thread and never on a tick; a failed write is retried at the next change.
 /// </summary>
 internal sealed class GraphAnnouncer : IDisposable
 {
@@ -41,12 +41,6 @@ internal sealed class GraphAnnouncer : IDisposable
 
     /// <summary>The layout announced in.</summary>
     public RosDistro Distro { get; }
-
-    /// <summary>Messages published so far.</summary>
-    public int Published { get; private set; }
-
-    /// <summary>The last write that failed, if any.</summary>
-    public Exception? LastError { get; private set; }
 
     /// <summary>A DDS GUID as a ROS gid.</summary>
     public static unsafe RosGid ToGid(DdsGuid guid) => RosGid.FromBytes(new ReadOnlySpan<byte>(guid.V, 16));
@@ -118,12 +112,10 @@ internal sealed class GraphAnnouncer : IDisposable
             try
             {
                 writer.Publish(message);
-                Published++;
             }
-            catch (DdsException e)
+            catch (DdsException)
             {
-                LastError = e;
-                Interlocked.Exchange(ref dirty, 1);
+                Interlocked.Exchange(ref dirty, 1); // retried at the next change
             }
         }
     }

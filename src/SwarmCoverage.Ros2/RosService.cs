@@ -226,7 +226,7 @@ public sealed class RosServiceHost : IDisposable
 {
     private readonly RosParticipant participant;
     private readonly Action<string, Exception>? onError;
-    private readonly List<(RosSubscription Requests, Action Serve, IDisposable Server)> services = [];
+    private readonly List<(RosSubscription Requests, Action Serve, IDisposable Server, string Name)> services = [];
     private readonly CancellationTokenSource stop = new();
     private RosWaitSet? waitSet;
     private Thread? thread;
@@ -240,12 +240,7 @@ public sealed class RosServiceHost : IDisposable
     }
 
     /// <summary>The fully qualified names of the services served.</summary>
-    public IReadOnlyList<string> Names => [.. services.Select(s => s.Server.ToString()!)];
-
-    /// <summary>Requests answered so far.</summary>
-    public long Answered => Interlocked.Read(ref answered);
-
-    private long answered;
+    public IReadOnlyList<string> Names => [.. services.Select(s => s.Name)];
 
     /// <summary>Serves <paramref name="serviceName"/> with <paramref name="handler"/>.</summary>
     public RosServiceServer<TRequest, TResponse> Add<TRequest, TResponse>(string serviceName, Func<TRequest, TResponse> handler)
@@ -275,9 +270,8 @@ public sealed class RosServiceHost : IDisposable
                 }
 
                 server.Reply(id, in response);
-                Interlocked.Increment(ref answered);
             }
-        }, server));
+        }, server, server.ServiceName));
         return server;
     }
 
