@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using SwarmCoverage.Ros2;
 using SwarmCoverage.Ros2.Messages.GeometryMsgs;
@@ -47,9 +48,9 @@ public sealed class RosGraphTests : IDisposable
     /// </summary>
     private static JsonElement GraphWhen(GraphPeer peer, uint domain, Func<JsonElement, bool> ready, string what, params AppProcess[] processes)
     {
-        var end = DateTime.UtcNow + Wait;
+        long start = Stopwatch.GetTimestamp();
         GraphPeerResult? last = null;
-        while (DateTime.UtcNow < end)
+        while (Stopwatch.GetElapsedTime(start) < Wait)
         {
             last = peer.Execute(domain, Wait, "graph", "2");
             if (last.Lines.Length > 0 && ready(last.Last)) return last.Last;
@@ -69,8 +70,8 @@ public sealed class RosGraphTests : IDisposable
         foreach (var c in commands) while (c.TryTake(ref t)) { }
         double sum = 0;
         int n = 0;
-        var end = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < end)
+        long start = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(start).TotalSeconds < seconds)
         {
             foreach (var c in commands)
                 while (c.TryTake(ref t))
@@ -162,11 +163,13 @@ public sealed class RosGraphTests : IDisposable
         Assert.True(after < before / 5, $"mean commanded speed {before} m/s at gain 0.3, {after} m/s at 0.01");
 
         // Refused: out of range, start-up only, and an atomic set with one bad value; each with its reason, none changes anything.
-        var bad = Call(peer, domain, "/swarm_coverage", "set_parameters", "safety.radius_m=double:-1", "robots.count=int:5", "velocity_gain=string:fast").GetProperty("results");
+        var bad = Call(peer, domain, "/swarm_coverage", "set_parameters", "safety.radius_m=double:-1", "robots.count=int:5", "velocity_gain=string:fast", "velocity_gain=double:nan", "safety.radius_m=double:1e308").GetProperty("results");
         Assert.All(bad.EnumerateArray(), r => Assert.False(r.GetProperty("successful").GetBoolean()));
         Assert.Contains("'safety.radius_m' is -1; allowed range", bad[0].GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Contains("cannot change while running", bad[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Contains("'velocity_gain' is a Double, not a String", bad[2].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("velocity_gain", bad[3].GetProperty("reason").GetString(), StringComparison.Ordinal); // NaN
+        Assert.Contains("safety.radius_m", bad[4].GetProperty("reason").GetString(), StringComparison.Ordinal); // 1e308
         var atomic = Call(peer, domain, "/swarm_coverage", "set_parameters_atomically", "velocity_gain=double:0.2", "safety.radius_m=double:-1").GetProperty("result");
         Assert.False(atomic.GetProperty("successful").GetBoolean());
         Assert.Contains("safety.radius_m", atomic.GetProperty("reason").GetString(), StringComparison.Ordinal);
