@@ -115,4 +115,21 @@ public sealed class RosArgumentsTests
         Assert.Equal("/r0/odometry", r.EffectiveTopics.Odometry);
         Assert.Equal("/r0/cmd_vel", r.EffectiveTopics.CmdVel);
     }
+
+    [Fact]
+    public void A_distribution_the_nodes_do_not_know_is_refused_naming_it()
+    {
+        // The simulator takes ros.distro from -p; the controller from its params (file or -p), checked as every parameter.
+        var (_, sim) = RosArguments.Split(["sim", "--ros-args", "-p", "ros.distro:=foxy"]);
+        Assert.Contains("ros.distro is one of humble, jazzy, kilted", Assert.Throws<InputException>(() => NodeCommands.SimulatorOptionsOf(sim)).Message, StringComparison.Ordinal);
+        var (_, ok) = RosArguments.Split(["sim", "--ros-args", "-p", "ros.distro:=humble"]);
+        Assert.Equal(Ros2.RosDistro.Humble, NodeCommands.SimulatorOptionsOf(ok).Participant.Graph);
+
+        string file = Path.Combine(Repo(), "launch", "sim_turtlebot3.yaml");
+        var (_, bad) = RosArguments.Split(["controller", "--ros-args", "-p", "ros.distro:=foxy"]);
+        string message = Assert.Throws<InputException>(() => NodeCommands.ControllerSettingsOf(file, null, null, bad)).Message;
+        Assert.Contains("ros.distro", message, StringComparison.Ordinal);
+        var (_, humble) = RosArguments.Split(["controller", "--ros-args", "-p", "ros.distro:=humble"]);
+        Assert.Equal(Ros2.RosDistro.Humble, NodeCommands.ControllerSettingsOf(file, null, null, humble).Distro);
+    }
 }
