@@ -140,9 +140,13 @@ internal sealed partial class AppProcess : IDisposable
         long start = Stopwatch.GetTimestamp();
         while (true)
         {
+            // Once the process has exited, the no-argument wait lets the asynchronous readers deliver every line it
+            // wrote (a loaded machine delivers them late), so the last look below sees the whole output.
+            bool exited = _process.HasExited;
+            if (exited) _process.WaitForExit();
             var hit = Lines.FirstOrDefault(l => l.Contains(fragment, StringComparison.Ordinal));
             if (hit is not null) return hit;
-            if (Stopwatch.GetElapsedTime(start) > limit || (_process.HasExited && Stopwatch.GetElapsedTime(start) > TimeSpan.FromSeconds(1) && !Lines.Any(l => l.Contains(fragment, StringComparison.Ordinal))))
+            if (exited || Stopwatch.GetElapsedTime(start) > limit)
                 Assert.Fail($"no line containing '{fragment}' within {limit.TotalSeconds:F0} s\n{Describe()}");
             Thread.Sleep(10);
         }

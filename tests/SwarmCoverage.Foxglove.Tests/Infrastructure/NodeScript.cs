@@ -178,13 +178,19 @@ internal sealed class NodeScript : IDisposable
         long start = Stopwatch.GetTimestamp();
         while (true)
         {
+            bool exited = _process.HasExited;
+            if (exited)
+            {
+                _process.WaitForExit(); // let the output readers deliver every line before the last look
+            }
+
             JsonElement? hit = All(name).Cast<JsonElement?>().FirstOrDefault(e => match(e!.Value));
             if (hit is { } found)
             {
                 return found;
             }
 
-            if (Stopwatch.GetElapsedTime(start) > limit || _process.HasExited)
+            if (Stopwatch.GetElapsedTime(start) > limit || exited)
             {
                 Assert.Fail($"no matching '{name}' event within {limit.TotalSeconds:F0} s (exited: {_process.HasExited})\n{Describe()}");
             }

@@ -158,10 +158,18 @@ internal sealed class PeerProcess : IDisposable
     public string WaitForLine(string prefix, TimeSpan timeout)
     {
         long start = Stopwatch.GetTimestamp();
-        long? exitedAt = null;
-        lock (gate)
+        while (true)
         {
-            while (true)
+            bool exited = process.HasExited;
+            if (exited)
+            {
+                // The asynchronous readers may still hold lines the process wrote before it exited (a loaded machine
+                // delivers them seconds late): the no-argument wait returns once both streams reached their end.
+                // It takes the handlers' lock, so it runs outside it.
+                process.WaitForExit();
+            }
+
+            lock (gate)
             {
                 string? hit = lines.FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
                 if (hit is not null)
@@ -169,15 +177,11 @@ internal sealed class PeerProcess : IDisposable
                     return hit;
                 }
 
-                if (process.HasExited)
-                {
-                    exitedAt ??= Stopwatch.GetTimestamp();
-                }
-
-                if (Stopwatch.GetElapsedTime(start) > timeout || (exitedAt is { } t && Stopwatch.GetElapsedTime(t) > TimeSpan.FromSeconds(1)))
+                if (exited || Stopwatch.GetElapsedTime(start) > timeout)
                 {
                     throw new TimeoutException(
-                        $"{Description}: no line starting with '{prefix}' within {timeout}; exited={process.HasExited}\n" +
+                        $"{Description}: no line starting with '{prefix}' within {timeout}; exited={exited}" +
+                        (exited ? $" (code {process.ExitCode})" : "") + "\n" +
                         $"stdout:\n{string.Join('\n', lines)}\nstderr:\n{string.Join('\n', errors)}");
                 }
 
