@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using SwarmCoverage.Core;
 
 namespace SwarmCoverage.Core.Tests;
@@ -23,6 +24,31 @@ public class DetMathTests
         Assert.Equal(1.0, DetMath.Exp(0));
         Assert.Equal(0.0, DetMath.Exp(-800));
         Assert.Equal(double.PositiveInfinity, DetMath.Exp(800));
+    }
+
+    [Fact]
+    public void Exp4_gives_each_lane_the_bits_of_Exp_in_range_at_its_edges_and_beyond()
+    {
+        // In range (the vector path), around its edges at -708 and 709, and outside it, NaN and the infinities
+        // (the scalar path), mixed within one vector so that one lane out of range sends all four the scalar way.
+        double[] edges =
+        [
+            -708, 709, Math.BitDecrement(-708), Math.BitIncrement(709), -707.9999, 708.9999, -745.1, -745.3, 709.8, 0, -0.0,
+            double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1e-300, -1e-300, 0.5 * Math.Log(2), -0.5 * Math.Log(2),
+        ];
+        var rng = new Random(4);
+        for (int i = 0; i < 100_000; i++)
+        {
+            double Pick() => rng.Next(8) == 0 ? edges[rng.Next(edges.Length)] : (rng.NextDouble() - 0.5) * (i % 2 == 0 ? 64 : 1500);
+            var x = Vector256.Create(Pick(), Pick(), Pick(), Pick());
+            var e = DetMath.Exp4(x);
+            for (int l = 0; l < 4; l++)
+            {
+                double want = DetMath.Exp(x.GetElement(l));
+                Assert.True(BitConverter.DoubleToInt64Bits(want) == BitConverter.DoubleToInt64Bits(e.GetElement(l)),
+                    $"lane {l} of exp4({x}): {e.GetElement(l):R}, Exp gives {want:R}");
+            }
+        }
     }
 
     [Fact]

@@ -254,7 +254,7 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
         _chunks = chunks;
         _chunkSize = (n + chunks - 1) / chunks;
         for (int w = 0; w < _scratch.Length; w++)
-            _scratch[w] ??= GC.AllocateArray<double>(4 * _grid.D * _scratchStride, pinned: true);
+            _scratch[w] ??= GC.AllocateArray<double>(Batch * SlotLength, pinned: true);
     }
 
     void IParallelWork.Execute(int item, int worker) => Execute(item, worker);
@@ -277,50 +277,92 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
 
     // ---------------- weights ----------------
 
+    /// <summary>Particles whose weights are computed together (the lanes of one <see cref="DetMath.Exp4"/> per axis and kind).</summary>
+    private const int Batch = 4;
+
+    /// <summary>Doubles of one particle's weights in the scratch: g and dg for each axis.</summary>
+    private int SlotLength => 2 * _grid.D * _scratchStride;
+
     /// <summary>
-    /// 1-D Gaussian weights g and derivative weights dg (d/dx of g(x - c_j)) for the cells within the
-    /// cut-off along one axis, starting at the first cell inside it (two exponentials per axis, then
-    /// the recurrence in 4-lane blocks). Entries past the active taps, up to <paramref name="clearTo"/>, are zero.
+    /// 1-D Gaussian weights g and derivative weights dg (d/dx of g(x - c_j)) for the cells within the cut-off along
+    /// each axis of particles <c>order[0 .. n)</c> (n &lt;= 4), starting at the first cell inside it; particle p's go to
+    /// slot p of the scratch. The two exponentials of one axis and kind for the four particles are one
+    /// <see cref="DetMath.Exp4"/> (the same bits as one at a time), then each recurrence runs in 4-lane blocks. Doing four
+    /// particles at once gives the processor independent chains: one particle alone is a chain of dependent
+    /// multiplications. Entries past the active taps, up to the axis's padded width, are zero. Pass 1 asks for the values
+    /// alone.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AxisWeights(int axis, double x, double* g, double* dg, int clearTo, out int start, out int count)
+    private void BatchWeights(int first, int n, double* scratch, int* start, int* count, bool derivatives)
     {
-        double a = _grid.Min[axis], h = _grid.Delta[axis];
-        int pad = _grid.Pad[axis];
-        double reach = _grid.CutoffRadius / h;
-        double u = (x - a) / h + pad - 0.5;
-        int s = (int)Math.Ceiling(u - reach);
-        int e = (int)Math.Floor(u + reach);
-        double t0 = x - (a + (s - pad + 0.5) * h);
-        double e0 = _norm1 * DetMath.Exp(-0.5 * t0 * t0 * _invEps2);
-        double q = DetMath.Exp(t0 * h * _invEps2);
-        int blocks = (clearTo + 3) >> 2;
+        int d = _grid.D;
+        // argE[4k + p] = -t0^2 / (2 eps^2) (for e0 = g at the first tap), argQ[4k + p] = t0 h / eps^2 (for the ratio q).
+        double* t0 = stackalloc double[3 * Batch];
+        double* argE = stackalloc double[3 * Batch];
+        double* argQ = stackalloc double[3 * Batch];
+        for (int k = 0; k < d; k++)
+        {
+            double a = _grid.Min[k], h = _grid.Delta[k];
+            int pad = _grid.Pad[k];
+            double reach = _grid.CutoffRadius / h;
+            for (int p = 0; p < Batch; p++)
+            {
+                if (p >= n)
+                {
+                    argE[Batch * k + p] = 0;
+                    argQ[Batch * k + p] = 0;
+                    continue;
+                }
+                double x = _pos[(first + p) * d + k];
+                double u = (x - a) / h + pad - 0.5;
+                int s = (int)Math.Ceiling(u - reach);
+                int e = (int)Math.Floor(u + reach);
+                double t = x - (a + (s - pad + 0.5) * h);
+                t0[Batch * k + p] = t;
+                argE[Batch * k + p] = -0.5 * t * t * _invEps2;
+                argQ[Batch * k + p] = t * h * _invEps2;
+                start[3 * p + k] = s;
+                count[3 * p + k] = e - s + 1;
+            }
+            Vector256.Store(DetMath.Exp4(Vector256.Load(argE + Batch * k)), argE + Batch * k);
+            Vector256.Store(DetMath.Exp4(Vector256.Load(argQ + Batch * k)), argQ + Batch * k);
+        }
+        int slot = SlotLength;
         fixed (double* ck = _ck)
         fixed (double* kh = _kh)
         {
-            int off = axis * _ckStride;
-            switch (_path)
+            for (int p = 0; p < n; p++)
             {
-                case KernelPath.Vector256: BlobKernels<Lanes256>.Weights(t0, e0, q, -_invEps2, ck + off, kh + off, blocks, g, dg); break;
-                case KernelPath.Vector128: BlobKernels<Lanes128x2>.Weights(t0, e0, q, -_invEps2, ck + off, kh + off, blocks, g, dg); break;
-                default: BlobKernels<LanesScalar>.Weights(t0, e0, q, -_invEps2, ck + off, kh + off, blocks, g, dg); break;
+                for (int k = 0; k < d; k++)
+                {
+                    double* g = scratch + p * slot + 2 * k * _scratchStride;
+                    double* dg = g + _scratchStride;
+                    int clearTo = k == d - 1 ? _grid.LastTapsPadded : _grid.Taps[k];
+                    double e0 = _norm1 * argE[Batch * k + p];
+                    double q = argQ[Batch * k + p];
+                    double tk = t0[Batch * k + p];
+                    int blocks = (clearTo + 3) >> 2;
+                    int off = k * _ckStride;
+                    if (!derivatives)
+                    {
+                        switch (_path)
+                        {
+                            case KernelPath.Vector256: BlobKernels<Lanes256>.Values(e0, q, ck + off, blocks, g); break;
+                            case KernelPath.Vector128: BlobKernels<Lanes128x2>.Values(e0, q, ck + off, blocks, g); break;
+                            default: BlobKernels<LanesScalar>.Values(e0, q, ck + off, blocks, g); break;
+                        }
+                        for (int c = count[3 * p + k]; c < clearTo; c++) g[c] = 0;
+                        continue;
+                    }
+                    switch (_path)
+                    {
+                        case KernelPath.Vector256: BlobKernels<Lanes256>.Weights(tk, e0, q, -_invEps2, ck + off, kh + off, blocks, g, dg); break;
+                        case KernelPath.Vector128: BlobKernels<Lanes128x2>.Weights(tk, e0, q, -_invEps2, ck + off, kh + off, blocks, g, dg); break;
+                        default: BlobKernels<LanesScalar>.Weights(tk, e0, q, -_invEps2, ck + off, kh + off, blocks, g, dg); break;
+                    }
+                    for (int c = count[3 * p + k]; c < clearTo; c++) { g[c] = 0; dg[c] = 0; }
+                }
             }
-        }
-        count = e - s + 1;
-        for (int i = count; i < clearTo; i++) { g[i] = 0; dg[i] = 0; }
-        start = s;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ParticleWeights(double* x, double* scratch, Span<int> start, Span<int> count)
-    {
-        int d = _grid.D;
-        for (int k = 0; k < d; k++)
-        {
-            double* g = scratch + 2 * k * _scratchStride;
-            double* dg = g + _scratchStride;
-            int clear = k == d - 1 ? _grid.LastTapsPadded : _grid.Taps[k];
-            AxisWeights(k, x[k], g, dg, clear, out start[k], out count[k]);
         }
     }
 
@@ -334,29 +376,35 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
         int lo = chunk * _chunkSize, hi = Math.Min(_n, lo + _chunkSize);
         int d = _grid.D;
         int blocks = _grid.LastTapsPadded / 4;
-        Span<int> start = stackalloc int[3];
-        Span<int> count = stackalloc int[3];
+        int slot = SlotLength;
+        int* start = stackalloc int[3 * Batch];
+        int* count = stackalloc int[3 * Batch];
         fixed (double* u = grid)
         fixed (double* scratch = _scratch[worker])
         {
-            double* g0 = scratch, g1 = scratch + 2 * _scratchStride, g2 = scratch + 4 * _scratchStride;
-            for (int i = lo; i < hi; i++)
+            for (int b = lo; b < hi; b += Batch)
             {
-                double* x = _pos + i * d;
-                double m = _mass == null ? _equalMass : _mass[i];
-                ParticleWeights(x, scratch, start, count);
-                switch (d)
+                int n = Math.Min(Batch, hi - b);
+                BatchWeights(b, n, scratch, start, count, derivatives: false);
+                for (int p = 0; p < n; p++)
                 {
-                    case 1:
-                        Deposit1(u + start[0], m, g0, blocks);
-                        break;
-                    case 2:
-                        Deposit2(u + start[0] * _grid.Stride[0] + start[1], _grid.Stride[0], m, g0, count[0], g1, blocks);
-                        break;
-                    default:
-                        Deposit3(u + start[0] * _grid.Stride[0] + start[1] * _grid.Stride[1] + start[2], _grid.Stride[0], _grid.Stride[1],
-                            m, g0, count[0], g1, count[1], g2, blocks);
-                        break;
+                    int i = b + p;
+                    double m = _mass == null ? _equalMass : _mass[i];
+                    double* g0 = scratch + p * slot, g1 = g0 + 2 * _scratchStride, g2 = g0 + 4 * _scratchStride;
+                    int* st = start + 3 * p;
+                    switch (d)
+                    {
+                        case 1:
+                            Deposit1(u + st[0], m, g0, blocks);
+                            break;
+                        case 2:
+                            Deposit2(u + st[0] * _grid.Stride[0] + st[1], _grid.Stride[0], m, g0, count[3 * p], g1, blocks);
+                            break;
+                        default:
+                            Deposit3(u + st[0] * _grid.Stride[0] + st[1] * _grid.Stride[1] + st[2], _grid.Stride[0], _grid.Stride[1],
+                                m, g0, count[3 * p], g1, count[3 * p + 1], g2, blocks);
+                            break;
+                    }
                 }
             }
         }
@@ -515,39 +563,44 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
         int d = _grid.D;
         int blocks = _grid.LastTapsPadded / 4;
         double scale = -_grid.CellVolume;
-        Span<int> start = stackalloc int[3];
-        Span<int> count = stackalloc int[3];
+        int slot = SlotLength;
+        int* start = stackalloc int[3 * Batch];
+        int* count = stackalloc int[3 * Batch];
         fixed (double* w = _wExt)
         fixed (double* scratch = _scratch[worker])
         {
-            double* g0 = scratch, dg0 = scratch + _scratchStride;
-            double* g1 = scratch + 2 * _scratchStride, dg1 = scratch + 3 * _scratchStride;
-            double* g2 = scratch + 4 * _scratchStride, dg2 = scratch + 5 * _scratchStride;
-            for (int i = lo; i < hi; i++)
+            for (int b = lo; b < hi; b += Batch)
             {
-                double* x = _pos + i * d;
-                double* v = _vel + i * d;
-                ParticleWeights(x, scratch, start, count);
-                switch (d)
+                int n = Math.Min(Batch, hi - b);
+                BatchWeights(b, n, scratch, start, count, derivatives: true);
+                for (int p = 0; p < n; p++)
                 {
-                    case 1:
-                        v[0] = scale * Gather1(w + start[0], dg0, blocks);
-                        break;
-                    case 2:
+                    double* v = _vel + (b + p) * d;
+                    double* g0 = scratch + p * slot, dg0 = g0 + _scratchStride;
+                    double* g1 = g0 + 2 * _scratchStride, dg1 = g0 + 3 * _scratchStride;
+                    double* g2 = g0 + 4 * _scratchStride, dg2 = g0 + 5 * _scratchStride;
+                    int* st = start + 3 * p;
+                    switch (d)
                     {
-                        Gather2(w + start[0] * _grid.Stride[0] + start[1], _grid.Stride[0], g0, dg0, count[0], g1, dg1, blocks, out double s0, out double s1);
-                        v[0] = scale * s0;
-                        v[1] = scale * s1;
-                        break;
-                    }
-                    default:
-                    {
-                        Gather3(w + start[0] * _grid.Stride[0] + start[1] * _grid.Stride[1] + start[2], _grid.Stride[0], _grid.Stride[1],
-                            g0, dg0, count[0], g1, dg1, count[1], g2, dg2, blocks, out double s0, out double s1, out double s2);
-                        v[0] = scale * s0;
-                        v[1] = scale * s1;
-                        v[2] = scale * s2;
-                        break;
+                        case 1:
+                            v[0] = scale * Gather1(w + st[0], dg0, blocks);
+                            break;
+                        case 2:
+                        {
+                            Gather2(w + st[0] * _grid.Stride[0] + st[1], _grid.Stride[0], g0, dg0, count[3 * p], g1, dg1, blocks, out double s0, out double s1);
+                            v[0] = scale * s0;
+                            v[1] = scale * s1;
+                            break;
+                        }
+                        default:
+                        {
+                            Gather3(w + st[0] * _grid.Stride[0] + st[1] * _grid.Stride[1] + st[2], _grid.Stride[0], _grid.Stride[1],
+                                g0, dg0, count[3 * p], g1, dg1, count[3 * p + 1], g2, dg2, blocks, out double s0, out double s1, out double s2);
+                            v[0] = scale * s0;
+                            v[1] = scale * s1;
+                            v[2] = scale * s2;
+                            break;
+                        }
                     }
                 }
             }

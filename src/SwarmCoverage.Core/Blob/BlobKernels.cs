@@ -32,6 +32,20 @@ internal static unsafe class BlobKernels<T> where T : struct, ILanes4<T>
         }
     }
 
+    /// <summary>g_k of <see cref="Weights"/> alone (pass 1 needs no derivative): the same products, so the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Values(double e0, double q, double* ck, int blocks, double* g)
+    {
+        double q2 = q * q;
+        var p = T.Create(e0, e0 * q, e0 * q2, e0 * (q2 * q));
+        var q4 = T.Broadcast(q2 * q2);
+        for (int v = 0; v < blocks; v++)
+        {
+            T.Mul(p, T.Load(ck + 4 * v)).Store(g + 4 * v);
+            p = T.Mul(p, q4);
+        }
+    }
+
     // ---- pass 1: U[cell] += m * prod_k g_k ----
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
