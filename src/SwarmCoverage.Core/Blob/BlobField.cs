@@ -50,6 +50,7 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
     private double[] _rhobar = [];
     private double[] _invRhobar = [];
     private readonly double[] _uBox;
+    private readonly int[][] _mirror;          // per axis: extended index -> extended index of the box cell it mirrors
     private readonly double[] _wExt;
     private double[][] _chunkGrids = [];
     private WorkerPool? _pool;
@@ -98,6 +99,12 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
                 _ck[k * _ckStride + j] = DetMath.Exp(-0.5 * t * t * _invEps2);
                 _kh[k * _ckStride + j] = t;
             }
+        _mirror = new int[d][];
+        for (int k = 0; k < d; k++)
+        {
+            _mirror[k] = new int[_grid.Ext[k]];
+            for (int j = 0; j < _grid.Ext[k]; j++) _mirror[k][j] = _grid.Pad[k] + _grid.FoldIndex(k, j);
+        }
         _scratch = new double[_threads][];
         _uBox = new double[_grid.BoxCellCount];
         _wExt = GC.AllocateArray<double>(_grid.ExtendedLength, pinned: true);
@@ -498,14 +505,16 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
         for (int k = 0; k < d; k++) idx[k] = lo[k];
         int stride = _grid.Stride[axis];
         int ext = _grid.Ext[axis], pad = _grid.Pad[axis], n = _grid.N[axis];
+        int[] mirror = _mirror[axis];
         while (true)
         {
             int baseIndex = 0;
             for (int k = 0; k < d; k++) if (k != axis) baseIndex += idx[k] * _grid.Stride[k];
             for (int j = 0; j < ext; j++)
             {
-                if (j >= pad && j < pad + n) continue;
-                int target = baseIndex + (pad + _grid.FoldIndex(axis, j)) * stride;
+                if (j == pad) j += n;
+                if (j >= ext) break;
+                int target = baseIndex + mirror[j] * stride;
                 int source = baseIndex + j * stride;
                 if (fold) a[target] += a[source];
                 else a[source] = a[target];
