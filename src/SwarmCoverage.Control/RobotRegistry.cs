@@ -363,8 +363,17 @@ public sealed class RobotRegistry
     private RobotStatus StatusAt(Entry e, long now) =>
         !e.HasPose ? RobotStatus.AwaitingPose : now - e.PoseTimestamp > _timeoutTicks ? RobotStatus.Stale : RobotStatus.Active;
 
+    // Callers hold _gate. Poses arrive robot after robot in the same order every tick, so the entry after the last one
+    // found is tried first: one comparison instead of a binary search of string comparisons per pose.
     private int Find(string name)
     {
+        int hint = _findHint;
+        if ((uint)hint < (uint)_entries.Count && string.Equals(_entries[hint].Name, name, StringComparison.Ordinal))
+        {
+            _findHint = hint + 1;
+            return hint;
+        }
+
         int lo = 0, hi = _entries.Count - 1;
         while (lo <= hi)
         {
@@ -372,6 +381,7 @@ public sealed class RobotRegistry
             int c = string.CompareOrdinal(_entries[mid].Name, name);
             if (c == 0)
             {
+                _findHint = mid + 1;
                 return mid;
             }
 
@@ -387,6 +397,8 @@ public sealed class RobotRegistry
 
         return ~lo;
     }
+
+    private int _findHint;
 
     internal sealed class Entry(string name, RobotModel model)
     {
