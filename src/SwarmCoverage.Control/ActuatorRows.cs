@@ -33,9 +33,20 @@ internal static class ActuatorRows
     public static int Fill(RobotModel model, int dim, double headingRad, ReadOnlySpan<double> prevU, double periodS,
         Span<double> normals, Span<double> speedBound, Span<double> accelCenter, Span<double> accelHalfWidth)
     {
+        var (s, c) = model.Kind == RobotKind.DifferentialDrive ? DetMath.SinCos(headingRad) : (0.0, 1.0);
+        return Fill(model, dim, s, c, prevU, periodS, normals, speedBound, accelCenter, accelHalfWidth);
+    }
+
+    /// <summary>
+    /// As <see cref="Fill(RobotModel, int, double, ReadOnlySpan{double}, double, Span{double}, Span{double}, Span{double}, Span{double})"/>
+    /// with the heading's <c>DetMath.SinCos</c> already computed (<paramref name="s"/>, <paramref name="c"/>; only a
+    /// differential drive reads them), for callers that need them several times a tick.
+    /// </summary>
+    public static int Fill(RobotModel model, int dim, double s, double c, ReadOnlySpan<double> prevU, double periodS,
+        Span<double> normals, Span<double> speedBound, Span<double> accelCenter, Span<double> accelHalfWidth)
+    {
         if (model.Kind == RobotKind.DifferentialDrive)
         {
-            var (s, c) = DetMath.SinCos(headingRad);
             double l = model.ProjectionDistanceM;
             normals[0] = c;
             normals[1] = s;

@@ -146,6 +146,8 @@ public sealed class CommandPipeline
 
     private double[] _points = [];
     private double[] _headings = [];
+    private double[] _sinH = [];   // DetMath.SinCos of _headings (differential drive), once per robot and tick
+    private double[] _cosH = [];
     private double[] _prevU = [];
     private double[] _nominal = [];
     private double[] _filtered = [];
@@ -284,12 +286,14 @@ public sealed class CommandPipeline
             _map[k] = i;
             _models[k] = model;
             _headings[k] = heading;
+            // The heading's sine and cosine once per robot and tick, for the near-identity map both ways and the actuator rows.
+            (_sinH[k], _cosH[k]) = model.Kind == RobotKind.DifferentialDrive ? DetMath.SinCos(heading) : (0.0, 1.0);
             p.CopyTo(_points.AsSpan(k * d, d));
             var prevU = _prevU.AsSpan(k * d, d);
             var prev = input.PreviousCommands[i];
             if (prev.IsFinite)
             {
-                model.ToSingleIntegrator(prev, heading, prevU);
+                model.ToSingleIntegrator(prev, _sinH[k], _cosH[k], prevU);
             }
             else
             {
@@ -318,7 +322,7 @@ public sealed class CommandPipeline
                 nonFiniteInputs++;
             }
 
-            int rows = FillTightened(model, heading, prevU, period);
+            int rows = FillTightened(model, _sinH[k], _cosH[k], prevU, period);
             _scale[k] = ActuatorRows.SpeedScale(rows, d, _aN, _aSpeed, nominal);
         }
 
@@ -349,7 +353,7 @@ public sealed class CommandPipeline
             //    limit allows. A convex combination of two commands inside the speed limits stays inside them.
             var model = _models[k];
             var prevU = _prevU.AsSpan(k * d, d);
-            int rows = FillTightened(model, _headings[k], prevU, period);
+            int rows = FillTightened(model, _sinH[k], _cosH[k], prevU, period);
             double t = ActuatorRows.AccelerationFraction(rows, d, _aN, _aCenter, _aHalf, nominal);
             if (t < 1.0)
             {
@@ -396,7 +400,7 @@ public sealed class CommandPipeline
         {
             int i = _map[k];
             var u = filtered.Slice(k * d, d);
-            var cmd = _models[k].ToCommand(u, _headings[k]);
+            var cmd = _models[k].ToCommand(u, _sinH[k], _cosH[k]);
             if (!cmd.IsFinite || !AllFinite(u))
             {
                 replaced++;
@@ -439,10 +443,10 @@ public sealed class CommandPipeline
     /// The actuator rows with every bound reduced by the safety filter's constraint tightening, so a nominal saturated here
     /// is not moved again by the filter (commands end at most ConstraintTighteningMps inside a limit).
     /// </summary>
-    private int FillTightened(RobotModel model, double heading, ReadOnlySpan<double> prevU, double period)
+    private int FillTightened(RobotModel model, double sinHeading, double cosHeading, ReadOnlySpan<double> prevU, double period)
     {
         int d = _dim;
-        int rows = ActuatorRows.Fill(model, d, heading, prevU, period, _aN, _aSpeed, _aCenter, _aHalf);
+        int rows = ActuatorRows.Fill(model, d, sinHeading, cosHeading, prevU, period, _aN, _aSpeed, _aCenter, _aHalf);
         double tighten = _options.Safety.Enabled ? _options.Safety.ConstraintTighteningMps : 0.0;
         for (int r = 0; r < rows; r++)
         {
@@ -506,6 +510,8 @@ public sealed class CommandPipeline
         int d = _dim;
         _points = new double[cap * d];
         _headings = new double[cap];
+        _sinH = new double[cap];
+        _cosH = new double[cap];
         _prevU = new double[cap * d];
         _nominal = new double[cap * d];
         _filtered = new double[cap * d];

@@ -14,15 +14,25 @@ public static class NearIdentity
     public static (double V, double Omega) ToUnicycle(double ux, double uy, double headingRad, double projectionDistanceM)
     {
         var (s, c) = DetMath.SinCos(headingRad);
-        return (c * ux + s * uy, (-s * ux + c * uy) / projectionDistanceM);
+        return ToUnicycle(ux, uy, s, c, projectionDistanceM);
     }
+
+    /// <summary>As <see cref="ToUnicycle(double, double, double, double)"/> with the heading's sine and cosine (<c>DetMath.SinCos</c>) given.</summary>
+    public static (double V, double Omega) ToUnicycle(double ux, double uy, double sinHeading, double cosHeading, double projectionDistanceM) =>
+        (cosHeading * ux + sinHeading * uy, (-sinHeading * ux + cosHeading * uy) / projectionDistanceM);
 
     /// <summary>The point velocity (ux, uy) in m/s that (v, omega) produces at this heading.</summary>
     public static (double Ux, double Uy) ToSingleIntegrator(double vMps, double omegaRadps, double headingRad, double projectionDistanceM)
     {
         var (s, c) = DetMath.SinCos(headingRad);
+        return ToSingleIntegrator(vMps, omegaRadps, s, c, projectionDistanceM);
+    }
+
+    /// <summary>As <see cref="ToSingleIntegrator(double, double, double, double)"/> with the heading's sine and cosine (<c>DetMath.SinCos</c>) given.</summary>
+    public static (double Ux, double Uy) ToSingleIntegrator(double vMps, double omegaRadps, double sinHeading, double cosHeading, double projectionDistanceM)
+    {
         double lw = projectionDistanceM * omegaRadps;
-        return (c * vMps - s * lw, s * vMps + c * lw);
+        return (cosHeading * vMps - sinHeading * lw, sinHeading * vMps + cosHeading * lw);
     }
 }
 

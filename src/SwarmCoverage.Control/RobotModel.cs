@@ -154,10 +154,17 @@ public sealed record RobotModel
     /// </summary>
     public RobotCommand ToCommand(ReadOnlySpan<double> u, double headingRad)
     {
+        var (s, c) = Kind == RobotKind.DifferentialDrive ? DetMath.SinCos(headingRad) : (0.0, 1.0);
+        return ToCommand(u, s, c);
+    }
+
+    /// <summary>As <see cref="ToCommand(ReadOnlySpan{double}, double)"/> with the heading's sine and cosine (<c>DetMath.SinCos</c>) given; only a differential drive reads them.</summary>
+    public RobotCommand ToCommand(ReadOnlySpan<double> u, double sinHeading, double cosHeading)
+    {
         switch (Kind)
         {
             case RobotKind.DifferentialDrive:
-                var (v, w) = NearIdentity.ToUnicycle(u[0], u[1], headingRad, ProjectionDistanceM);
+                var (v, w) = NearIdentity.ToUnicycle(u[0], u[1], sinHeading, cosHeading, ProjectionDistanceM);
                 return new RobotCommand(v, 0, 0, w);
             case RobotKind.Aerial3D:
                 return new RobotCommand(u[0], u[1], u[2], 0);
@@ -170,10 +177,17 @@ public sealed record RobotModel
     /// <summary>The inverse of <see cref="ToCommand"/>: the velocity of the controlled point (m/s, world frame) that a command produces at this heading.</summary>
     public void ToSingleIntegrator(in RobotCommand command, double headingRad, Span<double> u)
     {
+        var (s, c) = Kind == RobotKind.DifferentialDrive ? DetMath.SinCos(headingRad) : (0.0, 1.0);
+        ToSingleIntegrator(command, s, c, u);
+    }
+
+    /// <summary>As <see cref="ToSingleIntegrator(in RobotCommand, double, Span{double})"/> with the heading's sine and cosine given.</summary>
+    public void ToSingleIntegrator(in RobotCommand command, double sinHeading, double cosHeading, Span<double> u)
+    {
         switch (Kind)
         {
             case RobotKind.DifferentialDrive:
-                var (ux, uy) = NearIdentity.ToSingleIntegrator(command.Vx, command.OmegaZ, headingRad, ProjectionDistanceM);
+                var (ux, uy) = NearIdentity.ToSingleIntegrator(command.Vx, command.OmegaZ, sinHeading, cosHeading, ProjectionDistanceM);
                 u[0] = ux;
                 u[1] = uy;
                 break;

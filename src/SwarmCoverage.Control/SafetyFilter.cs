@@ -109,6 +109,8 @@ public sealed class SafetyFilter
     private double[] _prev = [];
     private double[] _reach = []; // per robot: 6 values (see FillReach)
     private RobotKind[] _kinds = [];
+    private double[] _sin = [];                // DetMath.SinCos of each robot's heading, this tick (differential drive)
+    private double[] _cos = [];
 
     // The parts (docs/safety-filter.md, "Parts"): neighbour search, rows, groups and the solver of one group.
     private readonly NeighbourGrid _grid;
@@ -249,14 +251,16 @@ public sealed class SafetyFilter
             var prev = previousVelocities.Slice(i * d, d);
             prev.CopyTo(_prev.AsSpan(i * d, d));
             var b = _brake.AsSpan(i * d, d);
-            int rows = ActuatorRows.Fill(model, d, headingsRad[i], prev, periodS, _aN, _aSpeed, _aCenter, _aHalf);
-            bool consistent = BrakingCommand(model, d, headingsRad[i], prev, periodS, tighten, rows, b, out _spare[i]);
+            // The heading's sine and cosine once per robot and tick (a differential drive's rows, braking and reach read them).
+            (_sin[i], _cos[i]) = model.Kind == RobotKind.DifferentialDrive ? DetMath.SinCos(headingsRad[i]) : (0.0, 1.0);
+            int rows = ActuatorRows.Fill(model, d, _sin[i], _cos[i], prev, periodS, _aN, _aSpeed, _aCenter, _aHalf);
+            bool consistent = BrakingCommand(model, d, _sin[i], _cos[i], prev, periodS, tighten, rows, b, out _spare[i]);
             if (!consistent)
             {
                 inconsistent++;
             }
 
-            FillReach(model, d, headingsRad[i], prev, periodS, consistent, _reach.AsSpan(i * 6, 6));
+            FillReach(model, d, _sin[i], _cos[i], prev, periodS, consistent, _reach.AsSpan(i * 6, 6));
             maxU = Math.Max(maxU, _uMax[i]);
             maxHold = Math.Max(maxHold, _hold[i]);
             maxTau = Math.Max(maxTau, _tau[i]);
@@ -271,7 +275,7 @@ public sealed class SafetyFilter
 
         // 2. Recovery: a robot already inside the radius of a robot, an obstacle or a wall margin spends the acceleration
         //    budget braking left unused on moving away, so that the relaxed constraints below still ask it to separate.
-        RecoveryPushes(points, models, headingsRad, obstaclePoints, n, periodS, tighten);
+        RecoveryPushes(points, models, obstaclePoints, n, periodS, tighten);
 
         // 3. Per robot: actuator and wall rows (tightened relative to the final witness).
         for (int i = 0; i < n; i++)
@@ -279,7 +283,7 @@ public sealed class SafetyFilter
             var model = models[i];
             var b = _brake.AsSpan(i * d, d);
             var prev = previousVelocities.Slice(i * d, d);
-            int rows = ActuatorRows.Fill(model, d, headingsRad[i], prev, periodS, _aN, _aSpeed, _aCenter, _aHalf);
+            int rows = ActuatorRows.Fill(model, d, _sin[i], _cos[i], prev, periodS, _aN, _aSpeed, _aCenter, _aHalf);
             for (int k = 0; k < rows; k++)
             {
                 double lo = Math.Max(-_aSpeed[k], _aCenter[k] - _aHalf[k]);
@@ -427,7 +431,7 @@ public sealed class SafetyFilter
     /// mean direction away from them, scaled to the acceleration budget braking left unused and kept inside the speed limits.
     /// Robots outside every margin keep the pure braking command (the invariant of the README needs that).
     /// </summary>
-    private void RecoveryPushes(ReadOnlySpan<double> points, ReadOnlySpan<RobotModel> models, ReadOnlySpan<double> headingsRad,
+    private void RecoveryPushes(ReadOnlySpan<double> points, ReadOnlySpan<RobotModel> models,
         ReadOnlySpan<double> obstacles, int n, double periodS, double tighten)
     {
         int d = _dim;
@@ -508,7 +512,7 @@ public sealed class SafetyFilter
             var model = models[i];
             var b = _brake.AsSpan(i * d, d);
             var prev = _prev.AsSpan(i * d, d);
-            int rows = ActuatorRows.Fill(model, d, headingsRad[i], prev, periodS, _aN, _aSpeed, _aCenter, _aHalf);
+            int rows = ActuatorRows.Fill(model, d, _sin[i], _cos[i], prev, periodS, _aN, _aSpeed, _aCenter, _aHalf);
             // |mean of unit vectors| <= 1, so the push stays within the unused budget.
             double scale = Math.Min(_spare[i], _uMax[i]) / _pushCount[i];
             for (int k = 0; k < d; k++)
@@ -581,7 +585,7 @@ public sealed class SafetyFilter
     /// differential-drive robot v and omega scale together, so the curvature is kept). False when the previous command was
     /// outside the speed limits (the result is then also scaled into them).
     /// </summary>
-    private bool BrakingCommand(RobotModel model, int d, double headingRad, ReadOnlySpan<double> prev, double periodS, double tighten,
+    private bool BrakingCommand(RobotModel model, int d, double sinHeading, double cosHeading, ReadOnlySpan<double> prev, double periodS, double tighten,
         int rows, Span<double> b, out double spare)
     {
         double keep;
@@ -591,7 +595,7 @@ public sealed class SafetyFilter
         {
             case RobotKind.DifferentialDrive:
             {
-                var (v, w) = NearIdentity.ToUnicycle(prev[0], prev[1], headingRad, model.ProjectionDistanceM);
+                var (v, w) = NearIdentity.ToUnicycle(prev[0], prev[1], sinHeading, cosHeading, model.ProjectionDistanceM);
                 double l = model.ProjectionDistanceM;
                 // Slab normals have length 1 here; the pipeline and the filter tighten them by ConstraintTighteningMps.
                 double dv = model.MaxLinearAccelerationMps2 * periodS - slack * Math.Sqrt(2);
@@ -665,11 +669,10 @@ public sealed class SafetyFilter
     /// differential drive: (cos th, sin th, vLo, vHi, lwLo, lwHi); holonomic and aerial: (px, py, horizontal radius about p,
     /// horizontal speed limit, vzLo, vzHi).
     /// </summary>
-    private void FillReach(RobotModel model, int d, double headingRad, ReadOnlySpan<double> prev, double periodS, bool consistent, Span<double> reach)
+    private void FillReach(RobotModel model, int d, double s, double c, ReadOnlySpan<double> prev, double periodS, bool consistent, Span<double> reach)
     {
         if (model.Kind == RobotKind.DifferentialDrive)
         {
-            var (s, c) = DetMath.SinCos(headingRad);
             double l = model.ProjectionDistanceM;
             double v = c * prev[0] + s * prev[1];
             double lw = -s * prev[0] + c * prev[1];
@@ -966,6 +969,8 @@ public sealed class SafetyFilter
             _prev = new double[cap * d];
             _reach = new double[cap * 6];
             _kinds = new RobotKind[cap];
+            _sin = new double[cap];
+            _cos = new double[cap];
         }
 
         // Room for 24 own rows and 4 coupling rows per robot before the row set has to grow.
