@@ -84,11 +84,42 @@ internal sealed class BlockCholesky
         block[.._bb].CopyTo(_eval.AsSpan(e * _bb, _bb));
     }
 
-    /// <summary>Orders, analyses and factorises; false when a pivot block is not positive definite.</summary>
+    /// <summary>
+    /// Orders, analyses and factorises; false when a pivot block is not positive definite. The ordering and the column
+    /// structure depend only on the node count and the edge list, so a matrix with the same graph as the last ordered one
+    /// (the Newton steps of one group while its active rows stay) reuses them: the same factor, bit for bit, without the
+    /// elimination game.
+    /// </summary>
     public bool Factor()
     {
-        Order();
+        if (!SameGraphAsOrdered())
+        {
+            Order();
+            RememberOrderedGraph();
+        }
+
         return Numeric();
+    }
+
+    // The graph the current ordering was computed for.
+    private int _orderedM = -1;
+    private int _orderedEdges;
+    private int[] _orderedEu = [];
+    private int[] _orderedEv = [];
+
+    private bool SameGraphAsOrdered() =>
+        _orderedM == _m && _orderedEdges == _edgeCount
+        && _eu.AsSpan(0, _edgeCount).SequenceEqual(_orderedEu.AsSpan(0, _edgeCount))
+        && _ev.AsSpan(0, _edgeCount).SequenceEqual(_orderedEv.AsSpan(0, _edgeCount));
+
+    private void RememberOrderedGraph()
+    {
+        Grow(ref _orderedEu, _edgeCount);
+        Grow(ref _orderedEv, _edgeCount);
+        _eu.AsSpan(0, _edgeCount).CopyTo(_orderedEu);
+        _ev.AsSpan(0, _edgeCount).CopyTo(_orderedEv);
+        _orderedM = _m;
+        _orderedEdges = _edgeCount;
     }
 
     /// <summary>Solves H x = rhs in place (node-indexed, b values per node).</summary>
