@@ -430,15 +430,23 @@ public sealed class SessionTests
         if (withObserver) session.Attach(new Watcher(), new ObserverOptions { Capacity = 256 });
         Run(session, robots, time, 50);
         robots.Record = false;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int k = 0; k < 100; k++)
+        // A tick that allocates allocates in every block of 100. A block may still show a one-off allocation made on
+        // this thread by a lazily initialized runtime helper (in a full parallel test run the first use can fall here,
+        // as it did under CI load: 6,184 bytes once), so up to three blocks are measured and one must allocate nothing.
+        var blocks = new List<long>();
+        for (int block = 0; block < 3 && (blocks.Count == 0 || blocks[^1] != 0); block++)
         {
-            session.Tick();
-            time.Advance(TimeSpan.FromMilliseconds(50));
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int k = 0; k < 100; k++)
+            {
+                session.Tick();
+                time.Advance(TimeSpan.FromMilliseconds(50));
+            }
+
+            blocks.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0, $"100 ticks allocated {allocated} bytes on the tick thread");
+        Assert.True(blocks[^1] == 0, $"every block of 100 ticks allocated on the tick thread: {string.Join(", ", blocks)} bytes");
     }
 
     [Fact]
