@@ -54,7 +54,6 @@ done
 
 median() { python3 -c 'import statistics,sys; v=[float(x) for x in sys.argv[1:]]; print(f"{statistics.median(v):.6g}")' "$@"; }
 json() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
-field() { sed -n "s/.*$2 *\([0-9.][0-9.]*\).*/\1/p" "$1" | head -n1; }        # first number after a label
 ratio() {  # name value target(>=) : prints the verdict line
   python3 -c 'import sys; n,x,t=sys.argv[1],float(sys.argv[2]),float(sys.argv[3]); v="met" if x >= t else "NOT met"; print(f"ratio {n}={x:.3g} target >= {t:g} {v}")' "$@"
 }
