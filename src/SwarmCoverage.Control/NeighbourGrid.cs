@@ -156,6 +156,41 @@ internal sealed class NeighbourGrid
         return _candidates.AsSpan(0, count);
     }
 
+    private int[] _listStart = [];
+    private int[] _listItems = [];
+
+    /// <summary>
+    /// Lists <see cref="Candidates"/> of items 0 .. <paramref name="items"/> - 1 once, for callers that scan them more than
+    /// once a build (the safety filter's recovery pushes, then its pairs); <see cref="Listed"/> gives them back, in the same
+    /// order.
+    /// </summary>
+    public void ListCandidates(int items)
+    {
+        if (_listStart.Length < items + 1)
+        {
+            _listStart = new int[Math.Max(items + 1, 2 * _listStart.Length)];
+        }
+
+        int used = 0;
+        for (int i = 0; i < items; i++)
+        {
+            _listStart[i] = used;
+            var c = Candidates(i);
+            if (_listItems.Length < used + c.Length)
+            {
+                Array.Resize(ref _listItems, Math.Max(used + c.Length, 2 * _listItems.Length));
+            }
+
+            c.CopyTo(_listItems.AsSpan(used));
+            used += c.Length;
+        }
+
+        _listStart[items] = used;
+    }
+
+    /// <summary>The candidates of item <paramref name="item"/> listed by the last <see cref="ListCandidates"/>.</summary>
+    public ReadOnlySpan<int> Listed(int item) => _listItems.AsSpan(_listStart[item], _listStart[item + 1] - _listStart[item]);
+
     private readonly record struct Cells(double X0, double Y0, double Z0, double InvSize, int Nx, int Ny, int Nz)
     {
         public void CellOf(ReadOnlySpan<double> p, Span<int> idx)

@@ -272,6 +272,7 @@ public sealed class SafetyFilter
         double neighbourRadius = Math.Max(marginMax + maxTau * 2 * maxU, NeighbourRadius(marginMax, 2 * maxU, _o.PairBarrierGain))
             + 2 * maxSegment;
         _grid.Build(points, obstaclePoints, neighbourRadius);
+        _grid.ListCandidates(n); // scanned twice below: by the recovery pushes and by the pairs
 
         // 2. Recovery: a robot already inside the radius of a robot, an obstacle or a wall margin spends the acceleration
         //    budget braking left unused on moving away, so that the relaxed constraints below still ask it to separate.
@@ -327,7 +328,7 @@ public sealed class SafetyFilter
         double nr2 = neighbourRadius * neighbourRadius;
         for (int i = 0; i < n; i++)
         {
-            foreach (int j in _grid.Candidates(i))
+            foreach (int j in _grid.Listed(i))
             {
                 var pj = j < n ? points.Slice(j * d, d) : obstaclePoints.Slice((j - n) * d, d);
                 double s2 = 0;
@@ -459,7 +460,7 @@ public sealed class SafetyFilter
                 }
             }
 
-            foreach (int j in _grid.Candidates(i))
+            foreach (int j in _grid.Listed(i))
             {
                 var pj = j < n ? points.Slice(j * d, d) : obstacles.Slice((j - n) * d, d);
                 double margin = r + _hold[i] + (j < n ? _hold[j] : 0);
