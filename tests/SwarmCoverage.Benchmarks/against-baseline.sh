@@ -89,8 +89,11 @@ want sim100 && sim_row sim100 bench_100 2.5
 want sim1000 && sim_row sim1000 bench_1000 2.5
 
 if want ros1000; then
-  echo "== bench ros --robots 1000 --spacing 0.7 --rate-hz 20 (loopback, private network namespace), and ddsperf"
-  sn=() so=() pn=() ln=() lo=() dd=()
+  echo "== bench ros --robots 1000 --spacing 0.7 --rate-hz 20 (loopback, private network namespace), ddsperf, and Cyclone from C"
+  # Cyclone's C API in the controller's shape (fanout/fanout.c: 1,000 reliable writers, one sample each a tick).
+  (cd "$work" && idlc "$root/tests/SwarmCoverage.Benchmarks/fanout/Twist.idl" 2>/dev/null \
+    && gcc -O2 -o fanout "$root/tests/SwarmCoverage.Benchmarks/fanout/fanout.c" Twist.c -I. -lddsc)
+  sn=() so=() pn=() ln=() lo=() dd=() fc=()
   for ((i = 1; i <= rounds; i++)); do
     netns "$new" bench ros --robots 1000 --spacing 0.7 --rate-hz 20 --duration 20 --warmup 5 --loopback > "$work/ros.new.$i"
     netns "$old" bench ros --robots 1000 --spacing 0.7 --rate-hz 20 --duration 20 --warmup 5 --loopback > "$work/ros.old.$i"
@@ -102,6 +105,8 @@ if want ros1000; then
     ln+=("$(sed -n 's/^p99_ms=//p' "$work/ros.new.$i")")
     lo+=("$(sed -n 's/^p99_ms=//p' "$work/ros.old.$i")")
     dd+=("$(python3 "$root/tests/SwarmCoverage.Benchmarks/ddsperf_rate.py" "$work/ddsperf.$i")")
+    netns sh -c '"$1"/fanout sub 1000 30 > /dev/null 2>&1 & sleep 1; "$1"/fanout pub 1000 20 200; wait' sh "$work" > "$work/fanout.$i" 2>&1
+    fc+=("$(sed -n 's/^us_per_sample=//p' "$work/fanout.$i")")
   done
   echo "step p50 ms: new ${sn[*]}; $base ${so[*]}"
   ratio controller_step_1000 "$(python3 -c "print($(median "${so[@]}")/$(median "${sn[@]}"))")" 2
@@ -109,6 +114,7 @@ if want ros1000; then
   us_dds=$(python3 -c "print(1e6/$(median "${dd[@]}"))")
   echo "publish p50 per sample: new ${us_new} us; ddsperf ${dd[*]} samples/s = ${us_dds} us a sample"
   ratio publish_within_ddsperf "$(python3 -c "print(1.5*$us_dds/$us_new)")" 1
+  echo "Cyclone from C, 1,000 reliable writers, one sample each a tick (fanout): ${fc[*]} us a sample; ours against it: $(python3 -c "print(round($(median "${fc[@]}")/$us_new, 2))")x as fast"
   echo "latency p99 ms: new ${ln[*]}; $base ${lo[*]}"
   ratio latency_p99_1000 "$(python3 -c "print($(median "${lo[@]}")/$(median "${ln[@]}"))")" 2
 fi
