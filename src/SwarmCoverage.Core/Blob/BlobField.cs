@@ -292,7 +292,7 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
 
     /// <summary>
     /// 1-D Gaussian weights g and derivative weights dg (d/dx of g(x - c_j)) for the cells within the cut-off along
-    /// each axis of particles <c>order[0 .. n)</c> (n &lt;= 4), starting at the first cell inside it; particle p's go to
+    /// each axis of particles <c>first .. first + n - 1</c> (n &lt;= 4), starting at the first cell inside it; particle p's go to
     /// slot p of the scratch. The two exponentials of one axis and kind for the four particles are one
     /// <see cref="DetMath.Exp4"/> (the same bits as one at a time), then each recurrence runs in 4-lane blocks. Doing four
     /// particles at once gives the processor independent chains: one particle alone is a chain of dependent
