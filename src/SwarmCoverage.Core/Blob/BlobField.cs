@@ -303,36 +303,39 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
     private void BatchWeights(int first, int n, double* scratch, int* start, int* count, bool derivatives)
     {
         int d = _grid.D;
-        // argE[4k + p] = -t0^2 / (2 eps^2) (for e0 = g at the first tap), argQ[4k + p] = t0 h / eps^2 (for the ratio q).
+        // Per axis k, lanes p = the batch's particles: t0 (offset of the first tap), e0 / norm = exp(-t0^2 / (2 eps^2)),
+        // q = exp(t0 h / eps^2), and the first and last tap. The lanes do exactly the scalar operations, in the same
+        // order, so each particle gets the bits it would get alone; missing lanes take the box's edge and are not read.
         double* t0 = stackalloc double[3 * Batch];
         double* argE = stackalloc double[3 * Batch];
         double* argQ = stackalloc double[3 * Batch];
+        double* first0 = stackalloc double[3 * Batch];
+        double* last0 = stackalloc double[3 * Batch];
+        var invEps2 = Vector256.Create(_invEps2);
         for (int k = 0; k < d; k++)
         {
             double a = _grid.Min[k], h = _grid.Delta[k];
-            int pad = _grid.Pad[k];
-            double reach = _grid.CutoffRadius / h;
-            for (int p = 0; p < Batch; p++)
+            double* pk = _pos + first * d + k;
+            var x = Vector256.Create(pk[0], n > 1 ? pk[d] : a, n > 2 ? pk[2 * d] : a, n > 3 ? pk[3 * d] : a);
+            var av = Vector256.Create(a);
+            var hv = Vector256.Create(h);
+            var pad = Vector256.Create((double)_grid.Pad[k]);
+            var reach = Vector256.Create(_grid.CutoffRadius / h);
+            var u = (x - av) / hv + pad - Vector256.Create(0.5);
+            var s = Vector256.Ceiling(u - reach);
+            var e = Vector256.Floor(u + reach);
+            var t = x - (av + (s - pad + Vector256.Create(0.5)) * hv);
+            t.Store(t0 + Batch * k);
+            DetMath.Exp4(Vector256.Create(-0.5) * t * t * invEps2).Store(argE + Batch * k);
+            DetMath.Exp4(t * hv * invEps2).Store(argQ + Batch * k);
+            s.Store(first0 + Batch * k);
+            e.Store(last0 + Batch * k);
+            for (int p = 0; p < n; p++)
             {
-                if (p >= n)
-                {
-                    argE[Batch * k + p] = 0;
-                    argQ[Batch * k + p] = 0;
-                    continue;
-                }
-                double x = _pos[(first + p) * d + k];
-                double u = (x - a) / h + pad - 0.5;
-                int s = (int)Math.Ceiling(u - reach);
-                int e = (int)Math.Floor(u + reach);
-                double t = x - (a + (s - pad + 0.5) * h);
-                t0[Batch * k + p] = t;
-                argE[Batch * k + p] = -0.5 * t * t * _invEps2;
-                argQ[Batch * k + p] = t * h * _invEps2;
-                start[3 * p + k] = s;
-                count[3 * p + k] = e - s + 1;
+                int sp = (int)first0[Batch * k + p];
+                start[3 * p + k] = sp;
+                count[3 * p + k] = (int)last0[Batch * k + p] - sp + 1;
             }
-            Vector256.Store(DetMath.Exp4(Vector256.Load(argE + Batch * k)), argE + Batch * k);
-            Vector256.Store(DetMath.Exp4(Vector256.Load(argQ + Batch * k)), argQ + Batch * k);
         }
         int slot = SlotLength;
         fixed (double* ck = _ck)
