@@ -33,7 +33,7 @@ internal static class ActuatorRows
     public static int Fill(RobotModel model, int dim, double headingRad, ReadOnlySpan<double> prevU, double periodS,
         Span<double> normals, Span<double> speedBound, Span<double> accelCenter, Span<double> accelHalfWidth)
     {
-        var (s, c) = model.Kind == RobotKind.DifferentialDrive ? DetMath.SinCos(headingRad) : (0.0, 1.0);
+        var (s, c) = model.HeadingSinCos(headingRad);
         return Fill(model, dim, s, c, prevU, periodS, normals, speedBound, accelCenter, accelHalfWidth);
     }
 

@@ -145,8 +145,7 @@ public sealed class CommandPipeline
     private readonly HashSet<RobotModel> _validated = new(ReferenceEqualityComparer.Instance);
 
     private double[] _points = [];
-    private double[] _headings = [];
-    private double[] _sinH = [];   // DetMath.SinCos of _headings (differential drive), once per robot and tick
+    private double[] _sinH = [];   // RobotModel.HeadingSinCos of each robot's heading, once per robot and tick
     private double[] _cosH = [];
     private double[] _prevU = [];
     private double[] _nominal = [];
@@ -285,9 +284,8 @@ public sealed class CommandPipeline
             int k = m++;
             _map[k] = i;
             _models[k] = model;
-            _headings[k] = heading;
             // The heading's sine and cosine once per robot and tick, for the near-identity map both ways and the actuator rows.
-            (_sinH[k], _cosH[k]) = model.Kind == RobotKind.DifferentialDrive ? DetMath.SinCos(heading) : (0.0, 1.0);
+            (_sinH[k], _cosH[k]) = model.HeadingSinCos(heading);
             p.CopyTo(_points.AsSpan(k * d, d));
             var prevU = _prevU.AsSpan(k * d, d);
             var prev = input.PreviousCommands[i];
@@ -372,8 +370,8 @@ public sealed class CommandPipeline
         SafetyFilterDiagnostics safety;
         if (_options.Safety.Enabled)
         {
-            safety = _filter.Filter(_points.AsSpan(0, m * d), _models.AsSpan(0, m), _headings.AsSpan(0, m), _prevU.AsSpan(0, m * d),
-                _nominal.AsSpan(0, m * d), input.ObstaclePoints, period, filtered);
+            safety = _filter.Filter(_points.AsSpan(0, m * d), _models.AsSpan(0, m), _sinH.AsSpan(0, m), _cosH.AsSpan(0, m),
+                _prevU.AsSpan(0, m * d), _nominal.AsSpan(0, m * d), input.ObstaclePoints, period, filtered);
         }
         else
         {
@@ -509,7 +507,6 @@ public sealed class CommandPipeline
         int cap = Math.Max(n, 2 * _map.Length);
         int d = _dim;
         _points = new double[cap * d];
-        _headings = new double[cap];
         _sinH = new double[cap];
         _cosH = new double[cap];
         _prevU = new double[cap * d];

@@ -148,13 +148,20 @@ public sealed record RobotModel
     }
 
     /// <summary>
+    /// The heading's sine and cosine (<c>DetMath.SinCos</c>) where this model reads them (differential drive); (0, 1), which
+    /// nothing reads, for the others. Computed once per robot and tick by the pipeline and handed to every use.
+    /// </summary>
+    public (double Sin, double Cos) HeadingSinCos(double headingRad) =>
+        Kind == RobotKind.DifferentialDrive ? DetMath.SinCos(headingRad) : (0.0, 1.0);
+
+    /// <summary>
     /// Turns a single-integrator velocity u (m/s, world frame, <see cref="Dimension"/> values) of the controlled point into
     /// a command: unchanged for holonomic/aerial robots; for differential drive the near-identity map
     /// [v; omega] = [[cos th, sin th], [-sin th / l, cos th / l]] u. No limits are applied here.
     /// </summary>
     public RobotCommand ToCommand(ReadOnlySpan<double> u, double headingRad)
     {
-        var (s, c) = Kind == RobotKind.DifferentialDrive ? DetMath.SinCos(headingRad) : (0.0, 1.0);
+        var (s, c) = HeadingSinCos(headingRad);
         return ToCommand(u, s, c);
     }
 
@@ -177,7 +184,7 @@ public sealed record RobotModel
     /// <summary>The inverse of <see cref="ToCommand"/>: the velocity of the controlled point (m/s, world frame) that a command produces at this heading.</summary>
     public void ToSingleIntegrator(in RobotCommand command, double headingRad, Span<double> u)
     {
-        var (s, c) = Kind == RobotKind.DifferentialDrive ? DetMath.SinCos(headingRad) : (0.0, 1.0);
+        var (s, c) = HeadingSinCos(headingRad);
         ToSingleIntegrator(command, s, c, u);
     }
 

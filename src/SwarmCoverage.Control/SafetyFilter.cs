@@ -109,7 +109,7 @@ public sealed class SafetyFilter
     private double[] _prev = [];
     private double[] _reach = []; // per robot: 6 values (see FillReach)
     private RobotKind[] _kinds = [];
-    private double[] _sin = [];                // DetMath.SinCos of each robot's heading, this tick (differential drive)
+    private double[] _sin = [];                // RobotModel.HeadingSinCos of each robot's heading, this tick
     private double[] _cos = [];
 
     // The parts (docs/safety-filter.md, "Parts"): neighbour search, rows, groups and the solver of one group.
@@ -210,22 +210,63 @@ public sealed class SafetyFilter
         ReadOnlySpan<double> previousVelocities, ReadOnlySpan<double> nominal, ReadOnlySpan<double> obstaclePoints, double periodS,
         Span<double> velocities)
     {
-        int d = _dim;
         int n = models.Length;
-        if (points.Length != n * d || headingsRad.Length != n || previousVelocities.Length != n * d || nominal.Length != n * d
+        CheckLengths(points, n, headingsRad.Length, previousVelocities, nominal, obstaclePoints, velocities);
+        EnsureRobotCapacity(n);
+        for (int i = 0; i < n; i++)
+        {
+            (_sin[i], _cos[i]) = models[i].HeadingSinCos(headingsRad[i]);
+        }
+
+        return Run(points, models, previousVelocities, nominal, obstaclePoints, periodS, velocities);
+    }
+
+    /// <summary>
+    /// As <see cref="Filter(ReadOnlySpan{double}, ReadOnlySpan{RobotModel}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, Span{double})"/>
+    /// with each heading given as its <see cref="RobotModel.HeadingSinCos"/> (the pipeline computes them once per tick).
+    /// </summary>
+    public SafetyFilterDiagnostics Filter(ReadOnlySpan<double> points, ReadOnlySpan<RobotModel> models, ReadOnlySpan<double> headingSin,
+        ReadOnlySpan<double> headingCos, ReadOnlySpan<double> previousVelocities, ReadOnlySpan<double> nominal, ReadOnlySpan<double> obstaclePoints,
+        double periodS, Span<double> velocities)
+    {
+        int n = models.Length;
+        if (headingCos.Length != headingSin.Length)
+        {
+            throw new ArgumentException($"SafetyFilter.Filter: {headingSin.Length} heading sines but {headingCos.Length} cosines.");
+        }
+
+        CheckLengths(points, n, headingSin.Length, previousVelocities, nominal, obstaclePoints, velocities);
+        EnsureRobotCapacity(n);
+        headingSin.CopyTo(_sin);
+        headingCos.CopyTo(_cos);
+        return Run(points, models, previousVelocities, nominal, obstaclePoints, periodS, velocities);
+    }
+
+    private void CheckLengths(ReadOnlySpan<double> points, int n, int headings, ReadOnlySpan<double> previousVelocities, ReadOnlySpan<double> nominal,
+        ReadOnlySpan<double> obstaclePoints, ReadOnlySpan<double> velocities)
+    {
+        int d = _dim;
+        if (points.Length != n * d || headings != n || previousVelocities.Length != n * d || nominal.Length != n * d
             || velocities.Length != n * d || obstaclePoints.Length % d != 0)
         {
             throw new ArgumentException($"SafetyFilter.Filter: span lengths do not match {n} robots in {d} dimensions " +
-                $"(points {points.Length}, headings {headingsRad.Length}, previous {previousVelocities.Length}, nominal {nominal.Length}, " +
+                $"(points {points.Length}, headings {headings}, previous {previousVelocities.Length}, nominal {nominal.Length}, " +
                 $"output {velocities.Length}, obstacles {obstaclePoints.Length}).");
         }
+    }
+
+    // The filter proper; _sin and _cos hold each robot's heading sine and cosine.
+    private SafetyFilterDiagnostics Run(ReadOnlySpan<double> points, ReadOnlySpan<RobotModel> models, ReadOnlySpan<double> previousVelocities,
+        ReadOnlySpan<double> nominal, ReadOnlySpan<double> obstaclePoints, double periodS, Span<double> velocities)
+    {
+        int d = _dim;
+        int n = models.Length;
 
         if (!(periodS > 0) || !double.IsFinite(periodS))
         {
             throw new ArgumentOutOfRangeException(nameof(periodS), periodS, "The control period must be finite and > 0 s.");
         }
 
-        EnsureRobotCapacity(n);
         nominal.CopyTo(velocities);
         if (n == 0)
         {
@@ -251,8 +292,6 @@ public sealed class SafetyFilter
             var prev = previousVelocities.Slice(i * d, d);
             prev.CopyTo(_prev.AsSpan(i * d, d));
             var b = _brake.AsSpan(i * d, d);
-            // The heading's sine and cosine once per robot and tick (a differential drive's rows, braking and reach read them).
-            (_sin[i], _cos[i]) = model.Kind == RobotKind.DifferentialDrive ? DetMath.SinCos(headingsRad[i]) : (0.0, 1.0);
             int rows = ActuatorRows.Fill(model, d, _sin[i], _cos[i], prev, periodS, _aN, _aSpeed, _aCenter, _aHalf);
             bool consistent = BrakingCommand(model, d, _sin[i], _cos[i], prev, periodS, tighten, rows, b, out _spare[i]);
             if (!consistent)

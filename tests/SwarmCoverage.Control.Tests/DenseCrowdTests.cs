@@ -73,6 +73,19 @@ public class DenseCrowdTests
         Assert.True(infeasibility <= 1e-12, $"a defined constraint is violated by {infeasibility} m/s");
         Assert.True(stationarity <= 1e-5, $"stationarity residual {stationarity} m/s with {active} active constraints");
         Assert.True(active >= n, $"only {active} active constraints: the crowd is not jammed");
+
+        // The pipeline's entry, headings given as their sine and cosine, is the same filter bit for bit; spans of the
+        // wrong length are refused naming them.
+        var sin = new double[n];
+        var cos = new double[n];
+        for (int i = 0; i < n; i++) (sin[i], cos[i]) = model.HeadingSinCos(head[i]);
+        var u2 = new double[2 * n];
+        _ = new SafetyFilter(arena, o).Filter(pts, models, sin, cos, prev, nominal, [], Period, u2);
+        Assert.Equal(u.Select(BitConverter.DoubleToInt64Bits), u2.Select(BitConverter.DoubleToInt64Bits));
+        var shortCos = Assert.Throws<ArgumentException>(() => filter.Filter(pts, models, sin, cos[..^1], prev, nominal, [], Period, u2));
+        Assert.Contains($"{n} heading sines but {n - 1} cosines", shortCos.Message, StringComparison.Ordinal);
+        var shortHeadings = Assert.Throws<ArgumentException>(() => filter.Filter(pts, models, head[..^1], prev, nominal, [], Period, u2));
+        Assert.Contains($"headings {n - 1}", shortHeadings.Message, StringComparison.Ordinal);
     }
 
     public static TheoryData<double> Accelerations => new() { 2.0, 0.6 };
