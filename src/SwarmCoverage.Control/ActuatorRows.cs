@@ -28,19 +28,8 @@ internal static class ActuatorRows
 
     /// <summary>
     /// Writes the rows; returns their count. <paramref name="normals"/> gets count * dim values; speed bounds are symmetric
-    /// about zero; the acceleration slab is centred on n . u_prev. Infinite bounds mean no limit.
-    /// </summary>
-    public static int Fill(RobotModel model, int dim, double headingRad, ReadOnlySpan<double> prevU, double periodS,
-        Span<double> normals, Span<double> speedBound, Span<double> accelCenter, Span<double> accelHalfWidth)
-    {
-        var (s, c) = model.HeadingSinCos(headingRad);
-        return Fill(model, dim, s, c, prevU, periodS, normals, speedBound, accelCenter, accelHalfWidth);
-    }
-
-    /// <summary>
-    /// As <see cref="Fill(RobotModel, int, double, ReadOnlySpan{double}, double, Span{double}, Span{double}, Span{double}, Span{double})"/>
-    /// with the heading's <c>DetMath.SinCos</c> already computed (<paramref name="s"/>, <paramref name="c"/>; only a
-    /// differential drive reads them), for callers that need them several times a tick.
+    /// about zero; the acceleration slab is centred on n . u_prev. Infinite bounds mean no limit. <paramref name="s"/> and
+    /// <paramref name="c"/> are the heading's <see cref="RobotModel.HeadingSinCos"/> (only a differential drive reads them).
     /// </summary>
     public static int Fill(RobotModel model, int dim, double s, double c, ReadOnlySpan<double> prevU, double periodS,
         Span<double> normals, Span<double> speedBound, Span<double> accelCenter, Span<double> accelHalfWidth)
