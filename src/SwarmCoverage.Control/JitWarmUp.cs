@@ -1,36 +1,32 @@
-using System.Reflection;
-using System.Runtime.CompilerServices;
 using SwarmCoverage.Core;
 
 namespace SwarmCoverage.Control;
 
 /// <summary>
-/// Compiles, once per process, every method of this assembly (and the deterministic math it calls) before a control loop
-/// starts, so that no tick pays the just-in-time compilation of a path it takes for the first time (a safety-filter
-/// fallback, a wall row, a group over a hundred robots): on the development VM one such first use cost a 20 ms tick.
+/// Compiles, once per process, every method of this assembly and the core types a tick runs (the blob field and its
+/// kernels, the deterministic math, the metrics) before a control loop needs them, so that no tick pays the
+/// just-in-time compilation of a path it takes for the first time (a safety-filter fallback, a wall row, a group over
+/// a hundred robots): on the development VM one such first use cost a 20 ms tick, and a 60 s simulation of 100 robots
+/// spent a quarter of its loop compiling (docs/speed.md, "Start-up").
 /// </summary>
-internal static class JitWarmUp
+public static class JitWarmUp
 {
-    private static int _prepared = -1;
+    private static readonly Lazy<int> Prepared = new(Prepare, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>Methods compiled by the first call (later calls return the same count and compile nothing).</summary>
-    public static int PrepareOnce()
-    {
-        if (Volatile.Read(ref _prepared) >= 0) return _prepared;
-        int count = 0;
-        foreach (var type in typeof(JitWarmUp).Assembly.GetTypes().Append(typeof(DetMath)))
-        {
-            if (type.ContainsGenericParameters) continue;
-            const BindingFlags all = BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic;
-            foreach (var method in type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all)))
-            {
-                if (method.IsAbstract || method.ContainsGenericParameters || method.GetMethodBody() is null) continue;
-                RuntimeHelpers.PrepareMethod(method.MethodHandle);
-                count++;
-            }
-        }
+    /// <summary>
+    /// Compiles them on the calling thread, or waits for a compilation already under way (<see cref="StartInBackground"/>);
+    /// later calls return at once. Returns the number of methods compiled.
+    /// </summary>
+    public static int PrepareOnce() => Prepared.Value;
 
-        Interlocked.CompareExchange(ref _prepared, count, -1);
-        return _prepared;
-    }
+    /// <summary>
+    /// Starts <see cref="PrepareOnce"/> on a thread-pool thread and returns at once, so a command that has seconds of
+    /// set-up on one core (reading the scenario, building the world) compiles the loop on the other meanwhile, along
+    /// with <paramref name="moreTypes"/> (for example the simulator's) after this library's.
+    /// </summary>
+    public static Task<int> StartInBackground(IEnumerable<Type>? moreTypes = null) =>
+        Task.Run(() => PrepareOnce() + (moreTypes is null ? 0 : JitPreparation.Prepare(moreTypes)));
+
+    private static int Prepare() =>
+        JitPreparation.Prepare(JitPreparation.TickTypes().Concat(typeof(JitWarmUp).Assembly.GetTypes()));
 }
