@@ -108,7 +108,7 @@ internal static class ActuatorRows
         double f = 1.0;
         for (int r = 0; r < rows; r++)
         {
-            double t = Math.Abs(Dot(normals.Slice(r * dim, dim), u));
+            double t = Math.Abs(SmallVector.Dot(normals.Slice(r * dim, dim), u));
             if (t * f > speedBound[r])
             {
                 f = speedBound[r] / t;
@@ -125,7 +125,7 @@ internal static class ActuatorRows
         double f = 1.0;
         for (int r = 0; r < rows; r++)
         {
-            double t = Math.Abs(Dot(normals.Slice(r * dim, dim), target) - accelCenter[r]);
+            double t = Math.Abs(SmallVector.Dot(normals.Slice(r * dim, dim), target) - accelCenter[r]);
             if (t * f > accelHalfWidth[r])
             {
                 f = accelHalfWidth[r] / t;
@@ -133,17 +133,6 @@ internal static class ActuatorRows
         }
 
         return f;
-    }
-
-    public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        double s = a[0] * b[0] + a[1] * b[1];
-        if (a.Length == 3)
-        {
-            s += a[2] * b[2];
-        }
-
-        return s;
     }
 
     private static double[] MakeTable(bool cos)

@@ -448,7 +448,7 @@ public sealed class CommandPipeline
         double tighten = _options.Safety.Enabled ? _options.Safety.ConstraintTighteningMps : 0.0;
         for (int r = 0; r < rows; r++)
         {
-            double norm = Math.Sqrt(ActuatorRows.Dot(_aN.AsSpan(r * d, d), _aN.AsSpan(r * d, d)));
+            double norm = Math.Sqrt(SmallVector.Dot(_aN.AsSpan(r * d, d), _aN.AsSpan(r * d, d)));
             _aSpeed[r] = Math.Max(_aSpeed[r] - 2 * tighten * norm, 0.5 * _aSpeed[r]);
             _aHalf[r] = Math.Max(_aHalf[r] - 2 * tighten * norm, 0.5 * _aHalf[r]);
         }
