@@ -46,7 +46,7 @@ public static class CoverageMetrics
         }
 
         var rows = new double[nx];
-        System.Threading.Tasks.Parallel.For(0, nx, i =>
+        DistanceKernels.For(nx, (long)nx * ny, i =>
         {
             fixed (double* px = yx, py = yy, pb = bp)
                 rows[i] = DistanceKernels.Row(path, xa[2 * i], xa[2 * i + 1], px, py, pb, symmetric ? i + 1 : 0, ny);
@@ -63,7 +63,7 @@ public static class CoverageMetrics
         var xa = x.ToArray();
         var ya = y.ToArray();
         var ba = b.ToArray();
-        System.Threading.Tasks.Parallel.For(0, nx, i =>
+        DistanceKernels.For(nx, (long)nx * ny * d, i =>
         {
             double s = 0;
             int j0 = symmetric ? i + 1 : 0;
@@ -103,7 +103,7 @@ public static class CoverageMetrics
         else
         {
             nearest = new double[w.Length];
-            System.Threading.Tasks.Parallel.For(0, w.Length, l => nearest[l] = NearestSquared(x, q.AsSpan(l * d, d), d));
+            DistanceKernels.For(w.Length, (long)w.Length * x.Length, l => nearest[l] = NearestSquared(x, q.AsSpan(l * d, d), d));
         }
 
         double cost = 0, radius2 = 0;

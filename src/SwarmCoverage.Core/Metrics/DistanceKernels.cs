@@ -89,7 +89,8 @@ internal static unsafe class DistanceKernels
         var fill = (int[])start.Clone();
         for (int i = 0; i < n; i++) order[fill[cellOf[i]]++] = i;
 
-        System.Threading.Tasks.Parallel.For(0, m, l =>
+        // About nine points a query (one a cell, the 3 x 3 cells around it).
+        For(m, 9L * m, l =>
         {
             double qx = queries[2 * l], qy = queries[2 * l + 1];
             int ci = Cell(qx, x0, cw, side), cj = Cell(qy, y0, ch, side);
@@ -126,6 +127,25 @@ internal static unsafe class DistanceKernels
             result[l] = best;
         });
         return result;
+    }
+
+    /// <summary>Pair distances below which a loop runs on the calling thread: waking the thread pool costs more.</summary>
+    internal const long SerialWork = 1L << 17;
+
+    /// <summary>
+    /// <paramref name="body"/>(0 .. count - 1) on the thread pool, or in order on the calling thread when
+    /// <paramref name="work"/> (distances computed) is below <see cref="SerialWork"/>. Each item writes its own result, so
+    /// the bits are the same either way.
+    /// </summary>
+    public static void For(int count, long work, Action<int> body)
+    {
+        if (work < SerialWork)
+        {
+            for (int i = 0; i < count; i++) body(i);
+            return;
+        }
+
+        System.Threading.Tasks.Parallel.For(0, count, body);
     }
 
     private static int Cell(double v, double origin, double width, int side) =>
