@@ -94,6 +94,60 @@ public sealed class WorkerPoolTests
         }
     }
 
+    [Fact]
+    public void A_helper_woken_ahead_takes_the_next_loop_without_another_wake_up_and_sleeps_again_when_none_comes()
+    {
+        using var pool = new WorkerPool(2, "test-worker") { WarmFor = TimeSpan.FromSeconds(30) };
+        int wakeUps = 0;
+        pool.HelperWoke = _ => Interlocked.Increment(ref wakeUps);
+        pool.WakeAhead();
+        SpinWait.SpinUntil(() => Volatile.Read(ref wakeUps) == 1, TimeSpan.FromSeconds(20));
+        // The helper is polling: the loop reaches it without a release of its semaphore, and it runs an item.
+        var joined = new HelperJoins();
+        pool.Run(joined, 4);
+        Assert.True(joined.HelperRan.IsSet, "the helper woken ahead did not take part in the loop");
+        Assert.Equal(1, Volatile.Read(ref wakeUps));
+
+        // A wake-ahead that no loop follows ends at its deadline; the helper sleeps and is woken again by the next loop.
+        pool.WarmFor = TimeSpan.FromMilliseconds(1);
+        pool.WakeAhead();
+        SpinWait.SpinUntil(() => Volatile.Read(ref wakeUps) == 2, TimeSpan.FromSeconds(20));
+        Thread.Sleep(50);
+        var again = new HelperJoins();
+        pool.Run(again, 4);
+        Assert.True(again.HelperRan.IsSet, "the helper did not take part in a loop after its wake-ahead expired");
+        Assert.Equal(3, Volatile.Read(ref wakeUps));
+    }
+
+    [Fact]
+    public void Loops_with_wake_aheads_between_them_run_every_item_exactly_once()
+    {
+        using var pool = new WorkerPool(3, "test-worker");
+        var random = new Random(20261208);
+        var seen = new int[8];
+        var work = new Counting(seen);
+        for (int loop = 0; loop < 5000; loop++)
+        {
+            if (random.Next(3) > 0) pool.WakeAhead();
+            if (random.Next(4) == 0) Thread.SpinWait(random.Next(1, 20000));
+            int count = random.Next(2, seen.Length + 1);
+            Array.Clear(seen);
+            pool.Run(work, count);
+            for (int i = 0; i < seen.Length; i++)
+                Assert.True(seen[i] == (i < count ? 1 : 0), $"loop {loop}: item {i} of {count} ran {seen[i]} times");
+        }
+    }
+
+    [Fact]
+    public async Task Disposing_stops_a_helper_that_polls_after_a_wake_ahead()
+    {
+        var pool = new WorkerPool(2, "test-worker") { WarmFor = TimeSpan.FromMinutes(10) };
+        pool.WakeAhead();
+        var dispose = Task.Run(pool.Dispose);
+        Assert.True(await Task.WhenAny(dispose, Task.Delay(TimeSpan.FromSeconds(20))) == dispose, "Dispose waited for a helper polling after its wake-ahead");
+        await dispose;
+    }
+
     private sealed class HelperJoins : IParallelWork
     {
         public ManualResetEventSlim HelperRan { get; } = new(false);

@@ -196,6 +196,13 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
         long work = n * stencil;
         EnsureBuffers(n, work);
         bool parallel = _threads > 1 && work >= ParallelThreshold;
+        if (parallel)
+        {
+            // Below a few chunks the deposit runs on this thread, and the helpers would wake too late for the gather after it.
+            _pool ??= new WorkerPool(Math.Min(_threads, _scratch.Length));
+            _pool.WakeAhead();
+        }
+
         fixed (double* pos = positions)
         fixed (double* mass = masses)
         fixed (double* vel = velocities)

@@ -28,9 +28,15 @@ public sealed class WorkerPool : IDisposable
     private const int Requested = 1;
     private const int Running = 2;
 
+    // WakeAhead: the helper is awake (or waking) and polls for a loop until its deadline instead of sleeping. A loop
+    // requested meanwhile moves Warming -> Requested without another wake-up; a deadline that passes moves it back to Idle.
+    private const int Warming = 3;
+
+
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim[] _wake;
     private readonly int[] _state;
+    private readonly long[] _warmUntil;
     // Released once per loop by the helper that finishes last, if the caller has to wait at all. Not a
     // ManualResetEventSlim: that one allocates its lock object the first time a Wait has to block, which can be in the
     // middle of a control loop that must not allocate.
@@ -51,6 +57,7 @@ public sealed class WorkerPool : IDisposable
         _threads = new Thread[workers - 1];
         _wake = new SemaphoreSlim[workers - 1];
         _state = new int[workers - 1];
+        _warmUntil = new long[workers - 1];
         for (int i = 0; i < _threads.Length; i++)
         {
             int id = i + 1;
@@ -62,6 +69,9 @@ public sealed class WorkerPool : IDisposable
 
     /// <summary>Workers including the calling thread.</summary>
     public int Workers => _threads.Length + 1;
+
+    /// <summary>How long a helper woken by <see cref="WakeAhead"/> polls for a loop before it sleeps again (1 ms; tests set more).</summary>
+    internal TimeSpan WarmFor { get; set; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>For tests: called by a helper after it wakes and before it tries to take the loop (its worker index).</summary>
     internal Action<int>? HelperWoke { get; set; }
@@ -87,8 +97,8 @@ public sealed class WorkerPool : IDisposable
             _pending = helpers;
             for (int h = 0; h < helpers; h++)
             {
-                Volatile.Write(ref _state[h], Requested);
-                _wake[h].Release();
+                // A helper woken ahead is already awake: it sees the request without another wake-up.
+                if (Interlocked.Exchange(ref _state[h], Requested) != Warming) _wake[h].Release();
             }
 
             Drain(0);
@@ -104,6 +114,27 @@ public sealed class WorkerPool : IDisposable
             if (!allDone) _done.Wait();
             _work = null;
             if (_error is { } e) ExceptionDispatchInfo.Capture(e).Throw();
+        }
+    }
+
+    /// <summary>
+    /// Wakes the helpers now for a loop that is about to come (the rest of this thread's work first): a helper woken from
+    /// sleep can take longer to run than a loop of a hundred microseconds lasts (on the development VM about 0.1 to 0.2 ms),
+    /// and a helper that starts late is called off, so the loop runs on one thread. A helper woken ahead polls for up to
+    /// 1 ms, then sleeps again. Changes nothing but who runs which item.
+    /// </summary>
+    public void WakeAhead()
+    {
+        lock (_runLock)
+        {
+            if (_stopping) return;
+            long until = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(WarmFor.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+            for (int h = 0; h < _threads.Length; h++)
+            {
+                Volatile.Write(ref _warmUntil[h], until);
+                int s = Volatile.Read(ref _state[h]);
+                if (s != Warming && s != Requested && Interlocked.CompareExchange(ref _state[h], Warming, s) == s) _wake[h].Release();
+            }
         }
     }
 
@@ -136,6 +167,19 @@ public sealed class WorkerPool : IDisposable
             _wake[h].Wait();
             if (_stopping) return;
             HelperWoke?.Invoke(worker);
+            if (Volatile.Read(ref _state[h]) == Warming)
+            {
+                var spin = default(SpinWait);
+                while (Volatile.Read(ref _state[h]) == Warming && !_stopping
+                    && System.Diagnostics.Stopwatch.GetTimestamp() < Volatile.Read(ref _warmUntil[h]))
+                {
+                    spin.SpinOnce(sleep1Threshold: -1);
+                }
+
+                // Nobody asked before the deadline: back to sleep (unless a loop was requested just now).
+                if (Interlocked.CompareExchange(ref _state[h], Idle, Warming) == Warming) continue;
+            }
+
             if (Interlocked.CompareExchange(ref _state[h], Running, Requested) != Requested) continue;
             Drain(worker);
             if (Interlocked.Decrement(ref _pending) == 0) _done.Release();
