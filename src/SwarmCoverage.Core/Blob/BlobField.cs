@@ -196,9 +196,10 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
         long work = n * stencil;
         EnsureBuffers(n, work);
         bool parallel = _threads > 1 && work >= ParallelThreshold;
-        if (parallel)
+        if (parallel && gather && _chunks == 1)
         {
-            // Below a few chunks the deposit runs on this thread, and the helpers would wake too late for the gather after it.
+            // One chunk: the deposit runs on this thread, and the helpers would wake too late for the gather after it.
+            // (With more, the deposit's and the reduction's loops keep them awake.)
             _pool ??= new WorkerPool(Math.Min(_threads, _scratch.Length));
             _pool.WakeAhead();
         }
