@@ -1,4 +1,5 @@
 using SwarmCoverage.Core;
+using SwarmCoverage.Core.Parallel;
 using static SwarmCoverage.Control.SmallVector;
 
 namespace SwarmCoverage.Control;
@@ -92,7 +93,7 @@ public readonly record struct SafetyFilterDiagnostics
 /// thread-safe; reuse one instance per control loop (buffers grow to the largest swarm seen and are then reused without
 /// allocation).
 /// </summary>
-public sealed class SafetyFilter
+public sealed class SafetyFilter : IParallelWork
 {
     private readonly ArenaBox _arena;
     private readonly SafetyFilterOptions _o;
@@ -117,7 +118,32 @@ public sealed class SafetyFilter
     private readonly RowSet _rows;
     private readonly DisjointSet _sets = new();
     private readonly CoupledGroups _groups = new();
-    private readonly GroupQpSolver _solver;
+    private GroupQpSolver[] _solvers;  // one per worker of the shared pool once it is used (docs/safety-filter.md, "Groups in parallel")
+    private readonly int _workers;
+
+    // One pool of group solvers for every filter of the process: a filter has no owner that disposes it, and a control loop
+    // runs one filter at a time. Its threads inherit the scheduling policy of the thread that first filters in parallel.
+    private static readonly Lazy<WorkerPool> SharedPool =
+        new(() => new WorkerPool(Math.Clamp(Environment.ProcessorCount, 1, MaxWorkers), "filter-worker"), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private const int MaxWorkers = 4;
+
+    /// <summary>Coupling rows below which the groups are solved on the calling thread: waking a helper would cost more.</summary>
+    internal const int ParallelCouplingRows = 4;
+
+    /// <summary>
+    /// Robots from which the groups are solved in parallel, with the pool's helpers woken at the start of the call (a helper
+    /// woken only when the groups are ready starts too late to take part, and below this the solves last less than that).
+    /// </summary>
+    internal const int ParallelRobots = 200;
+
+    // The groups' results, per group, and the inputs the workers read (copies: spans cannot cross threads).
+    private GroupSolveStatus[] _status = [];
+    private int[] _outer = [];
+    private int[] _newton = [];
+    private double[] _nominal = [];
+    private double[] _solved = [];
+    private int _parallelLength;
 
     // Scratch for one robot's actuator rows.
     private readonly double[] _aN = new double[ActuatorRows.MaxRows * 3];
@@ -128,8 +154,11 @@ public sealed class SafetyFilter
     // Per-call counters.
     private int _brakingRelaxations, _rateRelaxations, _unsafeRelaxations;
 
-    /// <summary>Creates a filter for one arena; validates the options.</summary>
-    public SafetyFilter(ArenaBox arena, SafetyFilterOptions options)
+    /// <summary>
+    /// Creates a filter for one arena that solves its groups on the calling thread (<paramref name="workers"/> 1) or on the
+    /// process's shared pool (more; null: one thread per processor, at most 4); validates the options.
+    /// </summary>
+    internal SafetyFilter(ArenaBox arena, SafetyFilterOptions options, int? workers)
     {
         ArgumentNullException.ThrowIfNull(arena);
         ArgumentNullException.ThrowIfNull(options);
@@ -144,8 +173,21 @@ public sealed class SafetyFilter
         _dim = arena.Dimension;
         _grid = new NeighbourGrid(arena);
         _rows = new RowSet(_dim);
-        _solver = new GroupQpSolver(_dim, options);
+        _workers = Math.Clamp(workers ?? Environment.ProcessorCount, 1, MaxWorkers);
+        _solvers = [new GroupQpSolver(_dim, options)];
     }
+
+    /// <summary>Creates a filter for one arena; validates the options.</summary>
+    public SafetyFilter(ArenaBox arena, SafetyFilterOptions options)
+        : this(arena, options, null)
+    {
+    }
+
+    /// <summary>For tests: calls whose groups were solved on the pool.</summary>
+    internal int ParallelCalls { get; private set; }
+
+    /// <summary>1: the groups are solved on the calling thread; more: by the process's shared pool of up to 4 threads. The results do not depend on it.</summary>
+    public int Workers => _workers;
 
     /// <summary>The arena.</summary>
     public ArenaBox Arena => _arena;
@@ -281,6 +323,11 @@ public sealed class SafetyFilter
         double minWall = double.PositiveInfinity;
         Span<double> normal = stackalloc double[3];
 
+        if (_workers > 1 && n >= ParallelRobots)
+        {
+            SharedPool.Value.WakeAhead(); // the helpers are awake by the time the groups are solved
+        }
+
         // 1. Per robot: braking command (the witness), its unused acceleration budget, reach box.
         for (int i = 0; i < n; i++)
         {
@@ -398,29 +445,27 @@ public sealed class SafetyFilter
         // 5. Rows grouped by robot; components (numbered by smallest robot index) with their robots and coupling rows.
         _rows.GroupByRobot(n);
         int components = _groups.Build(_sets, _rows.CouplingFirst);
-        _solver.Reserve(n, _rows.OwnCapacity, _rows.CouplingCapacity);
-        var qp = _rows.View;
+        // 6. Solve each component (in parallel when there is enough to do: each group's solution depends on its rows alone);
+        //    verify; fall back to the segment from the braking command, then to the braking command.
+        SolveGroups(nominal, velocities, n, components);
 
-        // 6. Solve each component; verify; fall back to the segment from the braking command, then to the braking command.
+        // 6b. In group order: the counts, and the braking command for a group without a verified solution.
         int outerTotal = 0, newtonTotal = 0, maxNewton = 0, infeasible = 0, braked = 0, nonConverged = 0;
         for (int c = 0; c < components; c++)
         {
-            var robots = _groups.Robots(c);
-            var status = _solver.Solve(qp, robots, _groups.Couplings(c), nominal, _brake.AsSpan(0, n * d), _prev.AsSpan(0, n * d), velocities,
-                out int outer, out int newton);
-            outerTotal += outer;
-            newtonTotal += newton;
-            maxNewton = Math.Max(maxNewton, newton);
-            if (status == GroupSolveStatus.Failed)
+            outerTotal += _outer[c];
+            newtonTotal += _newton[c];
+            maxNewton = Math.Max(maxNewton, _newton[c]);
+            if (_status[c] == GroupSolveStatus.Failed)
             {
                 infeasible++;
-                foreach (int i in robots)
+                foreach (int i in _groups.Robots(c))
                 {
                     _brake.AsSpan(i * d, d).CopyTo(velocities.Slice(i * d, d));
                     braked++;
                 }
             }
-            else if (status == GroupSolveStatus.FeasibleNotConverged)
+            else if (_status[c] == GroupSolveStatus.FeasibleNotConverged)
             {
                 nonConverged++;
             }
@@ -464,6 +509,76 @@ public sealed class SafetyFilter
             MinObstacleDistanceM = minObstacle,
             MinWallClearanceM = minWall,
         };
+    }
+
+    /// <summary>
+    /// Solves every group into <paramref name="velocities"/> (which holds the nominal) and records each group's status and
+    /// iteration counts. With enough coupling rows and more than one worker, the groups are claimed by the pool's threads
+    /// one at a time: each group's solution is a function of its own rows, robots and inputs alone, written only to its
+    /// own robots, so the bits do not depend on which thread solved it, nor on how many there are.
+    /// </summary>
+    private void SolveGroups(ReadOnlySpan<double> nominal, Span<double> velocities, int n, int components)
+    {
+        int d = _dim;
+        if (_status.Length < components)
+        {
+            int cap = Math.Max(components, 2 * _status.Length);
+            _status = new GroupSolveStatus[cap];
+            _outer = new int[cap];
+            _newton = new int[cap];
+        }
+
+        if (_workers == 1 || n < ParallelRobots || components < 2 || _rows.CouplingCount < ParallelCouplingRows)
+        {
+            _solvers[0].Reserve(n, _rows.OwnCapacity, _rows.CouplingCapacity);
+            for (int c = 0; c < components; c++)
+            {
+                SolveGroup(c, _solvers[0], nominal, velocities);
+            }
+
+            return;
+        }
+
+        var pool = SharedPool.Value;
+        if (_solvers.Length < pool.Workers)
+        {
+            var solvers = new GroupQpSolver[pool.Workers];
+            _solvers.CopyTo(solvers, 0);
+            for (int w = _solvers.Length; w < solvers.Length; w++)
+            {
+                solvers[w] = new GroupQpSolver(_dim, _o);
+            }
+
+            _solvers = solvers;
+        }
+
+        foreach (var solver in _solvers)
+        {
+            solver.Reserve(n, _rows.OwnCapacity, _rows.CouplingCapacity);
+        }
+
+        if (_nominal.Length < n * d)
+        {
+            _nominal = new double[Math.Max(n * d, 2 * _nominal.Length)];
+            _solved = new double[_nominal.Length];
+        }
+
+        nominal.CopyTo(_nominal);
+        velocities.CopyTo(_solved);
+        _parallelLength = n * d;
+        pool.Run(this, components);
+        ParallelCalls++;
+        _solved.AsSpan(0, n * d).CopyTo(velocities);
+    }
+
+    void IParallelWork.Execute(int item, int worker) =>
+        SolveGroup(item, _solvers[worker], _nominal.AsSpan(0, _parallelLength), _solved.AsSpan(0, _parallelLength));
+
+    private void SolveGroup(int c, GroupQpSolver solver, ReadOnlySpan<double> nominal, Span<double> u)
+    {
+        int n = u.Length / _dim;
+        _status[c] = solver.Solve(_rows.View, _groups.Robots(c), _groups.Couplings(c), nominal, _brake.AsSpan(0, n * _dim), _prev.AsSpan(0, n * _dim), u,
+            out _outer[c], out _newton[c]);
     }
 
     /// <summary>

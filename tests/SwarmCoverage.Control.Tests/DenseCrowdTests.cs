@@ -88,6 +88,58 @@ public class DenseCrowdTests
         Assert.Contains($"headings {n - 1}", shortHeadings.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Twenty_jams_solved_on_several_threads_give_the_bits_of_one_thread()
+    {
+        // 20 packed crowds of 20 burgers, each pushed together: 400 robots in 20 coupled groups that need Newton steps,
+        // enough robots for the filter to solve its groups on the shared pool.
+        const int clusters = 20, each = 20, n = clusters * each;
+        var arena = ArenaBox.Rectangle(0, 40, 0, 32);
+        var o = DefaultScenario;
+        var model = RobotPresets.TurtleBot3Burger;
+        var rng = new Random(20261208);
+        double spacing = o.SafetyRadiusM + 2 * model.HoldErrorBoundM(Period) + 0.006;
+        var pts = new double[2 * n];
+        var head = new double[n];
+        var prev = new double[2 * n];
+        var nominal = new double[2 * n];
+        for (int c = 0; c < clusters; c++)
+        {
+            double cx = 4 + 8 * (c % 5), cy = 4 + 8 * (c / 5);
+            for (int k = 0; k < each; k++)
+            {
+                int i = c * each + k, row = k / 5, col = k % 5;
+                pts[2 * i] = cx + (col - 2 + 0.5 * (row % 2)) * spacing;
+                pts[2 * i + 1] = cy + (row - 2) * spacing * 0.866;
+                head[i] = rng.NextDouble() * 2 * Math.PI - Math.PI;
+                double v = 0.04 * (2 * rng.NextDouble() - 1), w = 0.8 * (2 * rng.NextDouble() - 1);
+                (prev[2 * i], prev[2 * i + 1]) = NearIdentity.ToSingleIntegrator(v, w, head[i], model.ProjectionDistanceM);
+                double dx = cx - pts[2 * i], dy = cy - pts[2 * i + 1];
+                double len = Math.Max(1e-9, Math.Sqrt(dx * dx + dy * dy));
+                nominal[2 * i] = 0.1 * dx / len + 0.01 * (rng.NextDouble() - 0.5);
+                nominal[2 * i + 1] = 0.1 * dy / len + 0.01 * (rng.NextDouble() - 0.5);
+            }
+        }
+
+        var models = Enumerable.Repeat(model, n).ToArray();
+        var one = new SafetyFilter(arena, o, workers: 1);
+        var several = new SafetyFilter(arena, o, workers: 4);
+        var u1 = new double[2 * n];
+        var u4 = new double[2 * n];
+        for (int tick = 0; tick < 3; tick++)
+        {
+            var d1 = one.Filter(pts, models, head, prev, nominal, [], Period, u1);
+            var d4 = several.Filter(pts, models, head, prev, nominal, [], Period, u4);
+            Assert.True(d1.Components >= clusters && d1.NewtonSteps >= clusters, $"{d1.Components} groups, {d1.NewtonSteps} Newton steps: not 20 jams");
+            Assert.Equal(d1, d4);
+            Assert.Equal(u1.Select(BitConverter.DoubleToInt64Bits), u4.Select(BitConverter.DoubleToInt64Bits));
+            u1.CopyTo(prev, 0); // the next tick starts from these commands
+        }
+
+        Assert.Equal(0, one.ParallelCalls);
+        Assert.Equal(3, several.ParallelCalls);
+    }
+
     public static TheoryData<double> Accelerations => new() { 2.0, 0.6 };
 
     /// <summary>
