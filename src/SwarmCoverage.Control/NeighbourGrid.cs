@@ -188,6 +188,9 @@ internal sealed class NeighbourGrid
         _listStart[items] = used;
     }
 
+    /// <summary>Candidates listed by the last <see cref="ListCandidates"/> for the items before <paramref name="item"/> (0 .. the items listed).</summary>
+    public int ListedBefore(int item) => _listStart[item];
+
     /// <summary>The candidates of item <paramref name="item"/> listed by the last <see cref="ListCandidates"/>.</summary>
     public ReadOnlySpan<int> Listed(int item) => _listItems.AsSpan(_listStart[item], _listStart[item + 1] - _listStart[item]);
 

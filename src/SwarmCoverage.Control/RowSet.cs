@@ -60,6 +60,9 @@ internal sealed class RowSet
     /// <summary>Robots of each coupling row: the first (its normal points away from the second).</summary>
     public ReadOnlySpan<int> CouplingFirst => _cpI.AsSpan(0, _cpCount);
 
+    /// <summary>Robots of each coupling row: the second.</summary>
+    public ReadOnlySpan<int> CouplingSecond => _cpJ.AsSpan(0, _cpCount);
+
     /// <summary>
     /// A view of every row for the solver; the own rows must have been grouped by robot (<see cref="GroupByRobot"/>) since the
     /// last one was added. Valid until the next change.
@@ -145,6 +148,32 @@ internal sealed class RowSet
         _cpLoOrig[row] = lo;
         double t = tighten * Math.Sqrt(2);
         _cpLo[row] = lo + Math.Max(0, Math.Min(t, 0.5 * (witnessValue - lo)));
+    }
+
+    /// <summary>
+    /// Appends every row of <paramref name="other"/> (own rows not yet grouped by robot) after these, in its order, as if
+    /// they had been added here.
+    /// </summary>
+    public void Append(RowSet other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        int d = _dim;
+        Reserve(_ownCount + other._ownCount, _cpCount + other._cpCount);
+        int o = _ownCount, m = other._ownCount;
+        other._ownRobot.AsSpan(0, m).CopyTo(_ownRobot.AsSpan(o));
+        other._ownN.AsSpan(0, m * d).CopyTo(_ownN.AsSpan(o * d));
+        other._ownLo.AsSpan(0, m).CopyTo(_ownLo.AsSpan(o));
+        other._ownHi.AsSpan(0, m).CopyTo(_ownHi.AsSpan(o));
+        other._ownLoOrig.AsSpan(0, m).CopyTo(_ownLoOrig.AsSpan(o));
+        other._ownHiOrig.AsSpan(0, m).CopyTo(_ownHiOrig.AsSpan(o));
+        _ownCount += m;
+        int c = _cpCount, k = other._cpCount;
+        other._cpI.AsSpan(0, k).CopyTo(_cpI.AsSpan(c));
+        other._cpJ.AsSpan(0, k).CopyTo(_cpJ.AsSpan(c));
+        other._cpN.AsSpan(0, k * d).CopyTo(_cpN.AsSpan(c * d));
+        other._cpLo.AsSpan(0, k).CopyTo(_cpLo.AsSpan(c));
+        other._cpLoOrig.AsSpan(0, k).CopyTo(_cpLoOrig.AsSpan(c));
+        _cpCount += k;
     }
 
     /// <summary>

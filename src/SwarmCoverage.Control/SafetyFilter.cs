@@ -151,8 +151,18 @@ public sealed class SafetyFilter : IParallelWork
     private readonly double[] _aCenter = new double[ActuatorRows.MaxRows];
     private readonly double[] _aHalf = new double[ActuatorRows.MaxRows];
 
-    // Per-call counters.
-    private int _brakingRelaxations, _rateRelaxations, _unsafeRelaxations;
+    // Where rows of robots, pairs, obstacles and walls go, with the relaxation counters: part 0 is this filter's own row
+    // set; from ParallelRobots robots the pairs are listed in PairParts parts on the pool, each into its own row set, and
+    // the parts' rows are then appended in part order: the order of one thread (docs/safety-filter.md, "Pairs in parallel").
+    private readonly RowPart[] _parts;
+    private const int PairParts = 4;
+
+    // What the pool's items read (spans cannot cross threads): the stage, the points, the pairs' parameters.
+    private ParallelStage _stage;
+    private double[] _points = [];
+    private double[] _obstacles = [];
+    private int _robotsN;
+    private double _periodS, _tighten, _nr2;
 
     /// <summary>
     /// Creates a filter for one arena that solves its groups on the calling thread (<paramref name="workers"/> 1) or on the
@@ -175,6 +185,12 @@ public sealed class SafetyFilter : IParallelWork
         _rows = new RowSet(_dim);
         _workers = Math.Clamp(workers ?? Environment.ProcessorCount, 1, MaxWorkers);
         _solvers = [new GroupQpSolver(_dim, options)];
+        _parts = new RowPart[PairParts];
+        _parts[0] = new RowPart(_rows);
+        for (int k = 1; k < PairParts; k++)
+        {
+            _parts[k] = new RowPart(new RowSet(_dim));
+        }
     }
 
     /// <summary>Creates a filter for one arena; validates the options.</summary>
@@ -315,7 +331,8 @@ public sealed class SafetyFilter : IParallelWork
             return new SafetyFilterDiagnostics { MinPairDistanceM = double.PositiveInfinity, MinObstacleDistanceM = double.PositiveInfinity, MinWallClearanceM = double.PositiveInfinity };
         }
 
-        _brakingRelaxations = _rateRelaxations = _unsafeRelaxations = 0;
+        var main = _parts[0];
+        main.Reset(0, n);
         double tighten = _o.ConstraintTighteningMps;
         double maxU = 0, maxHold = 0, maxTau = 0, maxSegment = 0;
         int inconsistent = 0;
@@ -402,45 +419,47 @@ public sealed class SafetyFilter : IParallelWork
                     double bound = g >= 0
                         ? Math.Max(-g / _tau[i], -_o.WallBarrierGain * g * g * g)
                         : Math.Min(-g / periodS, vRec);
-                    AddBarrierOwnRow(i, normal[..d], bound, g, periodS, g < 0 || _o.WallBarrierGain * g * g * g >= g / _tau[i], tighten);
+                    AddBarrierOwnRow(main, i, normal[..d], bound, g, periodS, g < 0 || _o.WallBarrierGain * g * g * g >= g / _tau[i], tighten);
                 }
             }
         }
 
-        // 4. Pairs and obstacles from the cell list; union-find joins robots coupled by pair rows.
-        _sets.Reset(n);
-        double minPair = double.PositiveInfinity, minObstacle = double.PositiveInfinity;
-        int obstacleRows = 0;
+        // 4. Pairs and obstacles from the cell list (in parts on the pool from ParallelRobots robots, appended in part order);
+        //    then union-find joins the robots of every coupling row.
         double nr2 = neighbourRadius * neighbourRadius;
-        for (int i = 0; i < n; i++)
+        int parts = 1;
+        if (_workers > 1 && n >= ParallelRobots)
         {
-            foreach (int j in _grid.Listed(i))
+            parts = SplitPairs(n);
+            _robotsN = n;
+            _periodS = periodS;
+            _tighten = tighten;
+            _nr2 = nr2;
+            CopyInto(ref _points, points);
+            CopyInto(ref _obstacles, obstaclePoints);
+            _stage = ParallelStage.Pairs;
+            SharedPool.Value.Run(this, parts);
+            for (int k = 1; k < parts; k++)
             {
-                var pj = j < n ? points.Slice(j * d, d) : obstaclePoints.Slice((j - n) * d, d);
-                double s2 = 0;
-                for (int k = 0; k < d; k++)
-                {
-                    double e = points[i * d + k] - pj[k];
-                    s2 += e * e;
-                }
-
-                if (s2 >= nr2)
-                {
-                    continue;
-                }
-
-                if (j < n)
-                {
-                    minPair = Math.Min(minPair, Math.Sqrt(s2));
-                    AddPair(points, i, j, periodS, tighten);
-                }
-                else
-                {
-                    minObstacle = Math.Min(minObstacle, Math.Sqrt(s2));
-                    obstacleRows += AddObstacle(points, i, pj, periodS, tighten);
-                }
+                _rows.Append(_parts[k].Rows);
+                main.Add(_parts[k]);
             }
         }
+        else
+        {
+            Pairs(main, points, obstaclePoints, 0, n, periodS, tighten, nr2);
+        }
+
+        _sets.Reset(n);
+        var first = _rows.CouplingFirst;
+        var second = _rows.CouplingSecond;
+        for (int row = 0; row < first.Length; row++)
+        {
+            _sets.Union(first[row], second[row]);
+        }
+
+        double minPair = main.MinPair, minObstacle = main.MinObstacle;
+        int obstacleRows = main.ObstacleRows;
 
         // 5. Rows grouped by robot; components (numbered by smallest robot index) with their robots and coupling rows.
         _rows.GroupByRobot(n);
@@ -501,9 +520,9 @@ public sealed class SafetyFilter : IParallelWork
             OuterIterations = outerTotal,
             NewtonSteps = newtonTotal,
             MaxComponentNewtonSteps = maxNewton,
-            BrakingRelaxations = _brakingRelaxations,
-            RateRelaxations = _rateRelaxations,
-            UnsafeRelaxations = _unsafeRelaxations,
+            BrakingRelaxations = main.Braking,
+            RateRelaxations = main.Rate,
+            UnsafeRelaxations = main.Unsafe,
             InconsistentPreviousCommands = inconsistent,
             MinPairDistanceM = minPair,
             MinObstacleDistanceM = minObstacle,
@@ -566,13 +585,158 @@ public sealed class SafetyFilter : IParallelWork
         nominal.CopyTo(_nominal);
         velocities.CopyTo(_solved);
         _parallelLength = n * d;
+        _stage = ParallelStage.Solve;
         pool.Run(this, components);
         ParallelCalls++;
         _solved.AsSpan(0, n * d).CopyTo(velocities);
     }
 
-    void IParallelWork.Execute(int item, int worker) =>
+    void IParallelWork.Execute(int item, int worker)
+    {
+        if (_stage == ParallelStage.Pairs)
+        {
+            var part = _parts[item];
+            Pairs(part, _points.AsSpan(0, _robotsN * _dim), _obstacles, part.From, part.To, _periodS, _tighten, _nr2);
+            return;
+        }
+
         SolveGroup(item, _solvers[worker], _nominal.AsSpan(0, _parallelLength), _solved.AsSpan(0, _parallelLength));
+    }
+
+    private enum ParallelStage
+    {
+        Solve,
+        Pairs,
+    }
+
+    /// <summary>
+    /// Robots from..to - 1 against their listed candidates: the pair and obstacle rows into <paramref name="part"/>, with
+    /// its counters and smallest distances. A part reads the per-robot state of steps 1 to 3 and writes only itself.
+    /// </summary>
+    private void Pairs(RowPart part, ReadOnlySpan<double> points, ReadOnlySpan<double> obstaclePoints, int from, int to, double periodS,
+        double tighten, double nr2)
+    {
+        int d = _dim;
+        int n = points.Length / d;
+        for (int i = from; i < to; i++)
+        {
+            foreach (int j in _grid.Listed(i))
+            {
+                var pj = j < n ? points.Slice(j * d, d) : obstaclePoints.Slice((j - n) * d, d);
+                double s2 = 0;
+                for (int k = 0; k < d; k++)
+                {
+                    double e = points[i * d + k] - pj[k];
+                    s2 += e * e;
+                }
+
+                if (s2 >= nr2)
+                {
+                    continue;
+                }
+
+                if (j < n)
+                {
+                    part.MinPair = Math.Min(part.MinPair, Math.Sqrt(s2));
+                    AddPair(part, points, i, j, periodS, tighten);
+                }
+                else
+                {
+                    part.MinObstacle = Math.Min(part.MinObstacle, Math.Sqrt(s2));
+                    part.ObstacleRows += AddObstacle(part, points, i, pj, periodS, tighten);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Splits robots 0..n - 1 into parts with about as many listed candidates each (part 0 keeps the rows and counters of
+    /// steps 1 to 3); returns the number of parts.
+    /// </summary>
+    private int SplitPairs(int n)
+    {
+        int total = _grid.ListedBefore(n);
+        int from = 0;
+        for (int k = 0; k < PairParts; k++)
+        {
+            int to = n;
+            if (k < PairParts - 1)
+            {
+                long share = (long)total * (k + 1) / PairParts;
+                to = from;
+                while (to < n && _grid.ListedBefore(to) < share)
+                {
+                    to++;
+                }
+            }
+
+            if (k == 0)
+            {
+                _parts[0].From = from;
+                _parts[0].To = to;
+            }
+            else
+            {
+                _parts[k].Rows.Clear();
+                _parts[k].Reset(from, to);
+            }
+
+            from = to;
+        }
+
+        return PairParts;
+    }
+
+    private static void CopyInto(ref double[] buffer, ReadOnlySpan<double> values)
+    {
+        if (buffer.Length < values.Length)
+        {
+            buffer = new double[Math.Max(values.Length, 2 * buffer.Length)];
+        }
+
+        values.CopyTo(buffer);
+    }
+
+    /// <summary>A row set with the relaxation counters and smallest distances of the rows added to it, for robots From..To - 1.</summary>
+    private sealed class RowPart(RowSet rows)
+    {
+        public RowSet Rows { get; } = rows;
+
+        public int Braking { get; set; }
+
+        public int Rate { get; set; }
+
+        public int Unsafe { get; set; }
+
+        public int ObstacleRows { get; set; }
+
+        public double MinPair { get; set; }
+
+        public double MinObstacle { get; set; }
+
+        public int From { get; set; }
+
+        public int To { get; set; }
+
+        public void Reset(int from, int to)
+        {
+            Braking = Rate = Unsafe = ObstacleRows = 0;
+            MinPair = MinObstacle = double.PositiveInfinity;
+            From = from;
+            To = to;
+        }
+
+        /// <summary>Adds another part's counters; the smallest distances are the smaller ones.</summary>
+        public void Add(RowPart other)
+        {
+            Braking += other.Braking;
+            Rate += other.Rate;
+            Unsafe += other.Unsafe;
+            ObstacleRows += other.ObstacleRows;
+            MinPair = Math.Min(MinPair, other.MinPair);
+            MinObstacle = Math.Min(MinObstacle, other.MinObstacle);
+        }
+    }
 
     private void SolveGroup(int c, GroupQpSolver solver, ReadOnlySpan<double> nominal, Span<double> u)
     {
@@ -877,7 +1041,7 @@ public sealed class SafetyFilter : IParallelWork
     }
 
     /// <summary>Pair rows: the braking envelope along the separating direction of the two braking segments, with the rate law.</summary>
-    private void AddPair(ReadOnlySpan<double> points, int i, int j, double periodS, double tighten)
+    private void AddPair(RowPart part, ReadOnlySpan<double> points, int i, int j, double periodS, double tighten)
     {
         int d = _dim;
         double tau = Math.Max(_tau[i], _tau[j]);
@@ -914,7 +1078,7 @@ public sealed class SafetyFilter : IParallelWork
         // value less twice the tightening (|row| = sqrt 2), so the braking command stays strictly feasible (counted).
         if (bound > wv)
         {
-            CountRelaxation(brakeBound > wv, wv, g, periodS);
+            CountRelaxation(part, brakeBound > wv, wv, g, periodS);
             bound = wv - 2 * tighten * Math.Sqrt(2);
         }
 
@@ -926,20 +1090,19 @@ public sealed class SafetyFilter : IParallelWork
 
         if (bound > ReachMin(i, _kinds[i], e[..d]) + ReachMin(j, _kinds[j], minusE[..d]))
         {
-            _rows.AddCoupling(i, j, e[..d], bound, wv, tighten);
-            _sets.Union(i, j);
+            part.Rows.AddCoupling(i, j, e[..d], bound, wv, tighten);
         }
 
         if (g >= 0)
         {
             // Each robot's own share of the envelope: e . u_i >= -g / tau and -e . u_j >= -g / tau.
-            AddBarrierOwnRow(i, e[..d], -g / tau, g, periodS, true, tighten);
-            AddBarrierOwnRow(j, minusE[..d], -g / tau, g, periodS, true, tighten);
+            AddBarrierOwnRow(part, i, e[..d], -g / tau, g, periodS, true, tighten);
+            AddBarrierOwnRow(part, j, minusE[..d], -g / tau, g, periodS, true, tighten);
         }
     }
 
     /// <summary>Obstacle rows (a fixed point): as a pair whose second robot stands still. Returns 1 when a row was added.</summary>
-    private int AddObstacle(ReadOnlySpan<double> points, int i, ReadOnlySpan<double> o, double periodS, double tighten)
+    private int AddObstacle(RowPart part, ReadOnlySpan<double> points, int i, ReadOnlySpan<double> o, double periodS, double tighten)
     {
         int d = _dim;
         Span<double> e = stackalloc double[3];
@@ -971,7 +1134,7 @@ public sealed class SafetyFilter : IParallelWork
             brakingBinds = true;
         }
 
-        return AddBarrierOwnRow(i, e[..d], bound, g, periodS, brakingBinds, tighten) ? 1 : 0;
+        return AddBarrierOwnRow(part, i, e[..d], bound, g, periodS, brakingBinds, tighten) ? 1 : 0;
     }
 
     /// <summary>
@@ -979,13 +1142,13 @@ public sealed class SafetyFilter : IParallelWork
     /// the actuator limits imply it. <paramref name="brakingBinds"/>: the bound comes from the braking envelope or recovery
     /// (not the rate law). Returns true when a row was added.
     /// </summary>
-    private bool AddBarrierOwnRow(int i, ReadOnlySpan<double> a, double bound, double g, double periodS, bool brakingBinds, double tighten)
+    private bool AddBarrierOwnRow(RowPart part, int i, ReadOnlySpan<double> a, double bound, double g, double periodS, bool brakingBinds, double tighten)
     {
         var b = _brake.AsSpan(i * _dim, _dim);
         double wb = Dot(a, b);
         if (bound > wb)
         {
-            CountRelaxation(brakingBinds, wb, g, periodS);
+            CountRelaxation(part, brakingBinds, wb, g, periodS);
             bound = wb - 2 * tighten * Math.Sqrt(Dot(a, a));
         }
 
@@ -994,25 +1157,25 @@ public sealed class SafetyFilter : IParallelWork
             return false;
         }
 
-        _rows.AddOwn(i, a, bound, double.PositiveInfinity, wb, tighten);
+        part.Rows.AddOwn(i, a, bound, double.PositiveInfinity, wb, tighten);
         return true;
     }
 
-    private void CountRelaxation(bool braking, double relaxedBound, double g, double periodS)
+    private static void CountRelaxation(RowPart part, bool braking, double relaxedBound, double g, double periodS)
     {
         if (braking)
         {
-            _brakingRelaxations++;
+            part.Braking++;
         }
         else
         {
-            _rateRelaxations++;
+            part.Rate++;
         }
 
         // The relaxed bound lets the clearance shrink by up to -T * bound in the next period.
         if (g + periodS * relaxedBound < 0)
         {
-            _unsafeRelaxations++;
+            part.Unsafe++;
         }
     }
 

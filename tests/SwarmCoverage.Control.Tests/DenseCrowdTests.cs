@@ -89,10 +89,10 @@ public class DenseCrowdTests
     }
 
     [Fact]
-    public void Twenty_jams_solved_on_several_threads_give_the_bits_of_one_thread()
+    public void Twenty_jams_listed_and_solved_on_several_threads_give_the_bits_of_one_thread()
     {
         // 20 packed crowds of 20 burgers, each pushed together: 400 robots in 20 coupled groups that need Newton steps,
-        // enough robots for the filter to solve its groups on the shared pool.
+        // enough robots for the filter to list its pairs and solve its groups on the shared pool.
         const int clusters = 20, each = 20, n = clusters * each;
         var arena = ArenaBox.Rectangle(0, 40, 0, 32);
         var o = DefaultScenario;
@@ -121,6 +121,14 @@ public class DenseCrowdTests
             }
         }
 
+        // Stale robots beside every other jam: obstacle rows, in every part of the pairs.
+        var obstacles = new double[2 * clusters];
+        for (int c = 0; c < clusters; c++)
+        {
+            obstacles[2 * c] = 4 + 8 * (c % 5) + (c % 2 == 0 ? 0.95 : 6);
+            obstacles[2 * c + 1] = 4 + 8 * (c / 5);
+        }
+
         var models = Enumerable.Repeat(model, n).ToArray();
         var one = new SafetyFilter(arena, o, workers: 1);
         var several = new SafetyFilter(arena, o, workers: 4);
@@ -128,9 +136,10 @@ public class DenseCrowdTests
         var u4 = new double[2 * n];
         for (int tick = 0; tick < 3; tick++)
         {
-            var d1 = one.Filter(pts, models, head, prev, nominal, [], Period, u1);
-            var d4 = several.Filter(pts, models, head, prev, nominal, [], Period, u4);
+            var d1 = one.Filter(pts, models, head, prev, nominal, obstacles, Period, u1);
+            var d4 = several.Filter(pts, models, head, prev, nominal, obstacles, Period, u4);
             Assert.True(d1.Components >= clusters && d1.NewtonSteps >= clusters, $"{d1.Components} groups, {d1.NewtonSteps} Newton steps: not 20 jams");
+            Assert.True(d1.ObstacleConstraints >= clusters / 2, $"{d1.ObstacleConstraints} obstacle rows");
             Assert.Equal(d1, d4);
             Assert.Equal(u1.Select(BitConverter.DoubleToInt64Bits), u4.Select(BitConverter.DoubleToInt64Bits));
             u1.CopyTo(prev, 0); // the next tick starts from these commands
