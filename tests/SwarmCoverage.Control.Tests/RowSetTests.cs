@@ -29,6 +29,51 @@ public sealed class RowSetTests
     }
 
     [Fact]
+    public void Appending_a_row_set_gives_the_rows_of_one_set_that_had_them_all_added_in_order()
+    {
+        var rng = new Random(20261208);
+        var all = new RowSet(2);
+        var first = new RowSet(2);
+        var second = new RowSet(2);
+        for (int r = 0; r < 300; r++)
+        {
+            var target = r < 170 ? first : second;
+            double[] a = [rng.NextDouble() - 0.5, rng.NextDouble() - 0.5];
+            int i = rng.Next(7), j = rng.Next(7);
+            double lo = -rng.NextDouble(), w = rng.NextDouble();
+            if (r % 3 == 0)
+            {
+                all.AddCoupling(i, j, a, lo, w, 1e-4);
+                target.AddCoupling(i, j, a, lo, w, 1e-4);
+            }
+            else
+            {
+                all.AddOwn(i, a, lo, 1 + w, w, 1e-4);
+                target.AddOwn(i, a, lo, 1 + w, w, 1e-4);
+            }
+        }
+
+        first.Append(second);
+        all.GroupByRobot(7);
+        first.GroupByRobot(7);
+        var x = all.View;
+        var y = first.View;
+        Assert.Equal(x.OwnStart.ToArray(), y.OwnStart.ToArray());
+        Assert.Equal(x.OwnRobot.ToArray(), y.OwnRobot.ToArray());
+        Assert.Equal(x.OwnNormals.ToArray(), y.OwnNormals.ToArray());
+        Assert.Equal(x.OwnLo.ToArray(), y.OwnLo.ToArray());
+        Assert.Equal(x.OwnHi.ToArray(), y.OwnHi.ToArray());
+        Assert.Equal(x.OwnLoOriginal.ToArray(), y.OwnLoOriginal.ToArray());
+        Assert.Equal(x.OwnHiOriginal.ToArray(), y.OwnHiOriginal.ToArray());
+        Assert.Equal(x.CouplingFirst.ToArray(), y.CouplingFirst.ToArray());
+        Assert.Equal(x.CouplingSecond.ToArray(), y.CouplingSecond.ToArray());
+        Assert.Equal(x.CouplingNormals.ToArray(), y.CouplingNormals.ToArray());
+        Assert.Equal(x.CouplingLo.ToArray(), y.CouplingLo.ToArray());
+        Assert.Equal(x.CouplingLoOriginal.ToArray(), y.CouplingLoOriginal.ToArray());
+        Assert.Equal(100, y.CouplingCount);
+    }
+
+    [Fact]
     public void Coupling_rows_keep_their_robots_and_are_tightened_by_sqrt_two_t()
     {
         var rows = new RowSet(3);
