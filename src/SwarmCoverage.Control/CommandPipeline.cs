@@ -257,18 +257,37 @@ public sealed class CommandPipeline
     /// </summary>
     public ControlStepDiagnostics Step(in ControlStepInput input, Span<RobotCommand> commands)
     {
+        Prepare(input, commands);
+        PrepareSafety();
+        return Finish(input, commands);
+    }
+
+    // Between Prepare and Finish: the robots that enter the filter, the inputs found not finite so far, the obstacles.
+    private int _preparedM = -1;
+    private int _preparedNonFinite;
+    private double _preparedPeriodS;
+    private double[] _obstacles = [];
+    private int _obstacleValues;
+
+    /// <summary>
+    /// The part of <see cref="Step"/> that does not read the desired velocities: checks the input, validates each robot's
+    /// data, and takes its heading's sine and cosine, its controlled point and its previous command as a point velocity.
+    /// Then <see cref="PrepareSafety"/> (which may run on another thread, while the blob field computes the desired
+    /// velocities) and <see cref="Finish"/>. Together they are <see cref="Step"/>, the same operations in the same order
+    /// for each robot.
+    /// </summary>
+    internal void Prepare(in ControlStepInput input, Span<RobotCommand> commands)
+    {
         int d = _dim;
         int n = input.Models.Length;
+        _preparedM = -1;
         CheckInput(input, commands, n, d);
         EnsureCapacity(n);
 
-        double period = input.ControlPeriodS;
-        double gain = _options.VelocityGain;
         int nonFiniteInputs = 0;
         int m = 0; // robots that enter the filter
-        Span<double> target = stackalloc double[3];
 
-        // 1. Validate data, nominal u = gain * desired, speed gauge per robot.
+        // 1a. Validate data; heading, point and previous command per robot.
         for (int i = 0; i < n; i++)
         {
             var model = input.Models[i];
@@ -298,7 +317,63 @@ public sealed class CommandPipeline
                 prevU.Clear();
                 nonFiniteInputs++;
             }
+        }
 
+        if (_obstacles.Length < input.ObstaclePoints.Length)
+        {
+            _obstacles = new double[Math.Max(input.ObstaclePoints.Length, 2 * _obstacles.Length)];
+        }
+
+        input.ObstaclePoints.CopyTo(_obstacles);
+        _obstacleValues = input.ObstaclePoints.Length;
+        _preparedPeriodS = input.ControlPeriodS;
+        _preparedNonFinite = nonFiniteInputs;
+        _preparedM = m;
+    }
+
+    /// <summary>
+    /// Steps 1 to 5 of the safety filter on the robots <see cref="Prepare"/> took (nothing when the filter is off): it
+    /// reads only what Prepare stored, so it may run on another thread than Prepare and <see cref="Finish"/>.
+    /// </summary>
+    internal void PrepareSafety()
+    {
+        int m = _preparedM, d = _dim;
+        if (m < 0)
+        {
+            throw new InvalidOperationException("CommandPipeline.PrepareSafety: no prepared step.");
+        }
+
+        if (_options.Safety.Enabled)
+        {
+            _filter.Prepare(_points.AsSpan(0, m * d), _models.AsSpan(0, m), _sinH.AsSpan(0, m), _cosH.AsSpan(0, m),
+                _prevU.AsSpan(0, m * d), _obstacles.AsSpan(0, _obstacleValues), _preparedPeriodS);
+        }
+    }
+
+    /// <summary>Completes the step <see cref="Prepare"/> began, with the desired velocities of the same input.</summary>
+    internal ControlStepDiagnostics Finish(in ControlStepInput input, Span<RobotCommand> commands)
+    {
+        int d = _dim;
+        int n = input.Models.Length;
+        int m = _preparedM;
+        if (m < 0)
+        {
+            throw new InvalidOperationException("CommandPipeline.Finish: no prepared step.");
+        }
+
+        _preparedM = -1;
+        CheckInput(input, commands, n, d);
+        double period = input.ControlPeriodS;
+        double gain = _options.VelocityGain;
+        int nonFiniteInputs = _preparedNonFinite;
+        Span<double> target = stackalloc double[3];
+
+        // 1b. Nominal u = gain * desired, speed gauge per robot.
+        for (int k = 0; k < m; k++)
+        {
+            int i = _map[k];
+            var model = _models[k];
+            var prevU = _prevU.AsSpan(k * d, d);
             var desired = input.DesiredVelocities.Slice(i * d, d);
             var nominal = _nominal.AsSpan(k * d, d);
             if (AllFinite(desired))
@@ -365,13 +440,12 @@ public sealed class CommandPipeline
             }
         }
 
-        // 4. Safety filter on the robots with valid data (it also holds every actuator limit).
+        // 4. Safety filter on the robots with valid data (it also holds every actuator limit), prepared by PrepareSafety.
         var filtered = _filtered.AsSpan(0, m * d);
         SafetyFilterDiagnostics safety;
         if (_options.Safety.Enabled)
         {
-            safety = _filter.Filter(_points.AsSpan(0, m * d), _models.AsSpan(0, m), _sinH.AsSpan(0, m), _cosH.AsSpan(0, m),
-                _prevU.AsSpan(0, m * d), _nominal.AsSpan(0, m * d), input.ObstaclePoints, period, filtered);
+            safety = _filter.Finish(_nominal.AsSpan(0, m * d), filtered);
         }
         else
         {

@@ -317,18 +317,55 @@ public sealed class SafetyFilter : IParallelWork
     private SafetyFilterDiagnostics Run(ReadOnlySpan<double> points, ReadOnlySpan<RobotModel> models, ReadOnlySpan<double> previousVelocities,
         ReadOnlySpan<double> nominal, ReadOnlySpan<double> obstaclePoints, double periodS, Span<double> velocities)
     {
+        Prepare(points, models, previousVelocities, obstaclePoints, periodS);
+        return Finish(nominal, velocities);
+    }
+
+    /// <summary>
+    /// Everything of a filter call that does not read the nominal (steps 1 to 5: braking commands, neighbours, rows, groups),
+    /// for <see cref="CommandPipeline"/> to run while the blob field computes the nominal; <see cref="Finish"/> completes
+    /// the call. The same operations as <c>Filter</c>, in the same order. <paramref name="headingSin"/> and
+    /// <paramref name="headingCos"/>: as for <c>Filter</c>.
+    /// </summary>
+    internal void Prepare(ReadOnlySpan<double> points, ReadOnlySpan<RobotModel> models, ReadOnlySpan<double> headingSin,
+        ReadOnlySpan<double> headingCos, ReadOnlySpan<double> previousVelocities, ReadOnlySpan<double> obstaclePoints, double periodS)
+    {
+        int n = models.Length;
+        if (headingCos.Length != headingSin.Length)
+        {
+            throw new ArgumentException($"SafetyFilter.Prepare: {headingSin.Length} heading sines but {headingCos.Length} cosines.");
+        }
+
+        CheckLengths(points, n, headingSin.Length, previousVelocities, previousVelocities, obstaclePoints, previousVelocities);
+        EnsureRobotCapacity(n);
+        headingSin.CopyTo(_sin);
+        headingCos.CopyTo(_cos);
+        Prepare(points, models, previousVelocities, obstaclePoints, periodS);
+    }
+
+    // The prepared call: its robots, groups and the diagnostics of steps 1 to 5.
+    private int _preparedRobots = -1;
+    private int _preparedComponents;
+    private SafetyFilterDiagnostics _prepared;
+
+    private void Prepare(ReadOnlySpan<double> points, ReadOnlySpan<RobotModel> models, ReadOnlySpan<double> previousVelocities,
+        ReadOnlySpan<double> obstaclePoints, double periodS)
+    {
         int d = _dim;
         int n = models.Length;
+        _preparedRobots = -1;
 
         if (!(periodS > 0) || !double.IsFinite(periodS))
         {
             throw new ArgumentOutOfRangeException(nameof(periodS), periodS, "The control period must be finite and > 0 s.");
         }
 
-        nominal.CopyTo(velocities);
         if (n == 0)
         {
-            return new SafetyFilterDiagnostics { MinPairDistanceM = double.PositiveInfinity, MinObstacleDistanceM = double.PositiveInfinity, MinWallClearanceM = double.PositiveInfinity };
+            _preparedRobots = 0;
+            _preparedComponents = 0;
+            _prepared = new SafetyFilterDiagnostics { MinPairDistanceM = double.PositiveInfinity, MinObstacleDistanceM = double.PositiveInfinity, MinWallClearanceM = double.PositiveInfinity };
+            return;
         }
 
         var main = _parts[0];
@@ -464,6 +501,53 @@ public sealed class SafetyFilter : IParallelWork
         // 5. Rows grouped by robot; components (numbered by smallest robot index) with their robots and coupling rows.
         _rows.GroupByRobot(n);
         int components = _groups.Build(_sets, _rows.CouplingFirst);
+        _preparedRobots = n;
+        _preparedComponents = components;
+        _prepared = new SafetyFilterDiagnostics
+        {
+            Robots = n,
+            PairConstraints = _rows.CouplingCount,
+            ObstacleConstraints = obstacleRows,
+            NeighbourRadiusM = neighbourRadius,
+            MaxBrakingHorizonS = maxTau,
+            Components = components,
+            BrakingRelaxations = main.Braking,
+            RateRelaxations = main.Rate,
+            UnsafeRelaxations = main.Unsafe,
+            InconsistentPreviousCommands = inconsistent,
+            MinPairDistanceM = minPair,
+            MinObstacleDistanceM = minObstacle,
+            MinWallClearanceM = minWall,
+        };
+    }
+
+    /// <summary>
+    /// Completes the call <see cref="Prepare(ReadOnlySpan{double}, ReadOnlySpan{RobotModel}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double)"/>
+    /// began: solves the groups for <paramref name="nominal"/> into <paramref name="velocities"/> (both n * dim values).
+    /// </summary>
+    internal SafetyFilterDiagnostics Finish(ReadOnlySpan<double> nominal, Span<double> velocities)
+    {
+        int d = _dim;
+        int n = _preparedRobots;
+        if (n < 0)
+        {
+            throw new InvalidOperationException("SafetyFilter.Finish: no prepared call (Prepare failed or Finish was already called).");
+        }
+
+        if (nominal.Length != n * d || velocities.Length != n * d)
+        {
+            throw new ArgumentException($"SafetyFilter.Finish: nominal {nominal.Length} and output {velocities.Length} values for {n} prepared robots in {d} dimensions.");
+        }
+
+        _preparedRobots = -1;
+        nominal.CopyTo(velocities);
+        if (n == 0)
+        {
+            return _prepared;
+        }
+
+        int components = _preparedComponents;
+
         // 6. Solve each component (in parallel when there is enough to do: each group's solution depends on its rows alone);
         //    verify; fall back to the segment from the braking command, then to the braking command.
         SolveGroups(nominal, velocities, n, components);
@@ -505,14 +589,8 @@ public sealed class SafetyFilter : IParallelWork
             }
         }
 
-        return new SafetyFilterDiagnostics
+        return _prepared with
         {
-            Robots = n,
-            PairConstraints = _rows.CouplingCount,
-            ObstacleConstraints = obstacleRows,
-            NeighbourRadiusM = neighbourRadius,
-            MaxBrakingHorizonS = maxTau,
-            Components = components,
             Interventions = interventions,
             InfeasibleComponents = infeasible,
             BrakingFallbackRobots = braked,
@@ -520,13 +598,6 @@ public sealed class SafetyFilter : IParallelWork
             OuterIterations = outerTotal,
             NewtonSteps = newtonTotal,
             MaxComponentNewtonSteps = maxNewton,
-            BrakingRelaxations = main.Braking,
-            RateRelaxations = main.Rate,
-            UnsafeRelaxations = main.Unsafe,
-            InconsistentPreviousCommands = inconsistent,
-            MinPairDistanceM = minPair,
-            MinObstacleDistanceM = minObstacle,
-            MinWallClearanceM = minWall,
         };
     }
 

@@ -1,4 +1,5 @@
 using SwarmCoverage.Core.Blob;
+using SwarmCoverage.Core.Parallel;
 
 namespace SwarmCoverage.Control;
 
@@ -14,13 +15,25 @@ public readonly record struct ControllerTick(int Active, BlobEvaluation Blob, Co
 /// the desired velocities through the command pipeline (gain, saturation, acceleration limits, safety filter),
 /// and every robot without a fresh pose gets zero. Buffers are reused between ticks.
 /// Controlled points slightly outside the target's box (the registry tolerates a margin) are clamped onto it.
+/// On a machine with more than one processor, the safety filter's rows (which do not depend on the desired velocities)
+/// are built on a second thread while the blob field computes those velocities (docs/speed.md, "Rows beside the field");
+/// each writes only its own buffers, so the result is the same bit for bit as one after the other.
 /// </summary>
-public sealed class SwarmController : IDisposable
+public sealed class SwarmController : IDisposable, IParallelWork
 {
+    /// <summary>Active robots from which the rows are built beside the blob field (below, handing them over costs more).</summary>
+    internal const int OverlapRobots = 16;
+
+    // One pool for every controller of the process (a controller is replaced with its parameters and has no owner that
+    // would dispose a pool of its own); its threads inherit the scheduling policy of the first control loop that steps.
+    private static readonly Lazy<WorkerPool> OverlapPool =
+        new(() => new WorkerPool(2, "controller"), LazyThreadSafetyMode.ExecutionAndPublication);
+
     private readonly CommandPipeline _pipeline;
     private double[] _points = [];
     private double[] _desired = [];
     private RobotCommand[] _active = [];
+    private BlobEvaluation _blob;
 
     public SwarmController(BlobField field, CommandPipeline pipeline, double controlPeriodS)
     {
@@ -38,6 +51,19 @@ public sealed class SwarmController : IDisposable
     public BlobField Field { get; }
     public CommandPipeline Pipeline => _pipeline;
     public double ControlPeriodS { get; }
+
+    /// <summary>
+    /// Whether the filter's rows are built beside the blob field (default: when the machine has more than one processor).
+    /// The result does not depend on it.
+    /// </summary>
+    public bool Overlap { get; init; } = Environment.ProcessorCount > 1;
+
+    /// <summary>
+    /// Ticks follow one another at once (an offline simulation): after each tick the second thread keeps polling for the
+    /// next one for about a millisecond instead of sleeping, so it takes part from the start of that tick. A live loop
+    /// whose ticks are a control period apart leaves this off.
+    /// </summary>
+    public bool BackToBack { get; init; }
 
     /// <summary>Blob velocities (flow units) of the active robots in the last tick.</summary>
     public ReadOnlySpan<double> DesiredVelocities => _desired;
@@ -69,10 +95,35 @@ public sealed class SwarmController : IDisposable
             int k = i % d;
             _points[i] = Math.Clamp(cp[i], box.Min[k], box.Max[k]);
         }
-        var blob = Field.Evaluate(_points, [], _desired);
-        var control = _pipeline.Step(snapshot.ToInput(_desired, ControlPeriodS), _active);
+        var input = snapshot.ToInput(_desired, ControlPeriodS);
+        _pipeline.Prepare(input, _active);
+        if (Overlap && n >= OverlapRobots)
+        {
+            var pool = OverlapPool.Value;
+            pool.Run(this, 2); // item 0: the blob field; item 1: the filter's rows; whichever thread is free takes the next
+            if (BackToBack) pool.WakeAhead();
+        }
+        else
+        {
+            _blob = Field.Evaluate(_points, [], _desired);
+            _pipeline.PrepareSafety();
+        }
+
+        var control = _pipeline.Finish(input, _active);
         snapshot.ExpandCommands(_active, allCommands);
-        return new ControllerTick(n, blob, control);
+        return new ControllerTick(n, _blob, control);
+    }
+
+    /// <summary>For tests: items of the overlapped ticks that the second thread ran.</summary>
+    internal int HelperItems => _helperItems;
+
+    private int _helperItems;
+
+    void IParallelWork.Execute(int item, int worker)
+    {
+        if (worker > 0) Interlocked.Increment(ref _helperItems);
+        if (item == 0) _blob = Field.Evaluate(_points, [], _desired);
+        else _pipeline.PrepareSafety();
     }
 
     /// <summary>Positions the blob field saw in the last tick (controlled points clamped onto the box).</summary>

@@ -84,4 +84,67 @@ public class SwarmControllerTests
         Assert.Equal(runs[0], runs[1]);
         Assert.All(runs[0], c => Assert.True(c.IsFinite));
     }
+
+    [Fact]
+    public void Building_the_filter_rows_beside_the_blob_field_gives_the_bits_of_one_thread()
+    {
+        // 60 burgers on a grid closer than the safety radius allows at full speed, towards a target in one corner, for 40
+        // ticks of closed loop: the filter couples them and the commands feed back into the next tick.
+        var model = RobotPresets.TurtleBot3Burger;
+        string[] names = [.. Enumerable.Range(0, 60).Select(i => $"r{i}")];
+        var runs = new List<long[]>();
+        var ticks = new List<ControllerTick[]>();
+        int helperItems = 0;
+        foreach (bool overlap in new[] { false, true, true })
+        {
+            var (registry, plain, clock) = Build();
+            plain.Dispose();
+            var field = new BlobField(plain.Field.Target, plain.Field.Options);
+            using var controller = new SwarmController(field, plain.Pipeline, 0.05) { Overlap = overlap, BackToBack = true };
+            foreach (var n in names) registry.Join(n, model);
+            var x = new double[60];
+            var y = new double[60];
+            var th = new double[60];
+            var r = new Random(7);
+            for (int i = 0; i < 60; i++)
+            {
+                x[i] = 0.5 + 0.3 * (i % 10);
+                y[i] = 0.5 + 0.3 * (i / 10);
+                th[i] = r.NextDouble() * 6 - 3;
+            }
+
+            var snap = new SwarmSnapshot(2);
+            var all = new RobotCommand[60];
+            var bits = new List<long>();
+            var diags = new List<ControllerTick>();
+            for (int t = 0; t < 40; t++)
+            {
+                for (int i = 0; i < 60; i++) registry.UpdatePose(names[i], Pose.Planar(x[i], y[i], th[i]));
+                registry.TakeSnapshot(snap);
+                diags.Add(controller.Step(snap, all));
+                registry.RecordCommands(snap, all);
+                for (int i = 0; i < 60; i++)
+                {
+                    bits.Add(BitConverter.DoubleToInt64Bits(all[i].Vx));
+                    bits.Add(BitConverter.DoubleToInt64Bits(all[i].OmegaZ));
+                    // The unicycle for one period (no physics needed: the next tick only has to see these commands).
+                    x[i] += 0.05 * all[i].Vx * Math.Cos(th[i]);
+                    y[i] += 0.05 * all[i].Vx * Math.Sin(th[i]);
+                    th[i] += 0.05 * all[i].OmegaZ;
+                }
+
+                clock.Advance(TimeSpan.FromSeconds(0.05));
+            }
+
+            Assert.True(diags.Sum(d => d.Control.Safety.PairConstraints) > 100, "the filter hardly coupled the robots");
+            if (overlap) helperItems += controller.HelperItems;
+            runs.Add([.. bits]);
+            ticks.Add([.. diags]);
+        }
+
+        Assert.True(helperItems > 0, "the second thread never took part: nothing was built beside the blob field");
+        Assert.Equal(runs[0], runs[1]);
+        Assert.Equal(runs[0], runs[2]);
+        Assert.Equal(ticks[0], ticks[1]);
+    }
 }

@@ -160,7 +160,7 @@ public sealed partial class ControlSession : IDisposable
         }
 
         var field = new BlobField(s.Target, s.FieldOptions(n));
-        _inForce = new Core(s, options.Parameters, s.Target, options.TargetOrigin, field, new TargetQuadrature(field), pipeline, 0);
+        _inForce = new Core(s, options.Parameters, s.Target, options.TargetOrigin, field, new TargetQuadrature(field), pipeline, 0, options.Offline);
         _requested = new Request(s, options.Parameters, s.Target, options.TargetOrigin, 0, ParameterInput);
         if (options.WarmUp)
         {
@@ -539,7 +539,7 @@ public sealed partial class ControlSession : IDisposable
         var quad = sameField ? @base.Quadrature : new TargetQuadrature(field);
         var options = s.PipelineOptions(_models, _o.BodyRadiusM) with { Arena = @base.Pipeline.Options.Arena };
         var pipeline = options == @base.Pipeline.Options ? @base.Pipeline : new CommandPipeline(options);
-        return new Core(s, req.Parameters, req.Target, req.TargetOrigin, field, quad, pipeline, req.Version);
+        return new Core(s, req.Parameters, req.Target, req.TargetOrigin, field, quad, pipeline, req.Version, _o.Offline);
     }
 
     /// <summary>Disposes what a superseded core owns that <paramref name="keep"/> and the core in force do not share. Under the request lock.</summary>
@@ -881,7 +881,7 @@ public sealed partial class ControlSession : IDisposable
     /// <summary>Everything a tick uses that a change may replace.</summary>
     private sealed class Core
     {
-        public Core(ControllerSettings settings, RosParamsFile parameters, TargetDensity target, string targetOrigin, BlobField field, TargetQuadrature quadrature, CommandPipeline pipeline, long version)
+        public Core(ControllerSettings settings, RosParamsFile parameters, TargetDensity target, string targetOrigin, BlobField field, TargetQuadrature quadrature, CommandPipeline pipeline, long version, bool offline)
         {
             Settings = settings;
             Parameters = parameters;
@@ -891,7 +891,8 @@ public sealed partial class ControlSession : IDisposable
             Quadrature = quadrature;
             Pipeline = pipeline;
             Version = version;
-            Controller = new SwarmController(field, pipeline, settings.ControlPeriodS);
+            // Offline, ticks follow one another at once: the controller's second thread stays awake between them.
+            Controller = new SwarmController(field, pipeline, settings.ControlPeriodS) { BackToBack = offline };
         }
 
         public ControllerSettings Settings { get; }
