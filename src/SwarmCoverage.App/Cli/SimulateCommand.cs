@@ -24,7 +24,9 @@ internal static class SimulateCommand
         cmd.SetAction((p, ct) =>
         {
             // The loop's code compiles on the second core while this one reads the scenario and builds the world.
-            _ = Control.JitWarmUp.StartInBackground(typeof(Sim.Simulator).Assembly.GetTypes().Append(typeof(SimulatorPorts)).Append(typeof(SimulationRun)));
+            _ = Control.JitWarmUp.StartInBackground(typeof(Sim.Simulator).Assembly.GetTypes()
+                .Where(t => t == typeof(Sim.Simulator) || t.DeclaringType == typeof(Sim.Simulator) || t.Name is "Kinematics" or "CounterNoise")
+                .Append(typeof(SimulatorPorts)).Append(typeof(SimulationRun)));
             var file = p.GetValue(paramsFile);
             if (file is not null && !file.Exists) throw new InputException($"{file}: params file not found");
             var scenario = file is null ? Scenario.Default() : Scenario.LoadFile(file.FullName);
