@@ -117,11 +117,23 @@ public sealed class SwarmController : IDisposable, IParallelWork
     /// <summary>For tests: items of the overlapped ticks that the second thread ran.</summary>
     internal int HelperItems => _helperItems;
 
+    /// <summary>
+    /// For tests: the calling thread, having taken the blob field, waits (up to 5 s) for the second thread to take the
+    /// rows, so the two surely run at the same time however loaded the machine is.
+    /// </summary>
+    internal bool WaitForHelper { get; init; }
+
     private int _helperItems;
 
     void IParallelWork.Execute(int item, int worker)
     {
         if (worker > 0) Interlocked.Increment(ref _helperItems);
+        else if (item == 0 && WaitForHelper)
+        {
+            int before = Volatile.Read(ref _helperItems);
+            SpinWait.SpinUntil(() => Volatile.Read(ref _helperItems) > before, TimeSpan.FromSeconds(5));
+        }
+
         if (item == 0) _blob = Field.Evaluate(_points, [], _desired);
         else _pipeline.PrepareSafety();
     }
