@@ -72,6 +72,45 @@ public class MetricsTests
     }
 
     [Fact]
+    public void A_reused_scan_of_moving_points_counts_the_close_pairs_and_finds_the_minimum_of_brute_force()
+    {
+        // Points that move a little each call (the nearly sorted path), then jump, change in number and hold NaN.
+        var rng = new Random(20261208);
+        var scan = new PairScan();
+        int n = 150;
+        var x = Enumerable.Range(0, 2 * n).Select(_ => 3 * rng.NextDouble()).ToArray();
+        for (int call = 0; call < 60; call++)
+        {
+            if (call == 30) n = 120;
+            double step = call % 10 == 9 ? 3 : 0.02;
+            x = [.. x.Take(2 * n).Select(v => v + step * (rng.NextDouble() - 0.5))];
+            if (call == 45) x[7] = double.NaN;
+            int close = scan.Scan(x, 2, 0.1, out double min);
+            int bruteClose = 0;
+            double brute = double.PositiveInfinity;
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = i + 1; j < n; j++)
+                {
+                    double dx = x[2 * i] - x[2 * j], dy = x[2 * i + 1] - x[2 * j + 1];
+                    double d2 = dx * dx + dy * dy;
+                    if (d2 < 0.01) bruteClose++;
+                    if (d2 < brute) brute = d2;
+                }
+            }
+
+            var fresh = new PairScan().Scan(x, 2, 0.1, out double freshMin);
+            Assert.Equal(fresh, close);
+            Assert.Equal(freshMin, min);
+            if (call != 45)
+            {
+                Assert.Equal(bruteClose, close);
+                Assert.Equal(Math.Sqrt(brute), min);
+            }
+        }
+    }
+
+    [Fact]
     public void Chi2_is_small_for_a_fine_lattice_of_a_uniform_target_and_large_for_a_cluster()
     {
         var box = Box.Unit(2);
