@@ -125,6 +125,16 @@ public sealed class SwarmController : IDisposable, IParallelWork
 
     private int _helperItems;
 
+    /// <summary>
+    /// Wakes the second thread now for a <see cref="Step"/> that comes shortly (the control session calls it when a tick
+    /// begins, before it takes the poses): a thread asleep takes 0.1 to 0.2 ms to run here, which a tick a control period
+    /// after the last would otherwise lose. Changes nothing but which thread builds the rows.
+    /// </summary>
+    public void WakeAhead(int robots)
+    {
+        if (Overlap && robots >= OverlapRobots) OverlapPool.Value.WakeAhead();
+    }
+
     void IParallelWork.Execute(int item, int worker)
     {
         if (worker > 0) Interlocked.Increment(ref _helperItems);

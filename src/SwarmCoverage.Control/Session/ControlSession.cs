@@ -555,6 +555,7 @@ public sealed partial class ControlSession : IDisposable
         long t0 = Stopwatch.GetTimestamp();
         var changes = ApplyChanges();
         var core = _inForce;
+        core.Controller.WakeAhead(_names.Length); // its second thread is awake by the time the poses are in
         long now = _time.GetTimestamp();
 
         _intake.Clear();
