@@ -269,7 +269,7 @@ public sealed class SafetyFilter : IParallelWork
         Span<double> velocities)
     {
         int n = models.Length;
-        CheckLengths(points, n, headingsRad.Length, previousVelocities, nominal, obstaclePoints, velocities);
+        CheckLengths(points, n, headingsRad.Length, previousVelocities.Length, nominal.Length, obstaclePoints.Length, velocities.Length);
         EnsureRobotCapacity(n);
         for (int i = 0; i < n; i++)
         {
@@ -287,29 +287,19 @@ public sealed class SafetyFilter : IParallelWork
         ReadOnlySpan<double> headingCos, ReadOnlySpan<double> previousVelocities, ReadOnlySpan<double> nominal, ReadOnlySpan<double> obstaclePoints,
         double periodS, Span<double> velocities)
     {
-        int n = models.Length;
-        if (headingCos.Length != headingSin.Length)
-        {
-            throw new ArgumentException($"SafetyFilter.Filter: {headingSin.Length} heading sines but {headingCos.Length} cosines.");
-        }
-
-        CheckLengths(points, n, headingSin.Length, previousVelocities, nominal, obstaclePoints, velocities);
-        EnsureRobotCapacity(n);
-        headingSin.CopyTo(_sin);
-        headingCos.CopyTo(_cos);
-        return Run(points, models, previousVelocities, nominal, obstaclePoints, periodS, velocities);
+        CheckLengths(points, models.Length, headingSin.Length, previousVelocities.Length, nominal.Length, obstaclePoints.Length, velocities.Length);
+        Prepare(points, models, headingSin, headingCos, previousVelocities, obstaclePoints, periodS);
+        return Finish(nominal, velocities);
     }
 
-    private void CheckLengths(ReadOnlySpan<double> points, int n, int headings, ReadOnlySpan<double> previousVelocities, ReadOnlySpan<double> nominal,
-        ReadOnlySpan<double> obstaclePoints, ReadOnlySpan<double> velocities)
+    private void CheckLengths(ReadOnlySpan<double> points, int n, int headings, int previous, int nominal, int obstacles, int output)
     {
         int d = _dim;
-        if (points.Length != n * d || headings != n || previousVelocities.Length != n * d || nominal.Length != n * d
-            || velocities.Length != n * d || obstaclePoints.Length % d != 0)
+        if (points.Length != n * d || headings != n || previous != n * d || nominal != n * d || output != n * d || obstacles % d != 0)
         {
             throw new ArgumentException($"SafetyFilter.Filter: span lengths do not match {n} robots in {d} dimensions " +
-                $"(points {points.Length}, headings {headings}, previous {previousVelocities.Length}, nominal {nominal.Length}, " +
-                $"output {velocities.Length}, obstacles {obstaclePoints.Length}).");
+                $"(points {points.Length}, headings {headings}, previous {previous}, nominal {nominal}, " +
+                $"output {output}, obstacles {obstacles}).");
         }
     }
 
@@ -336,7 +326,7 @@ public sealed class SafetyFilter : IParallelWork
             throw new ArgumentException($"SafetyFilter.Prepare: {headingSin.Length} heading sines but {headingCos.Length} cosines.");
         }
 
-        CheckLengths(points, n, headingSin.Length, previousVelocities, previousVelocities, obstaclePoints, previousVelocities);
+        CheckLengths(points, n, headingSin.Length, previousVelocities.Length, n * _dim, obstaclePoints.Length, n * _dim);
         EnsureRobotCapacity(n);
         headingSin.CopyTo(_sin);
         headingCos.CopyTo(_cos);
