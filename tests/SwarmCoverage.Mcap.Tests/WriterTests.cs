@@ -20,17 +20,26 @@ public sealed class WriterTests
         }
         Write(0, 50_000); // every buffer grown to its steady size
         const int Count = 100_000;
-        int chunksBefore = writer.ChunkCount;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Write(50_000, Count);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        int chunks = writer.ChunkCount - chunksBefore;
         // Per chunk the writer keeps a chunk index entry: the record and one (channel, offset) pair per channel
         // in the chunk, about 450 bytes with 20 channels, plus the index list's occasional doubling. Nothing is
-        // allocated per message: even one byte per message would exceed this bound (a chunk holds hundreds).
-        Assert.True(chunks > 3, $"{chunks} chunks");
-        long bound = (chunks * 600L) + 4096;
-        Assert.True(allocated < bound, $"{allocated} bytes for {Count} messages in {chunks} chunks (bound {bound})");
+        // allocated per message: even one byte per message would exceed this bound (a chunk holds hundreds) in every
+        // block. Up to three blocks are measured, and one must be within the bound: the runtime's own work on this
+        // thread while the JIT replaces the loop's code (a few kilobytes, seen once in CI) is not the writer's.
+        var seen = new List<string>();
+        for (int block = 0; block < 3; block++)
+        {
+            int chunksBefore = writer.ChunkCount;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Write(50_000 + block * Count, Count);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            int chunks = writer.ChunkCount - chunksBefore;
+            Assert.True(chunks > 3, $"{chunks} chunks");
+            long bound = (chunks * 600L) + 4096;
+            if (allocated < bound) return;
+            seen.Add($"{allocated} bytes for {Count} messages in {chunks} chunks (bound {bound})");
+        }
+
+        Assert.Fail(string.Join("; ", seen));
     }
 
     [Fact]
