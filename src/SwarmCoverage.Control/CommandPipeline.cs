@@ -319,12 +319,7 @@ public sealed class CommandPipeline
             }
         }
 
-        if (_obstacles.Length < input.ObstaclePoints.Length)
-        {
-            _obstacles = new double[Math.Max(input.ObstaclePoints.Length, 2 * _obstacles.Length)];
-        }
-
-        input.ObstaclePoints.CopyTo(_obstacles);
+        Buffers.CopyInto(ref _obstacles, input.ObstaclePoints);
         _obstacleValues = input.ObstaclePoints.Length;
         _preparedPeriodS = input.ControlPeriodS;
         _preparedNonFinite = nonFiniteInputs;

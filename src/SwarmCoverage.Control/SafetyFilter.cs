@@ -367,9 +367,9 @@ public sealed class SafetyFilter : IParallelWork
         double minWall = double.PositiveInfinity;
         Span<double> normal = stackalloc double[3];
 
-        if (_workers > 1 && n >= ParallelRobots)
+        if (InParallel(n))
         {
-            SharedPool.Value.WakeAhead(); // the helpers are awake by the time the groups are solved
+            SharedPool.Value.WakeAhead(); // the helpers are awake by the time the pairs are listed and the groups solved
         }
 
         // 1. Per robot: braking command (the witness), its unused acceleration budget, reach box.
@@ -454,19 +454,18 @@ public sealed class SafetyFilter : IParallelWork
         // 4. Pairs and obstacles from the cell list (in parts on the pool from ParallelRobots robots, appended in part order);
         //    then union-find joins the robots of every coupling row.
         double nr2 = neighbourRadius * neighbourRadius;
-        int parts = 1;
-        if (_workers > 1 && n >= ParallelRobots)
+        if (InParallel(n))
         {
-            parts = SplitPairs(n);
+            SplitPairs(n);
             _robotsN = n;
             _periodS = periodS;
             _tighten = tighten;
             _nr2 = nr2;
-            CopyInto(ref _points, points);
-            CopyInto(ref _obstacles, obstaclePoints);
+            Buffers.CopyInto(ref _points, points);
+            Buffers.CopyInto(ref _obstacles, obstaclePoints);
             _stage = ParallelStage.Pairs;
-            SharedPool.Value.Run(this, parts);
-            for (int k = 1; k < parts; k++)
+            SharedPool.Value.Run(this, PairParts);
+            for (int k = 1; k < PairParts; k++)
             {
                 _rows.Append(_parts[k].Rows);
                 main.Add(_parts[k]);
@@ -608,7 +607,7 @@ public sealed class SafetyFilter : IParallelWork
             _newton = new int[cap];
         }
 
-        if (_workers == 1 || n < ParallelRobots || components < 2 || _rows.CouplingCount < ParallelCouplingRows)
+        if (!InParallel(n) || components < 2 || _rows.CouplingCount < ParallelCouplingRows)
         {
             _solvers[0].Reserve(n, _rows.OwnCapacity, _rows.CouplingCapacity);
             for (int c = 0; c < components; c++)
@@ -637,14 +636,8 @@ public sealed class SafetyFilter : IParallelWork
             solver.Reserve(n, _rows.OwnCapacity, _rows.CouplingCapacity);
         }
 
-        if (_nominal.Length < n * d)
-        {
-            _nominal = new double[Math.Max(n * d, 2 * _nominal.Length)];
-            _solved = new double[_nominal.Length];
-        }
-
-        nominal.CopyTo(_nominal);
-        velocities.CopyTo(_solved);
+        Buffers.CopyInto(ref _nominal, nominal);
+        Buffers.CopyInto(ref _solved, velocities);
         _parallelLength = n * d;
         _stage = ParallelStage.Solve;
         pool.Run(this, components);
@@ -710,11 +703,14 @@ public sealed class SafetyFilter : IParallelWork
         }
     }
 
+    /// <summary>Whether a call for <paramref name="n"/> robots lists its pairs and solves its groups on the shared pool.</summary>
+    private bool InParallel(int n) => _workers > 1 && n >= ParallelRobots;
+
     /// <summary>
-    /// Splits robots 0..n - 1 into parts with about as many listed candidates each (part 0 keeps the rows and counters of
-    /// steps 1 to 3); returns the number of parts.
+    /// Splits robots 0..n - 1 into <see cref="PairParts"/> parts with about as many listed candidates each (part 0 keeps
+    /// the rows and counters of steps 1 to 3).
     /// </summary>
-    private int SplitPairs(int n)
+    private void SplitPairs(int n)
     {
         int total = _grid.ListedBefore(n);
         int from = 0;
@@ -744,18 +740,6 @@ public sealed class SafetyFilter : IParallelWork
 
             from = to;
         }
-
-        return PairParts;
-    }
-
-    private static void CopyInto(ref double[] buffer, ReadOnlySpan<double> values)
-    {
-        if (buffer.Length < values.Length)
-        {
-            buffer = new double[Math.Max(values.Length, 2 * buffer.Length)];
-        }
-
-        values.CopyTo(buffer);
     }
 
     /// <summary>A row set with the relaxation counters and smallest distances of the rows added to it, for robots From..To - 1.</summary>
