@@ -28,6 +28,54 @@ public class PipelineTests
         }, cmds);
 
     [Fact]
+    public void A_step_split_in_prepare_and_finish_refuses_a_finish_without_its_prepare_and_spans_of_the_wrong_length()
+    {
+        var pipe = Pipe();
+        var cmds = new RobotCommand[2];
+        var input = new ControlStepInput
+        {
+            ControlledPoints = [0, 0, 1, 1],
+            HeadingsRad = new double[2],
+            Models = [Holo(), Holo()],
+            DesiredVelocities = [0.1, 0, 0, 0.1],
+            PreviousCommands = new RobotCommand[2],
+            ControlPeriodS = Period,
+        };
+        Assert.Contains("no prepared step", FinishRefused(pipe, input, cmds), StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => pipe.PrepareSafety());
+        pipe.Prepare(input, cmds);
+        pipe.PrepareSafety();
+        var diag = pipe.Finish(input, cmds);
+        Assert.Equal(2, diag.Robots);
+        Assert.Contains("no prepared step", FinishRefused(pipe, input, cmds), StringComparison.Ordinal);
+
+        // The filter's own halves: a finish with no prepared call, and output spans that do not match the prepared robots.
+        var filter = new SafetyFilter(Arena, new SafetyFilterOptions());
+        var none = Assert.Throws<InvalidOperationException>(() => filter.Finish(new double[4], new double[4]));
+        Assert.Contains("no prepared call", none.Message, StringComparison.Ordinal);
+        filter.Prepare([0, 0, 1, 1], [Holo(), Holo()], [0, 0], [1, 1], new double[4], [], Period);
+        var wrong = Assert.Throws<ArgumentException>(() => filter.Finish(new double[3], new double[4]));
+        Assert.Contains("nominal 3 and output 4 values for 2 prepared robots", wrong.Message, StringComparison.Ordinal);
+        var cosines = Assert.Throws<ArgumentException>(() => filter.Prepare([0, 0, 1, 1], [Holo(), Holo()], [0, 0], [1], new double[4], [], Period));
+        Assert.Contains("2 heading sines but 1 cosines", cosines.Message, StringComparison.Ordinal);
+
+        // A ref struct cannot be captured by Assert.Throws' lambda.
+        static string FinishRefused(CommandPipeline pipe, in ControlStepInput input, RobotCommand[] cmds)
+        {
+            try
+            {
+                pipe.Finish(input, cmds);
+            }
+            catch (InvalidOperationException e)
+            {
+                return e.Message;
+            }
+
+            return "Finish was not refused";
+        }
+    }
+
+    [Fact]
     public void Gain_turns_blob_velocity_into_metres_per_second()
     {
         var cmds = new RobotCommand[1];
