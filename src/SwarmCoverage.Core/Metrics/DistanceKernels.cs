@@ -61,20 +61,22 @@ internal static unsafe class DistanceKernels
         }
 
         double x0 = double.PositiveInfinity, y0 = double.PositiveInfinity, x1 = double.NegativeInfinity, y1 = double.NegativeInfinity;
-        // Over the points and the queries: every query then lies in the grid, so the ring bound below holds for it.
-        foreach (var a in new[] { points, queries })
+        // Over the points only: a query outside starts from the nearest cell on the grid's edge, and the ring bound
+        // below ignores the sides of a block that lie on the grid's edge (no point lies beyond them). So a swarm that
+        // fills part of the target's box still has about one point a cell, and a query far from it searches few rings.
+        for (int i = 0; i + 1 < points.Length; i += 2)
         {
-            for (int i = 0; i + 1 < a.Length; i += 2)
-            {
-                x0 = Math.Min(x0, a[i]);
-                x1 = Math.Max(x1, a[i]);
-                y0 = Math.Min(y0, a[i + 1]);
-                y1 = Math.Max(y1, a[i + 1]);
-            }
+            x0 = Math.Min(x0, points[i]);
+            x1 = Math.Max(x1, points[i]);
+            y0 = Math.Min(y0, points[i + 1]);
+            y1 = Math.Max(y1, points[i + 1]);
         }
 
         int side = Math.Max(1, (int)Math.Sqrt(n));
-        double cw = x1 > x0 ? (x1 - x0) / side : 1, ch = y1 > y0 ? (y1 - y0) / side : 1;
+        // Points on a line (or on one spot): the flat axis takes the other's cell width (any positive width is exact).
+        double cw = x1 > x0 ? (x1 - x0) / side : 0, ch = y1 > y0 ? (y1 - y0) / side : 0;
+        if (cw == 0) cw = ch > 0 ? ch : 1;
+        if (ch == 0) ch = cw;
         var start = new int[side * side + 1];
         var cellOf = new int[n];
         for (int i = 0; i < n; i++)
@@ -85,9 +87,16 @@ internal static unsafe class DistanceKernels
         }
 
         for (int c = 0; c < side * side; c++) start[c + 1] += start[c];
-        var order = new int[n];
+        // The points' coordinates in cell order: a cell's points, and a row's run of cells, are contiguous.
+        var sx = new double[n];
+        var sy = new double[n];
         var fill = (int[])start.Clone();
-        for (int i = 0; i < n; i++) order[fill[cellOf[i]]++] = i;
+        for (int i = 0; i < n; i++)
+        {
+            int k = fill[cellOf[i]]++;
+            sx[k] = points[2 * i];
+            sy[k] = points[2 * i + 1];
+        }
 
         // About nine points a query (one a cell, the 3 x 3 cells around it).
         For(m, 9L * m, l =>
@@ -97,36 +106,48 @@ internal static unsafe class DistanceKernels
             double best = double.PositiveInfinity;
             for (int r = 0; r < side; r++)
             {
+                // The ring's cells only: its top and bottom rows whole, the columns ci - r and ci + r between them.
                 for (int j = Math.Max(0, cj - r); j <= Math.Min(side - 1, cj + r); j++)
                 {
-                    bool edgeRow = j == cj - r || j == cj + r;
-                    for (int i = Math.Max(0, ci - r); i <= Math.Min(side - 1, ci + r); i++)
+                    if (j == cj - r || j == cj + r)
                     {
-                        if (!edgeRow && i != ci - r && i != ci + r) continue; // inside the ring: done before
-                        int c = i + (side * j);
-                        for (int k = start[c]; k < start[c + 1]; k++)
-                        {
-                            int p = order[k];
-                            double s = 0;
-                            double t = points[2 * p] - qx;
-                            s += t * t;
-                            t = points[2 * p + 1] - qy;
-                            s += t * t;
-                            if (s < best) best = s;
-                        }
+                        best = Scan(start, sx, sy, Math.Max(0, ci - r) + (side * j), Math.Min(side - 1, ci + r) + (side * j), qx, qy, best);
+                    }
+                    else
+                    {
+                        if (ci - r >= 0) best = Scan(start, sx, sy, ci - r + (side * j), ci - r + (side * j), qx, qy, best);
+                        if (ci + r <= side - 1) best = Scan(start, sx, sy, ci + r + (side * j), ci + r + (side * j), qx, qy, best);
                     }
                 }
 
-                // Every point not yet seen lies outside the block of cells (ci +- r, cj +- r): at least this far away.
+                // Every point not yet seen lies in a cell outside the block (ci +- r, cj +- r), beyond one of its sides
+                // that is not on the grid's edge: at least this far away (infinitely once the block covers the grid).
+                const double none = double.PositiveInfinity;
                 double gap = Math.Min(
-                    Math.Min(qx - (x0 + ((ci - r) * cw)), (x0 + ((ci + r + 1) * cw)) - qx),
-                    Math.Min(qy - (y0 + ((cj - r) * ch)), (y0 + ((cj + r + 1) * ch)) - qy));
+                    Math.Min(ci - r > 0 ? qx - (x0 + ((ci - r) * cw)) : none, ci + r < side - 1 ? (x0 + ((ci + r + 1) * cw)) - qx : none),
+                    Math.Min(cj - r > 0 ? qy - (y0 + ((cj - r) * ch)) : none, cj + r < side - 1 ? (y0 + ((cj + r + 1) * ch)) - qy : none));
                 if (gap > 0 && best <= gap * gap) break;
             }
 
             result[l] = best;
         });
         return result;
+    }
+
+    /// <summary>The smaller of <paramref name="best"/> and the squared distances to the points of cells c0 to c1 (one row).</summary>
+    private static double Scan(int[] start, double[] sx, double[] sy, int c0, int c1, double qx, double qy, double best)
+    {
+        for (int k = start[c0]; k < start[c1 + 1]; k++)
+        {
+            double s = 0;
+            double t = sx[k] - qx;
+            s += t * t;
+            t = sy[k] - qy;
+            s += t * t;
+            if (s < best) best = s;
+        }
+
+        return best;
     }
 
     /// <summary>Pair distances below which a loop runs on the calling thread: waking the thread pool costs more.</summary>
