@@ -53,18 +53,37 @@ public static class JitPreparation
     private static Type? Close(Type type)
     {
         if (!type.ContainsGenericParameters) return type;
-        if (!type.IsGenericTypeDefinition || type.GetGenericArguments().Length != 1 || !IsLaneParameter(type.GetGenericArguments()[0])) return null;
-        return type.MakeGenericType(BestLanes);
+        if (!type.IsGenericTypeDefinition || type.GetGenericArguments().Length != 1) return null;
+        var lanes = LanesFor(type.GetGenericArguments()[0]);
+        return lanes is null ? null : type.MakeGenericType(lanes);
     }
 
     private static MethodInfo? Close(MethodInfo method)
     {
         var parameters = method.GetGenericArguments();
-        return parameters.Length == 1 && IsLaneParameter(parameters[0]) ? method.MakeGenericMethod(BestLanes) : null;
+        var lanes = parameters.Length == 1 ? LanesFor(parameters[0]) : null;
+        return lanes is null ? null : method.MakeGenericMethod(lanes);
     }
 
-    private static bool IsLaneParameter(Type parameter) =>
-        parameter.GetGenericParameterConstraints().Any(c => c.IsGenericType && c.GetGenericTypeDefinition() == typeof(ILanes4<>));
+    /// <summary>The widest lane implementation for a type parameter constrained to a lane interface, or null.</summary>
+    private static Type? LanesFor(Type parameter)
+    {
+        foreach (var c in parameter.GetGenericParameterConstraints())
+        {
+            if (!c.IsGenericType) continue;
+            if (c.GetGenericTypeDefinition() == typeof(ILanes4<>)) return BestLanes;
+            if (c.GetGenericTypeDefinition() == typeof(ISingleLanes8<>)) return BestSingleLanes;
+        }
+
+        return null;
+    }
+
+    private static Type BestSingleLanes => DistanceKernels.Best switch
+    {
+        KernelPath.Vector256 => typeof(SingleLanes256),
+        KernelPath.Vector128 => typeof(SingleLanes128x2),
+        _ => typeof(SingleLanesScalar),
+    };
 
     private static Type BestLanes => DistanceKernels.Best switch
     {

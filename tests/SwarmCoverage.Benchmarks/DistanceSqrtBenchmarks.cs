@@ -17,6 +17,10 @@ public unsafe class DistanceSqrtBenchmarks
     private readonly double[] _x = new double[Points];
     private readonly double[] _y = new double[Points];
     private readonly double[] _w = new double[Points];
+    private readonly float[] _xf = new float[Points];
+    private readonly float[] _yf = new float[Points];
+    private readonly float[] _wf = new float[Points];
+    private readonly float[] _wl = new float[Points];
 
     [GlobalSetup]
     public void Setup()
@@ -27,6 +31,10 @@ public unsafe class DistanceSqrtBenchmarks
             _x[j] = 70 * rng.NextDouble();
             _y[j] = 70 * rng.NextDouble();
             _w[j] = 1.0 / Points;
+            _xf[j] = (float)(_x[j] - 35);
+            _yf[j] = (float)(_y[j] - 35);
+            _wf[j] = (float)_w[j];
+            _wl[j] = (float)(_w[j] - _wf[j]);
         }
     }
 
@@ -78,6 +86,89 @@ public unsafe class DistanceSqrtBenchmarks
             }
 
             return Vector256.Sum(acc);
+        }
+    }
+
+    [Benchmark(Description = "single precision throughout, 8 pairs a step, summed in double every 32 steps")]
+    public double FloatSqrt()
+    {
+        fixed (float* x = _xf, y = _yf, w = _wf)
+        {
+            var ax = Vector256.Create(0f);
+            var ay = Vector256.Create(-15f);
+            var total = Vector256<double>.Zero;
+            for (int j0 = 0; j0 < Points; j0 += 256)
+            {
+                var acc = Vector256<float>.Zero;
+                for (int j = j0; j < j0 + 256; j += 8)
+                {
+                    var dx = ax - Vector256.Load(x + j);
+                    var dy = ay - Vector256.Load(y + j);
+                    acc = Vector256.FusedMultiplyAdd(Vector256.Load(w + j), Vector256.Sqrt(Vector256.FusedMultiplyAdd(dx, dx, dy * dy)), acc);
+                }
+
+                total += Avx.ConvertToVector256Double(acc.GetLower()) + Avx.ConvertToVector256Double(acc.GetUpper());
+            }
+
+            return Vector256.Sum(total);
+        }
+    }
+
+    [Benchmark(Description = "single precision, each weight split in two floats (high and low part)")]
+    public double FloatSqrtSplitWeights()
+    {
+        fixed (float* x = _xf, y = _yf, w = _wf, wl = _wl)
+        {
+            var ax = Vector256.Create(0f);
+            var ay = Vector256.Create(-15f);
+            var total = Vector256<double>.Zero;
+            for (int j0 = 0; j0 < Points; j0 += 256)
+            {
+                var acc = Vector256<float>.Zero;
+                var low = Vector256<float>.Zero;
+                for (int j = j0; j < j0 + 256; j += 8)
+                {
+                    var dx = ax - Vector256.Load(x + j);
+                    var dy = ay - Vector256.Load(y + j);
+                    var r = Vector256.Sqrt(Vector256.FusedMultiplyAdd(dx, dx, dy * dy));
+                    acc = Vector256.FusedMultiplyAdd(Vector256.Load(w + j), r, acc);
+                    low = Vector256.FusedMultiplyAdd(Vector256.Load(wl + j), r, low);
+                }
+
+                total += Avx.ConvertToVector256Double(acc.GetLower()) + Avx.ConvertToVector256Double(acc.GetUpper());
+                total += Avx.ConvertToVector256Double(low.GetLower()) + Avx.ConvertToVector256Double(low.GetUpper());
+            }
+
+            return Vector256.Sum(total);
+        }
+    }
+
+    [Benchmark(Description = "single precision, split weights, 16 lanes (Vector512)")]
+    public double FloatSqrt512()
+    {
+        if (!Vector512.IsHardwareAccelerated) return double.NaN;
+        fixed (float* x = _xf, y = _yf, w = _wf, wl = _wl)
+        {
+            var ax = Vector512.Create(0f);
+            var ay = Vector512.Create(-15f);
+            var total = Vector512<double>.Zero;
+            for (int j0 = 0; j0 < Points; j0 += 256)
+            {
+                var acc = Vector512<float>.Zero;
+                var low = Vector512<float>.Zero;
+                for (int j = j0; j < j0 + 256; j += 16)
+                {
+                    var dx = ax - Vector512.Load(x + j);
+                    var dy = ay - Vector512.Load(y + j);
+                    var r = Vector512.Sqrt(Vector512.FusedMultiplyAdd(dx, dx, dy * dy));
+                    acc = Vector512.FusedMultiplyAdd(Vector512.Load(w + j), r, acc);
+                    low = Vector512.FusedMultiplyAdd(Vector512.Load(wl + j), r, low);
+                }
+
+                total += Vector512.WidenLower(acc) + Vector512.WidenUpper(acc) + Vector512.WidenLower(low) + Vector512.WidenUpper(low);
+            }
+
+            return Vector512.Sum(total);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.Intrinsics;
 using SwarmCoverage.Core.Blob;
+using SwarmCoverage.Core.Metrics;
 using Xunit;
 
 namespace SwarmCoverage.Core.Tests;
@@ -17,6 +18,16 @@ public sealed class JitPreparationTests
         Assert.True(declared > 5, $"BlobKernels<{lanes.Name}> declares {declared} methods");
         Assert.Equal(declared, JitPreparation.Prepare([typeof(BlobKernels<>)]));
         Assert.Equal(0, JitPreparation.Prepare([typeof(List<>), typeof(Dictionary<,>)]));
+    }
+
+    [Fact]
+    public void The_metrics_single_precision_row_kernel_is_compiled_too()
+    {
+        // Row<TL> is constrained to ISingleLanes8, not ILanes4: it must be closed on this machine's single lanes.
+        var methods = typeof(DistanceKernels).GetMethods(All).Cast<MethodBase>().Concat(typeof(DistanceKernels).GetConstructors(All))
+            .Where(m => !m.IsAbstract && m.GetMethodBody() is not null).ToList();
+        Assert.Contains(methods, m => m is MethodInfo { IsGenericMethodDefinition: true, Name: "Row" });
+        Assert.Equal(methods.Count, JitPreparation.Prepare([typeof(DistanceKernels)]));
     }
 
     [Fact]

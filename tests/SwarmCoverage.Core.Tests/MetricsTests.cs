@@ -148,6 +148,14 @@ public sealed class DistanceKernelTests
         return (x, w);
     }
 
+    private static double HalfExtent(double[] x, double[] y)
+    {
+        var all = x.Concat(y).ToArray();
+        double hx = 0.5 * (all.Where((_, k) => k % 2 == 0).Max() - all.Where((_, k) => k % 2 == 0).Min());
+        double hy = 0.5 * (all.Where((_, k) => k % 2 == 1).Max() - all.Where((_, k) => k % 2 == 1).Min());
+        return Math.Max(hx, hy);
+    }
+
     private static double Plain(double[] x, double[] a, double[] y, double[] b, bool symmetric)
     {
         double total = 0;
@@ -175,8 +183,26 @@ public sealed class DistanceKernelTests
         double scalar = CoverageMetrics.MeanDistance2(x, a, y, b, symmetric, KernelPath.Scalar);
         Assert.Equal(BitConverter.DoubleToInt64Bits(scalar), BitConverter.DoubleToInt64Bits(v256));
         Assert.Equal(BitConverter.DoubleToInt64Bits(scalar), BitConverter.DoubleToInt64Bits(v128));
+        // The plain double loop, within the single-precision kernel's worst case (docs/method.md section 7,
+        // "Precision"): u = 2^-24; rounding the centred coordinates (|coordinate| <= R) moves a distance by at most
+        // 4 u R, computing it by 3 u of itself, and a block's single-precision sum (32 terms a lane) by 32 u of itself.
         double plain = Plain(x, a, y, b, symmetric);
-        Assert.True(Math.Abs(scalar - plain) <= 1e-12 * Math.Max(1, Math.Abs(plain)), $"{scalar} vs {plain}");
+        double u = Math.ScaleB(1, -24), r = HalfExtent(x, y), ab = a.Sum() * b.Sum() * (symmetric ? 2 : 1);
+        double bound = u * ((4 * r * ab) + (36 * Math.Abs(plain)));
+        Assert.True(Math.Abs(scalar - plain) <= bound, $"{scalar} vs {plain}: {Math.Abs(scalar - plain)} > {bound}");
+        Assert.True(plain == 0 || Math.Abs(scalar - plain) > 0, "single precision, so not the double loop's bits");
+    }
+
+    [Fact]
+    public void Equal_weights_whose_single_precision_rounding_is_biased_do_not_bias_the_sum()
+    {
+        // 1 / 1000 rounds to a float 4.7e-8 too large, the same for every weight: with the weights in one float, every
+        // row and the sum would be 4.7e-8 too large. Their low parts take that out.
+        var (x, _) = Cloud(1000, 21);
+        var a = Enumerable.Repeat(1.0 / 1000, 1000).ToArray();
+        double kernel = CoverageMetrics.MeanDistance2(x, a, x, a, true, KernelPath.Vector256);
+        double plain = Plain(x, a, x, a, true);
+        Assert.True(Math.Abs(kernel - plain) <= 5e-9 * plain, $"{kernel} vs {plain}: {(kernel - plain) / plain:E2} relative");
     }
 
     [Theory]

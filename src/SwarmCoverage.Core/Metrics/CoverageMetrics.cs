@@ -25,31 +25,63 @@ public static class CoverageMetrics
 
     /// <summary>
     /// <c>sum_i sum_j a_i b_j |x_i - y_j|</c>, summed in a fixed order (deterministic whatever the threads); in 2-D by
-    /// <see cref="DistanceKernels"/>, whose four lanes give the same bits on every vector width.
+    /// <see cref="DistanceKernels"/> in single precision (docs/method.md section 7, "Precision"), whose eight lanes give
+    /// the same bits on every vector width; in other dimensions in double.
     /// </summary>
     internal static double MeanDistance(ReadOnlySpan<double> x, ReadOnlySpan<double> a, ReadOnlySpan<double> y, ReadOnlySpan<double> b, int d, bool symmetric) =>
         d == 2 ? MeanDistance2(x, a, y, b, symmetric, DistanceKernels.Best) : MeanDistanceAnyD(x, a, y, b, d, symmetric);
 
-    /// <summary>The 2-D sum on a chosen lane implementation (the tests compare them bit for bit).</summary>
+    /// <summary>
+    /// The 2-D sum on a chosen lane implementation (the tests compare them bit for bit). The points are moved so that
+    /// the middle of their bounding box is the origin (distances do not change) and rounded to single precision once;
+    /// each row is summed by <see cref="DistanceKernels.Row"/>, the rows in double.
+    /// </summary>
     internal static unsafe double MeanDistance2(ReadOnlySpan<double> x, ReadOnlySpan<double> a, ReadOnlySpan<double> y, ReadOnlySpan<double> b, bool symmetric, KernelPath path)
     {
         int nx = a.Length, ny = b.Length;
-        var xa = x.ToArray();
-        var yx = GC.AllocateUninitializedArray<double>(ny, pinned: true);
-        var yy = GC.AllocateUninitializedArray<double>(ny, pinned: true);
-        var bp = GC.AllocateUninitializedArray<double>(ny, pinned: true);
+        double x0 = double.PositiveInfinity, y0 = double.PositiveInfinity, x1 = double.NegativeInfinity, y1 = double.NegativeInfinity;
+        for (int k = 0; k + 1 < x.Length; k += 2)
+        {
+            x0 = Math.Min(x0, x[k]);
+            x1 = Math.Max(x1, x[k]);
+            y0 = Math.Min(y0, x[k + 1]);
+            y1 = Math.Max(y1, x[k + 1]);
+        }
+
+        for (int k = 0; k + 1 < y.Length; k += 2)
+        {
+            x0 = Math.Min(x0, y[k]);
+            x1 = Math.Max(x1, y[k]);
+            y0 = Math.Min(y0, y[k + 1]);
+            y1 = Math.Max(y1, y[k + 1]);
+        }
+
+        double cx = nx + ny == 0 ? 0 : 0.5 * (x0 + x1), cy = nx + ny == 0 ? 0 : 0.5 * (y0 + y1);
+        var xa = new float[2 * nx];
+        for (int k = 0; k < 2 * nx; k += 2)
+        {
+            xa[k] = (float)(x[k] - cx);
+            xa[k + 1] = (float)(x[k + 1] - cy);
+        }
+
+        // Padding entries are zero (weight and position) and add exactly zero to a row.
+        var yx = GC.AllocateArray<float>(ny + DistanceKernels.Padding, pinned: true);
+        var yy = GC.AllocateArray<float>(ny + DistanceKernels.Padding, pinned: true);
+        var bp = GC.AllocateArray<float>(ny + DistanceKernels.Padding, pinned: true);
+        var bl = GC.AllocateArray<float>(ny + DistanceKernels.Padding, pinned: true);
         for (int j = 0; j < ny; j++)
         {
-            yx[j] = y[2 * j];
-            yy[j] = y[2 * j + 1];
-            bp[j] = b[j];
+            yx[j] = (float)(y[2 * j] - cx);
+            yy[j] = (float)(y[2 * j + 1] - cy);
+            bp[j] = (float)b[j];
+            bl[j] = (float)(b[j] - bp[j]);
         }
 
         var rows = new double[nx];
         DistanceKernels.For(nx, (long)nx * ny, i =>
         {
-            fixed (double* px = yx, py = yy, pb = bp)
-                rows[i] = DistanceKernels.Row(path, xa[2 * i], xa[2 * i + 1], px, py, pb, symmetric ? i + 1 : 0, ny);
+            fixed (float* px = yx, py = yy, pb = bp, pl = bl)
+                rows[i] = DistanceKernels.Row(path, xa[2 * i], xa[2 * i + 1], px, py, pb, pl, symmetric ? i + 1 : 0, ny);
         });
         double total = 0;
         for (int i = 0; i < nx; i++) total += a[i] * rows[i];

@@ -5,44 +5,66 @@ using SwarmCoverage.Core.Blob;
 namespace SwarmCoverage.Core.Metrics;
 
 /// <summary>
-/// The metrics' distance sums in 2-D (docs/method.md section 7; the README's "Speed and memory" has their cost): sums of weighted distances in four lanes, the
-/// same on every vector width (lane <c>(j - j0) mod 4</c>, horizontal sum <c>(l0 + l1) + (l2 + l3)</c>, the tail in
-/// order with fused multiply-adds), and an exact nearest-point search on a uniform cell grid.
+/// The metrics' distance sums in 2-D (docs/method.md section 7, "Precision"; the README's "Speed and memory" has their
+/// cost): sums of weighted distances in eight single-precision lanes, the same on every vector width (lane
+/// <c>(j - j0) mod 8</c>; each block of <see cref="Block"/> points summed in its lanes, the weights' high and low parts
+/// apart, then widened and added to eight double totals, high part first; the totals summed <c>((t0 + t1) + (t2 + t3)) + ((t4 + t5) + (t6 + t7))</c>), and an exact
+/// nearest-point search on a uniform cell grid.
 /// </summary>
 internal static unsafe class DistanceKernels
 {
     /// <summary>The widest accelerated lane implementation on this machine.</summary>
     public static KernelPath Best => Vector256.IsHardwareAccelerated ? KernelPath.Vector256 : Vector128.IsHardwareAccelerated ? KernelPath.Vector128 : KernelPath.Scalar;
 
-    /// <summary><c>sum_{j0 &lt;= j &lt; n} b_j |(px, py) - (yx_j, yy_j)|</c>.</summary>
-    public static double Row(KernelPath path, double px, double py, double* yx, double* yy, double* b, int j0, int n) => path switch
+    /// <summary>Points summed in single precision before their sum is added to the double totals.</summary>
+    public const int Block = 256;
+
+    /// <summary>
+    /// Entries past the last point that <see cref="Row"/> reads (a row's last step of 8 may run past it): the caller's
+    /// arrays hold this many more, with weight zero and a finite position, so they add exactly zero.
+    /// </summary>
+    public const int Padding = 7;
+
+    /// <summary>
+    /// <c>sum_{j0 &lt;= j &lt; n} (b_j + l_j) |(px, py) - (yx_j, yy_j)|</c>, the distances and each block's sums in
+    /// single precision, the blocks summed in double. A weight comes as two floats, <c>b_j</c> its single-precision
+    /// rounding and <c>l_j</c> the rest: equal weights (N robots of mass 1 / N) would otherwise all round the same
+    /// way, and the sum would carry that rounding (up to 6e-8 relative) whole. <paramref name="yx"/>,
+    /// <paramref name="yy"/>, <paramref name="b"/> and <paramref name="l"/> hold <see cref="Padding"/> entries of
+    /// weight zero after the n-th.
+    /// </summary>
+    public static double Row(KernelPath path, float px, float py, float* yx, float* yy, float* b, float* l, int j0, int n) => path switch
     {
-        KernelPath.Vector256 => Row<Lanes256>(px, py, yx, yy, b, j0, n),
-        KernelPath.Vector128 => Row<Lanes128x2>(px, py, yx, yy, b, j0, n),
-        _ => Row<LanesScalar>(px, py, yx, yy, b, j0, n),
+        KernelPath.Vector256 => Row<SingleLanes256>(px, py, yx, yy, b, l, j0, n),
+        KernelPath.Vector128 => Row<SingleLanes128x2>(px, py, yx, yy, b, l, j0, n),
+        _ => Row<SingleLanesScalar>(px, py, yx, yy, b, l, j0, n),
     };
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double Row<TL>(double px, double py, double* yx, double* yy, double* b, int j0, int n)
-        where TL : struct, ILanes4<TL>
+    private static double Row<TL>(float px, float py, float* yx, float* yy, float* b, float* l, int j0, int n)
+        where TL : struct, ISingleLanes8<TL>
     {
-        TL ax = TL.Broadcast(px), ay = TL.Broadcast(py), acc = TL.Zero;
-        int j = j0;
-        for (; j + 4 <= n; j += 4)
+        TL ax = TL.Broadcast(px), ay = TL.Broadcast(py);
+        double* totals = stackalloc double[8];
+        for (int k = 0; k < 8; k++) totals[k] = 0;
+        for (int j = j0; j < n;)
         {
-            TL dx = TL.Sub(ax, TL.Load(yx + j));
-            TL dy = TL.Sub(ay, TL.Load(yy + j));
-            acc = TL.Fma(TL.Load(b + j), TL.Sqrt(TL.Add(TL.Mul(dx, dx), TL.Mul(dy, dy))), acc);
+            int end = Math.Min(j + Block, n);
+            TL acc = TL.Zero, low = TL.Zero;
+            for (; j < end; j += 8)
+            {
+                TL dx = TL.Sub(ax, TL.Load(yx + j));
+                TL dy = TL.Sub(ay, TL.Load(yy + j));
+                TL r = TL.Sqrt(TL.Fma(dx, dx, TL.Mul(dy, dy)));
+                acc = TL.Fma(TL.Load(b + j), r, acc);
+                low = TL.Fma(TL.Load(l + j), r, low);
+            }
+
+            acc.AddWidenedTo(totals);
+            low.AddWidenedTo(totals);
         }
 
-        double s = acc.Sum();
-        for (; j < n; j++)
-        {
-            double dx = px - yx[j], dy = py - yy[j];
-            s = Math.FusedMultiplyAdd(b[j], Math.Sqrt((dx * dx) + (dy * dy)), s);
-        }
-
-        return s;
+        return ((totals[0] + totals[1]) + (totals[2] + totals[3])) + ((totals[4] + totals[5]) + (totals[6] + totals[7]));
     }
 
     /// <summary>
