@@ -116,14 +116,24 @@ public sealed class SimulateTests : IDisposable
     /// </summary>
     private const string DefaultTrajectoriesSha256 = "5878f8f537c3ceeb2d014a49c9f8bea4f78dd176ec7542022fad88753bc5eec0";
 
+    /// <summary>
+    /// The same run's metrics.csv, recorded from commit 47aff53 (the energy distance's sums in single precision,
+    /// docs/method.md section 7, "Precision"): the same bits on every vector width (checked there with
+    /// DOTNET_EnableAVX2=0, DOTNET_EnableAVX512F=0 and DOTNET_EnableHWIntrinsic=0). A change that alters a metric must
+    /// say so and change this pin.
+    /// </summary>
+    private const string DefaultMetricsSha256 = "8c4a3c51bc36e3085e7bea26e54bf391ef813e2fac0113b6a306e27a42c152a4";
+
     [Fact]
-    public void The_default_run_through_the_control_session_writes_the_same_trajectories_bit_for_bit()
+    public void The_default_run_through_the_control_session_writes_the_same_trajectories_and_metrics_bit_for_bit()
     {
         string outDir = _dir["golden"];
         var (code, _, err) = Cli.Run("simulate", "--out", outDir);
         Assert.True(code == 0, err);
         var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(outDir, "trajectories.csv"))));
         Assert.Equal(DefaultTrajectoriesSha256, sha);
+        var metricsSha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(outDir, "metrics.csv"))));
+        Assert.Equal(DefaultMetricsSha256, metricsSha);
     }
 
     [Fact]
