@@ -40,21 +40,8 @@ public static class CoverageMetrics
     {
         int nx = a.Length, ny = b.Length;
         double x0 = double.PositiveInfinity, y0 = double.PositiveInfinity, x1 = double.NegativeInfinity, y1 = double.NegativeInfinity;
-        for (int k = 0; k + 1 < x.Length; k += 2)
-        {
-            x0 = Math.Min(x0, x[k]);
-            x1 = Math.Max(x1, x[k]);
-            y0 = Math.Min(y0, x[k + 1]);
-            y1 = Math.Max(y1, x[k + 1]);
-        }
-
-        for (int k = 0; k + 1 < y.Length; k += 2)
-        {
-            x0 = Math.Min(x0, y[k]);
-            x1 = Math.Max(x1, y[k]);
-            y0 = Math.Min(y0, y[k + 1]);
-            y1 = Math.Max(y1, y[k + 1]);
-        }
+        DistanceKernels.ExtendBox(x, ref x0, ref y0, ref x1, ref y1);
+        DistanceKernels.ExtendBox(y, ref x0, ref y0, ref x1, ref y1);
 
         double cx = nx + ny == 0 ? 0 : 0.5 * (x0 + x1), cy = nx + ny == 0 ? 0 : 0.5 * (y0 + y1);
         var xa = new float[2 * nx];

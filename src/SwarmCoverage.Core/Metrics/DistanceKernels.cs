@@ -86,13 +86,7 @@ internal static unsafe class DistanceKernels
         // Over the points only: a query outside starts from the nearest cell on the grid's edge, and the ring bound
         // below ignores the sides of a block that lie on the grid's edge (no point lies beyond them). So a swarm that
         // fills part of the target's box still has about one point a cell, and a query far from it searches few rings.
-        for (int i = 0; i + 1 < points.Length; i += 2)
-        {
-            x0 = Math.Min(x0, points[i]);
-            x1 = Math.Max(x1, points[i]);
-            y0 = Math.Min(y0, points[i + 1]);
-            y1 = Math.Max(y1, points[i + 1]);
-        }
+        ExtendBox(points, ref x0, ref y0, ref x1, ref y1);
 
         int side = Math.Max(1, (int)Math.Sqrt(n));
         // Points on a line (or on one spot): the flat axis takes the other's cell width (any positive width is exact).
@@ -154,6 +148,18 @@ internal static unsafe class DistanceKernels
             result[l] = best;
         });
         return result;
+    }
+
+    /// <summary>Widens the box [x0, x1] x [y0, y1] to hold every point of <paramref name="interleaved"/> (x, y pairs).</summary>
+    public static void ExtendBox(ReadOnlySpan<double> interleaved, ref double x0, ref double y0, ref double x1, ref double y1)
+    {
+        for (int i = 0; i + 1 < interleaved.Length; i += 2)
+        {
+            x0 = Math.Min(x0, interleaved[i]);
+            x1 = Math.Max(x1, interleaved[i]);
+            y0 = Math.Min(y0, interleaved[i + 1]);
+            y1 = Math.Max(y1, interleaved[i + 1]);
+        }
     }
 
     /// <summary>The smaller of <paramref name="best"/> and the squared distances to the points of cells c0 to c1 (one row).</summary>
