@@ -542,9 +542,18 @@ public sealed class CommandPipeline
             throw new ArgumentOutOfRangeException(nameof(input), input.ControlPeriodS, "ControlStepInput.ControlPeriodS must be finite and > 0 s.");
         }
 
+        // A swarm shares a few model objects, most often one: the previous robot's model is checked first, so the set is
+        // asked once per run of equal models (twice a tick per robot before: in Prepare and in Finish).
+        RobotModel? previous = null;
         for (int i = 0; i < n; i++)
         {
             var model = input.Models[i];
+            if (model is not null && ReferenceEquals(model, previous))
+            {
+                continue;
+            }
+
+            previous = model;
             if (model is null || _validated.Contains(model))
             {
                 if (model is null)

@@ -28,6 +28,27 @@ public class PipelineTests
         }, cmds);
 
     [Fact]
+    public void A_null_model_or_one_of_the_wrong_dimension_is_refused_by_index_also_after_a_run_of_one_shared_model()
+    {
+        // The check asks its set of validated models once per run of equal models: a different model after the run
+        // must still be checked, and named.
+        var holo = Holo();
+        var air = new RobotModel { Name = "air", Kind = RobotKind.Aerial3D, MaxLinearSpeedMps = 0.5, MaxVerticalSpeedMps = 0.3 };
+        double[] pts = [0, 0, 1, 1, 2, 2, 3, 3];
+        var des = new double[8];
+        var cmds = new RobotCommand[4];
+        var pipe = Pipe();
+        var nullModel = Assert.Throws<ArgumentException>(() => Step(pipe, pts, [holo, holo, holo, null!], des, cmds));
+        Assert.Contains("Models[3] is null", nullModel.Message, StringComparison.Ordinal);
+        var firstNull = Assert.Throws<ArgumentException>(() => Step(pipe, pts, [null!, holo, holo, holo], des, cmds));
+        Assert.Contains("Models[0] is null", firstNull.Message, StringComparison.Ordinal);
+        var wrong = Assert.Throws<ArgumentException>(() => Step(pipe, pts, [holo, holo, air, holo], des, cmds));
+        Assert.Contains("Models[2] 'air' is Aerial3D (3-D) but the arena is 2-D", wrong.Message, StringComparison.Ordinal);
+        // After those refusals the shared model still steps.
+        Assert.Equal(4, Step(pipe, pts, [holo, holo, holo, holo], des, cmds).Robots);
+    }
+
+    [Fact]
     public void A_step_split_in_prepare_and_finish_refuses_a_finish_without_its_prepare_and_spans_of_the_wrong_length()
     {
         var pipe = Pipe();
