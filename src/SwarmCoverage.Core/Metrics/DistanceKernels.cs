@@ -8,8 +8,8 @@ namespace SwarmCoverage.Core.Metrics;
 /// The metrics' distance sums in 2-D (docs/method.md section 7, "Precision"; the README's "Speed and memory" has their
 /// cost): sums of weighted distances in eight single-precision lanes, the same on every vector width (lane
 /// <c>(j - j0) mod 8</c>; each block of <see cref="Block"/> points summed in its lanes, the weights' high and low parts
-/// apart, then widened and added to eight double totals, high part first; the totals summed <c>((t0 + t1) + (t2 + t3)) + ((t4 + t5) + (t6 + t7))</c>), and an exact
-/// nearest-point search on a uniform cell grid.
+/// apart, then widened and added to eight double totals, high part first; the totals summed
+/// <c>((t0 + t1) + (t2 + t3)) + ((t4 + t5) + (t6 + t7))</c>), and an exact nearest-point search on a uniform cell grid.
 /// </summary>
 internal static unsafe class DistanceKernels
 {
