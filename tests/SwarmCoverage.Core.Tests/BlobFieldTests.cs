@@ -87,3 +87,26 @@ public class BlobFieldTests
         }
     }
 }
+
+public class BlobFieldAddIntoTests
+{
+    [Fact]
+    public void The_chunk_and_wall_sums_add_element_by_element_every_length_and_offset()
+    {
+        // The deposit chunks' reduction and the walls' fold add rows with BlobField.AddInto: four lanes, then the tail.
+        var rng = new Random(3);
+        for (int len = 0; len <= 19; len++)
+        {
+            for (int offset = 0; offset < 3; offset++)
+            {
+                var target = Enumerable.Range(0, len + offset).Select(_ => rng.NextDouble() * 1e3 - 500).ToArray();
+                var source = Enumerable.Range(0, len + offset).Select(_ => rng.NextDouble() * 1e-3).ToArray();
+                var expected = (double[])target.Clone();
+                for (int i = offset; i < len + offset; i++) expected[i] = target[i] + source[i];
+                BlobField.AddInto(target.AsSpan(offset, len), source.AsSpan(offset, len));
+                for (int i = 0; i < target.Length; i++)
+                    Assert.Equal(BitConverter.DoubleToInt64Bits(expected[i]), BitConverter.DoubleToInt64Bits(target[i]));
+            }
+        }
+    }
+}

@@ -21,12 +21,18 @@ public sealed class JitPreparationTests
     }
 
     [Fact]
-    public void The_metrics_single_precision_row_kernel_is_compiled_too()
+    public void The_metrics_single_precision_row_kernel_and_the_lambdas_are_compiled_too()
     {
-        // Row<TL> is constrained to ISingleLanes8, not ILanes4: it must be closed on this machine's single lanes.
-        var methods = typeof(DistanceKernels).GetMethods(All).Cast<MethodBase>().Concat(typeof(DistanceKernels).GetConstructors(All))
+        // Row<TL> is constrained to ISingleLanes8, not ILanes4: it must be closed on this machine's single lanes. The
+        // lambdas (the nearest-point search's body) live in a class the compiler nests in the type.
+        var closures = typeof(DistanceKernels).GetNestedTypes(BindingFlags.NonPublic)
+            .Where(t => t.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), false)).ToList();
+        Assert.NotEmpty(closures);
+        var methods = closures.Prepend(typeof(DistanceKernels))
+            .SelectMany(t => t.GetMethods(All).Cast<MethodBase>().Concat(t.GetConstructors(All)))
             .Where(m => !m.IsAbstract && m.GetMethodBody() is not null).ToList();
         Assert.Contains(methods, m => m is MethodInfo { IsGenericMethodDefinition: true, Name: "Row" });
+        Assert.Contains(methods, m => m.DeclaringType != typeof(DistanceKernels) && m.Name.Contains("NearestSquared", StringComparison.Ordinal));
         Assert.Equal(methods.Count, JitPreparation.Prepare([typeof(DistanceKernels)]));
     }
 
