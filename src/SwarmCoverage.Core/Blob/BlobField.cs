@@ -483,6 +483,11 @@ public sealed unsafe class BlobField : IDisposable, IParallelWork
             for (; i + 4 <= target.Length; i += 4)
                 (Vector256.Create(target.Slice(i, 4)) + Vector256.Create(source.Slice(i, 4))).CopyTo(target.Slice(i, 4));
         }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i + 2 <= target.Length; i += 2)
+                (Vector128.Create(target.Slice(i, 2)) + Vector128.Create(source.Slice(i, 2))).CopyTo(target.Slice(i, 2));
+        }
 
         for (; i < target.Length; i++) target[i] += source[i];
     }
