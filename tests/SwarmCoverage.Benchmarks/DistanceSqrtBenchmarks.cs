@@ -1,14 +1,17 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using BenchmarkDotNet.Attributes;
+using SwarmCoverage.Core.Blob;
+using SwarmCoverage.Core.Metrics;
 
 namespace SwarmCoverage.Benchmarks;
 
 /// <summary>
-/// The energy distance's floor (docs/speed.md, "Floors"): one weighted distance sum over 4,096 points, as the metrics'
-/// lane kernel computes it (a correctly rounded double square root per pair), against a square root in single precision
-/// refined by one Newton step in double (about 1e-14 relative, also the same bits on every vector width). Baseline: the
-/// double square root. Read by Ratio; on this project's VMs (Zen 4) the double one is the faster, so the metrics keep it.
+/// The energy distance's floor (docs/speed.md, "Floors"): one weighted distance sum over 4,096 points. Baseline: the
+/// double kernel the metrics used until 47aff53 (a correctly rounded double square root per pair). Against it: a
+/// single-precision root refined by one Newton step in double (no faster on Zen 4), single precision throughout with
+/// one float a weight, the metrics' kernel itself (<c>DistanceKernels.Row</c>: single precision, each weight in two
+/// floats), and the same in 16 lanes. Read by Ratio.
 /// Run: <c>dotnet run -c Release --project tests/SwarmCoverage.Benchmarks -- --filter '*DistanceSqrtBenchmarks*'</c>
 /// </summary>
 public unsafe class DistanceSqrtBenchmarks
@@ -17,10 +20,11 @@ public unsafe class DistanceSqrtBenchmarks
     private readonly double[] _x = new double[Points];
     private readonly double[] _y = new double[Points];
     private readonly double[] _w = new double[Points];
-    private readonly float[] _xf = new float[Points];
-    private readonly float[] _yf = new float[Points];
-    private readonly float[] _wf = new float[Points];
-    private readonly float[] _wl = new float[Points];
+    // With the padding DistanceKernels.Row may read past the last point (weight zero).
+    private readonly float[] _xf = new float[Points + DistanceKernels.Padding];
+    private readonly float[] _yf = new float[Points + DistanceKernels.Padding];
+    private readonly float[] _wf = new float[Points + DistanceKernels.Padding];
+    private readonly float[] _wl = new float[Points + DistanceKernels.Padding];
 
     [GlobalSetup]
     public void Setup()
@@ -38,7 +42,7 @@ public unsafe class DistanceSqrtBenchmarks
         }
     }
 
-    [Benchmark(Baseline = true, Description = "double square root (the metrics' kernel)")]
+    [Benchmark(Baseline = true, Description = "double square root (the metrics' kernel until 47aff53)")]
     public double DoubleSqrt()
     {
         fixed (double* x = _x, y = _y, w = _w)
@@ -114,33 +118,11 @@ public unsafe class DistanceSqrtBenchmarks
         }
     }
 
-    [Benchmark(Description = "single precision, each weight split in two floats (high and low part)")]
+    [Benchmark(Description = "the metrics' kernel: single precision, each weight in two floats (DistanceKernels.Row)")]
     public double FloatSqrtSplitWeights()
     {
         fixed (float* x = _xf, y = _yf, w = _wf, wl = _wl)
-        {
-            var ax = Vector256.Create(0f);
-            var ay = Vector256.Create(-15f);
-            var total = Vector256<double>.Zero;
-            for (int j0 = 0; j0 < Points; j0 += 256)
-            {
-                var acc = Vector256<float>.Zero;
-                var low = Vector256<float>.Zero;
-                for (int j = j0; j < j0 + 256; j += 8)
-                {
-                    var dx = ax - Vector256.Load(x + j);
-                    var dy = ay - Vector256.Load(y + j);
-                    var r = Vector256.Sqrt(Vector256.FusedMultiplyAdd(dx, dx, dy * dy));
-                    acc = Vector256.FusedMultiplyAdd(Vector256.Load(w + j), r, acc);
-                    low = Vector256.FusedMultiplyAdd(Vector256.Load(wl + j), r, low);
-                }
-
-                total += Avx.ConvertToVector256Double(acc.GetLower()) + Avx.ConvertToVector256Double(acc.GetUpper());
-                total += Avx.ConvertToVector256Double(low.GetLower()) + Avx.ConvertToVector256Double(low.GetUpper());
-            }
-
-            return Vector256.Sum(total);
-        }
+            return DistanceKernels.Row(KernelPath.Vector256, 0f, -15f, x, y, w, wl, 0, Points);
     }
 
     [Benchmark(Description = "single precision, split weights, 16 lanes (Vector512)")]
